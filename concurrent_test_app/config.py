@@ -1,0 +1,215 @@
+"""The one configuration: an option table and a resolver with a single precedence order.
+
+Each option resolves, first match wins:
+    1. an explicit value (command-line flag or ``ConcurrentTestRunner(...)`` keyword),
+    2. its ``DJANGO_TEST_*`` environment variable,
+    3. its key in ``settings.CONCURRENT_TEST``,
+    4. its default.
+A bad value anywhere raises ConfigurationError naming the source, the value and what is
+accepted, before any database is touched.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, fields
+from typing import Any, Callable, Mapping
+
+from .exceptions import ConfigurationError
+
+_TRUE = {"1", "true", "yes", "on"}
+_FALSE = {"0", "false", "no", "off"}
+
+
+class _Invalid(ValueError):
+    """Raised by a parser; the resolver adds the source and the accepted values."""
+
+
+def parse_workers(value: Any) -> int | str:
+    """A positive integer, or ``"auto"`` (the CPUs this process may use)."""
+    if isinstance(value, str) and value.strip().lower() == "auto":
+        return "auto"
+    number = _integer(value)
+    if number < 1:
+        raise _Invalid
+    return number
+
+
+def parse_positive_float(value: Any) -> float:
+    """A number greater than zero."""
+    number = _number(value)
+    if number <= 0:
+        raise _Invalid
+    return number
+
+
+def parse_non_negative_float(value: Any) -> float:
+    """A number of zero or more."""
+    number = _number(value)
+    if number < 0:
+        raise _Invalid
+    return number
+
+
+def parse_positive_int(value: Any) -> int:
+    """An integer of one or more."""
+    number = _integer(value)
+    if number < 1:
+        raise _Invalid
+    return number
+
+
+def parse_non_negative_int(value: Any) -> int:
+    """An integer of zero or more."""
+    number = _integer(value)
+    if number < 0:
+        raise _Invalid
+    return number
+
+
+def parse_bool(value: Any) -> bool:
+    """true/false/1/0/yes/no/on/off in any case, or a real bool."""
+    if isinstance(value, bool):
+        return value
+    text = str(value).strip().lower()
+    if text in _TRUE:
+        return True
+    if text in _FALSE:
+        return False
+    raise _Invalid
+
+
+def parse_dotted_path(value: Any) -> str | None:
+    """A dotted import path such as ``myproject.testing.configure_worker``, or empty."""
+    if value is None or value == "":
+        return None
+    text = str(value).strip()
+    if "." not in text or not all(part.isidentifier() for part in text.split(".")):
+        raise _Invalid
+    return text
+
+
+def _integer(value: Any) -> int:
+    if isinstance(value, bool):
+        raise _Invalid
+    if isinstance(value, int):
+        return value
+    try:
+        return int(str(value).strip())
+    except ValueError:
+        raise _Invalid from None
+
+
+def _number(value: Any) -> float:
+    if isinstance(value, bool):
+        raise _Invalid
+    try:
+        return float(str(value).strip()) if not isinstance(value, (int, float)) else float(value)
+    except ValueError:
+        raise _Invalid from None
+
+
+@dataclass(frozen=True)
+class Option:
+    """One knob: its name, flag, variable, settings key, parser, default and meaning."""
+
+    name: str
+    env: str
+    parse: Callable[[Any], Any]
+    default: Any
+    accepted: str
+    help: str
+
+    @property
+    def setting(self) -> str:
+        """The key of this option in ``settings.CONCURRENT_TEST``."""
+        return self.name.upper()
+
+    @property
+    def flag(self) -> str:
+        """The command-line flag of this option."""
+        return "--" + self.name.replace("_", "-")
+
+
+OPTIONS: tuple[Option, ...] = (
+    Option("workers", "DJANGO_TEST_WORKERS", parse_workers, "auto",
+           "a positive integer or 'auto'", "worker processes; 'auto' = CPUs this process may use"),
+    Option("max_retries", "DJANGO_TEST_MAX_RETRIES", parse_non_negative_int, 3,
+           "an integer of 0 or more", "retries of a transient database operation"),
+    Option("retry_delay", "DJANGO_TEST_RETRY_DELAY", parse_non_negative_float, 1.0,
+           "a number of seconds of 0 or more", "seconds before the first retry, doubling after"),
+    Option("worker_setup", "DJANGO_TEST_WORKER_SETUP", parse_dotted_path, None,
+           "a dotted path to a callable taking the worker id",
+           "callable run in every worker after django.setup()"),
+)
+OPTIONS_BY_NAME = {option.name: option for option in OPTIONS}
+
+
+@dataclass(frozen=True)
+class Config:
+    """The resolved configuration; ``sources`` says where each value came from."""
+
+    workers: int | str
+    max_retries: int
+    retry_delay: float
+    worker_setup: str | None
+    sources: tuple[tuple[str, str], ...] = ()
+
+
+def resolve(
+    explicit: Mapping[str, Any] | None = None,
+    environ: Mapping[str, str] | None = None,
+    settings_dict: Mapping[str, Any] | None = None,
+) -> Config:
+    """Resolve every option by the module's precedence; raise ConfigurationError on bad input."""
+    explicit = explicit or {}
+    environ = os.environ if environ is None else environ
+    settings_dict = _settings_dict() if settings_dict is None else settings_dict
+    _reject_unknown_keys(settings_dict)
+    values: dict[str, Any] = {}
+    sources: list[tuple[str, str]] = []
+    for option in OPTIONS:
+        raw, source = _pick(option, explicit, environ, settings_dict)
+        values[option.name] = option.default if source == "default" else _parse(option, raw, source)
+        sources.append((option.name, source))
+    assert {f.name for f in fields(Config)} == set(values) | {"sources"}
+    return Config(**values, sources=tuple(sources))
+
+
+def _pick(option: Option, explicit, environ, settings_dict) -> tuple[Any, str]:
+    if explicit.get(option.name) is not None:
+        return explicit[option.name], option.flag
+    if environ.get(option.env, "") != "":
+        return environ[option.env], option.env
+    if option.setting in settings_dict:
+        return settings_dict[option.setting], f"settings.CONCURRENT_TEST[{option.setting!r}]"
+    return option.default, "default"
+
+
+def _parse(option: Option, raw: Any, source: str) -> Any:
+    try:
+        return option.parse(raw)
+    except _Invalid:
+        raise ConfigurationError(
+            f"{source}={raw!r}: expected {option.accepted}"
+        ) from None
+
+
+def _reject_unknown_keys(settings_dict: Mapping[str, Any]) -> None:
+    if not isinstance(settings_dict, Mapping):
+        raise ConfigurationError(
+            f"settings.CONCURRENT_TEST={settings_dict!r}: expected a dict"
+        )
+    known = {option.setting for option in OPTIONS}
+    unknown = sorted(set(settings_dict) - known)
+    if unknown:
+        raise ConfigurationError(
+            f"settings.CONCURRENT_TEST has unknown key {unknown[0]!r}: "
+            f"expected one of {', '.join(sorted(known))}"
+        )
+
+
+def _settings_dict() -> Mapping[str, Any]:
+    from django.conf import settings
+
+    return getattr(settings, "CONCURRENT_TEST", None) or {}

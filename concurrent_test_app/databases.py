@@ -1,0 +1,233 @@
+"""Worker databases: one clone of every test database per worker, created and dropped safely.
+
+The test databases Django's own ``setup_databases`` created (migrated, possibly
+serialized) are the templates. SQLite clones are files in a private temporary
+directory, copied with the backup API (so an in-memory test database works too);
+PostgreSQL clones are ``CREATE DATABASE … TEMPLATE`` copies carrying a comment that
+marks them as ours. Nothing is dropped unless this run created it, or the marker proves
+an earlier run of ours did.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import sqlite3
+import tempfile
+import time
+from dataclasses import dataclass
+from typing import Protocol
+
+from django.db import connections
+
+from .exceptions import DatabaseCloneException, SecurityException
+
+CLONE_MARKER = "django-concurrent-test clone"
+TEMP_PREFIX = "django-concurrent-test-"
+
+
+@dataclass(frozen=True)
+class DatabaseGroup:
+    """One test database and the aliases (mirrors included) that use it."""
+
+    aliases: tuple[str, ...]
+
+    @property
+    def primary(self) -> str:
+        """The alias whose connection reaches the test database."""
+        return self.aliases[0]
+
+    @property
+    def vendor(self) -> str:
+        """The backend's vendor name, e.g. ``sqlite`` or ``postgresql``."""
+        return connections[self.primary].vendor
+
+
+@dataclass(frozen=True)
+class Clone:
+    """One worker's copy of one group's test database."""
+
+    group: DatabaseGroup
+    worker_id: int
+    name: str  # a file path for SQLite, a database name for PostgreSQL
+    identity: str  # what the worker must see when it connects
+
+
+class Cloner(Protocol):
+    """How one backend makes and removes worker clones."""
+
+    def plan(self, group: DatabaseGroup, worker_id: int) -> Clone:
+        """Name the clone without creating it."""
+
+    def create(self, clones: list[Clone]) -> None:
+        """Create the clones of one group (all workers)."""
+
+    def drop(self, clone: Clone) -> None:
+        """Remove one clone this run created."""
+
+
+class SQLiteCloner:
+    """File clones in a private temporary directory, via the sqlite3 backup API."""
+
+    def __init__(self, directory: str) -> None:
+        self.directory = directory
+
+    def plan(self, group: DatabaseGroup, worker_id: int) -> Clone:
+        path = os.path.join(self.directory, f"{group.primary}_w{worker_id}.sqlite3")
+        return Clone(group, worker_id, path, os.path.realpath(path))
+
+    def create(self, clones: list[Clone]) -> None:
+        source = connections[clones[0].group.primary]
+        source.ensure_connection()
+        first, *others = clones
+        target = sqlite3.connect(first.name)
+        try:
+            source.connection.backup(target)
+        finally:
+            target.close()
+        # One backup, then plain file copies: cheaper than a backup per worker.
+        for clone in others:
+            shutil.copyfile(first.name, clone.name)
+
+    def drop(self, clone: Clone) -> None:
+        for suffix in ("", "-journal", "-wal", "-shm"):
+            try:
+                os.remove(clone.name + suffix)
+            except FileNotFoundError:
+                pass
+
+
+class PostgresCloner:
+    """``CREATE DATABASE … TEMPLATE`` clones, commented so we can prove they are ours."""
+
+    def __init__(self, max_retries: int, retry_delay: float, keepdb: bool) -> None:
+        self.max_retries = max_retries
+        self.retry_delay = retry_delay
+        self.keepdb = keepdb
+
+    def plan(self, group: DatabaseGroup, worker_id: int) -> Clone:
+        source = connections[group.primary].settings_dict["NAME"]
+        name = f"{source}_w{worker_id}"
+        return Clone(group, worker_id, name, name)
+
+    def create(self, clones: list[Clone]) -> None:
+        connection = connections[clones[0].group.primary]
+        source = connection.settings_dict["NAME"]
+        # CREATE DATABASE … TEMPLATE fails while anyone is connected to the template.
+        for alias in clones[0].group.aliases:
+            connections[alias].close()
+        with connection._nodb_cursor() as cursor:
+            for clone in clones:
+                self._create_one(cursor, connection, source, clone)
+
+    def _create_one(self, cursor, connection, source: str, clone: Clone) -> None:
+        quote = connection.ops.quote_name
+        if self._exists(cursor, clone.name):
+            if self.keepdb and self._is_ours(cursor, clone.name):
+                return
+            self._drop_marked(cursor, quote, clone.name)
+        self._with_retries(
+            cursor, f"CREATE DATABASE {quote(clone.name)} WITH TEMPLATE {quote(source)}"
+        )
+        cursor.execute(f"COMMENT ON DATABASE {quote(clone.name)} IS %s", [CLONE_MARKER])
+
+    def drop(self, clone: Clone) -> None:
+        connection = connections[clone.group.primary]
+        with connection._nodb_cursor() as cursor:
+            if self._exists(cursor, clone.name):
+                self._drop_marked(cursor, connection.ops.quote_name, clone.name)
+
+    def _drop_marked(self, cursor, quote, name: str) -> None:
+        if not self._is_ours(cursor, name):
+            raise SecurityException(
+                f"Refusing to drop database {name!r}: it does not carry the marker "
+                f"{CLONE_MARKER!r}, so django-concurrent-test did not create it. "
+                "Drop or rename it yourself if it is a leftover."
+            )
+        self._with_retries(cursor, f"DROP DATABASE {quote(name)}")
+
+    def _exists(self, cursor, name: str) -> bool:
+        cursor.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name])
+        return cursor.fetchone() is not None
+
+    def _is_ours(self, cursor, name: str) -> bool:
+        cursor.execute(
+            "SELECT shobj_description(oid, 'pg_database') FROM pg_database WHERE datname = %s",
+            [name],
+        )
+        row = cursor.fetchone()
+        return row is not None and row[0] == CLONE_MARKER
+
+    def _with_retries(self, cursor, sql: str) -> None:
+        delay = self.retry_delay
+        for attempt in range(self.max_retries + 1):
+            try:
+                cursor.execute(sql)
+                return
+            except Exception as error:
+                # 55006 object_in_use: "source database is being accessed by other users".
+                cause = getattr(error, "__cause__", None)
+                code = getattr(cause, "pgcode", None) or getattr(cause, "sqlstate", None)
+                transient = code == "55006"
+                if not transient or attempt == self.max_retries:
+                    raise DatabaseCloneException(f"{sql} failed: {error}") from error
+                time.sleep(delay)
+                delay *= 2
+
+
+CLONABLE_VENDORS = ("sqlite", "postgresql")
+
+
+class CloneSet:
+    """All clones of one run: planned, created, verified against safety rules, dropped."""
+
+    def __init__(self, groups, worker_ids, protected_names, *, keepdb=False,
+                 max_retries=3, retry_delay=1.0) -> None:
+        self.groups = list(groups)
+        self.keepdb = keepdb
+        self.directory = tempfile.mkdtemp(prefix=TEMP_PREFIX)
+        self._cloners = {
+            "sqlite": SQLiteCloner(self.directory),
+            "postgresql": PostgresCloner(max_retries, retry_delay, keepdb),
+        }
+        self.clones = [
+            self._cloners[group.vendor].plan(group, worker_id)
+            for worker_id in worker_ids
+            for group in self.groups
+        ]
+        self._protected = set(protected_names)
+        self._created: list[Clone] = []
+
+    def create(self) -> None:
+        """Create every clone, group by group; refuse names of real databases."""
+        for clone in self.clones:
+            if clone.name in self._protected:
+                raise SecurityException(
+                    f"Refusing to create clone {clone.name!r}: a configured database "
+                    "has that NAME."
+                )
+        for group in self.groups:
+            clones = [clone for clone in self.clones if clone.group == group]
+            self._cloners[group.vendor].create(clones)
+            self._created.extend(clones)
+
+    def for_worker(self, worker_id: int) -> list[Clone]:
+        """The clones one worker binds to."""
+        return [clone for clone in self.clones if clone.worker_id == worker_id]
+
+    def drop(self) -> None:
+        """Drop the clones this run created and the temp directory.
+
+        With keepdb, PostgreSQL clones stay for the next run; SQLite clone files are
+        cheap copies in a private temporary directory and always go.
+        """
+        try:
+            for clone in reversed(self._created):
+                if clone.group.vendor == "postgresql" and self.keepdb:
+                    continue
+                if clone.name in self._protected:
+                    continue  # defence in depth: never touch a configured NAME
+                self._cloners[clone.group.vendor].drop(clone)
+            self._created.clear()
+        finally:
+            shutil.rmtree(self.directory, ignore_errors=True)

@@ -1,0 +1,188 @@
+"""The messages workers send to the parent, and safe transport of exceptions across processes.
+
+Everything here is pickled by multiprocessing, so it lives at module level. A worker
+never sends a TestCase: tests are named by their index in the parent's list (an ``int``)
+or, for class and module fixtures, by unittest's description of the fixture (a ``str``).
+
+    worker                                   parent
+    ------                                   ------
+    Booted(worker_id, pid)          ──►      clones are being created meanwhile
+                                    ◄──      Verify()
+    Ready(worker_id, identities)    ──►      checks every alias is the worker's own clone
+                                    ◄──      Unit(index, tests)
+    TestStarted(test)               ──►      remembers the test in flight
+    TestEvents(test, calls)         ──►      replays calls into the unittest result
+    UnitDone(index)                 ──►      hands out the next unit, or Stop()
+    Fatal(message)                  ──►      the worker refuses to go on
+"""
+
+from __future__ import annotations
+
+import pickle
+import traceback
+from dataclasses import dataclass, field
+from typing import Any, Union
+
+TestRef = Union[int, str]
+
+
+@dataclass(frozen=True)
+class Booted:
+    """A worker imported Django and the project and awaits the order to connect."""
+
+    worker_id: int
+    pid: int
+
+
+@dataclass(frozen=True)
+class Ready:
+    """A worker connected to every alias; ``identities`` maps alias to what it sees."""
+
+    worker_id: int
+    identities: dict[str, str]
+
+
+@dataclass(frozen=True)
+class TestStarted:
+    """A test began in the worker; sent at once so a crash can be attributed."""
+
+    test: TestRef
+
+
+@dataclass(frozen=True)
+class ResultCall:
+    """One call on the unittest result, e.g. ``addFailure`` with its arguments."""
+
+    method: str
+    args: tuple = ()
+
+
+@dataclass(frozen=True)
+class TestEvents:
+    """The result calls of one finished test (or of one fixture), in order."""
+
+    test: TestRef
+    calls: tuple[ResultCall, ...]
+
+
+@dataclass(frozen=True)
+class UnitDone:
+    """The worker finished a unit and wants the next one."""
+
+    index: int
+
+
+@dataclass(frozen=True)
+class Fatal:
+    """The worker cannot continue (e.g. its database is not its own clone)."""
+
+    message: str
+
+
+@dataclass(frozen=True)
+class Verify:
+    """Parent to worker: databases exist now; connect and report what you see."""
+
+
+@dataclass(frozen=True)
+class Unit:
+    """Parent to worker: run these ``(index, test)`` pairs as one suite."""
+
+    index: int
+    tests: tuple[tuple[int, Any], ...]
+
+
+@dataclass(frozen=True)
+class Stop:
+    """Parent to worker: no more work; tear down and exit."""
+
+
+@dataclass(frozen=True)
+class SubTestInfo:
+    """What the parent needs to rebuild a unittest ``_SubTest``."""
+
+    message: Any
+    params: dict[str, Any]
+    has_message: bool = True
+
+
+@dataclass(frozen=True)
+class RemoteError:
+    """An exception from a worker: pickled when possible, always with its text.
+
+    ``formatted`` is the traceback exactly as unittest formatted it in the worker, so
+    the parent prints what a sequential run prints even when the exception itself
+    could not cross the process boundary.
+    """
+
+    type_name: str
+    message: str
+    formatted: str
+    pickled: bytes | None = field(default=None, repr=False)
+
+
+class SurrogateException(Exception):
+    """Stands in for an exception that could not be pickled or unpickled."""
+
+
+def encode_error(err: tuple, formatted: str) -> RemoteError:
+    """Turn ``sys.exc_info()``-style ``err`` into a RemoteError that always pickles."""
+    exc_type, value, _tb = err
+    type_name = f"{exc_type.__module__}.{exc_type.__qualname__}"
+    message = _safe_str(value)
+    try:
+        data = pickle.dumps(err)
+        # Unpickling here catches exceptions whose __init__ rejects their own args.
+        pickle.loads(data)
+    except Exception:
+        data = None
+    return RemoteError(type_name, message, formatted, data)
+
+
+def decode_error(remote: RemoteError) -> tuple:
+    """Rebuild an exc_info tuple; fall back to a surrogate of the same name."""
+    if remote.pickled is not None:
+        try:
+            exc_type, value, tb = pickle.loads(remote.pickled)
+            _remember_formatted(value, remote.formatted)
+            return exc_type, value, tb
+        except Exception:
+            pass
+    return surrogate_exc_info(remote.type_name, remote.message, remote.formatted)
+
+
+def surrogate_exc_info(type_name: str, message: str, formatted: str) -> tuple:
+    """An exc_info whose type carries ``type_name`` and whose text is ``formatted``."""
+    module, _, qualname = type_name.rpartition(".")
+    surrogate_type = type(qualname, (SurrogateException,), {"__module__": module or "builtins"})
+    value = surrogate_type(message)
+    _remember_formatted(value, formatted)
+    return surrogate_type, value, None
+
+
+def formatted_of(value: BaseException | None) -> str | None:
+    """The worker-side formatted traceback attached to a decoded exception, if any."""
+    return getattr(value, "_concurrent_test_formatted", None)
+
+
+def _remember_formatted(value: BaseException, formatted: str) -> None:
+    try:
+        value._concurrent_test_formatted = formatted
+    except Exception:
+        pass  # an exception type with __slots__: the parent formats it itself
+
+
+def _safe_str(value: BaseException) -> str:
+    try:
+        return str(value)
+    except Exception:
+        return "".join(traceback.format_exception_only(type(value), value)).strip()
+
+
+def picklable_or_repr(value: Any) -> Any:
+    """``value`` if it pickles, else its repr (used for subtest parameters)."""
+    try:
+        pickle.dumps(value)
+        return value
+    except Exception:
+        return repr(value)

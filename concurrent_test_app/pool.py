@@ -1,0 +1,255 @@
+"""The parent side of the workers: start them, feed units one at a time, notice deaths.
+
+The parent waits on every worker's pipe and process sentinel together
+(``multiprocessing.connection.wait``), so a worker that dies is an event, not a hang.
+A dead worker's test in flight is reported as an error naming the worker and the exit
+status; the rest of its unit goes back to the front of the queue, and a replacement
+worker on the same clones takes over.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+from collections import deque
+from dataclasses import dataclass, field
+from multiprocessing.connection import wait
+from typing import Callable
+
+from .events import (
+    Booted,
+    Fatal,
+    Ready,
+    ResultCall,
+    Stop,
+    TestEvents,
+    TestStarted,
+    Unit,
+    UnitDone,
+    Verify,
+    encode_error,
+)
+from .exceptions import WorkerStartError
+from .worker import WorkerSpec, worker_main
+
+BOOT_TIMEOUT = 120.0
+
+
+class WorkerCrashed(Exception):
+    """Reported as the error of the test a worker was running when it died."""
+
+
+@dataclass
+class WorkerHandle:
+    """One live worker process and what it is doing."""
+
+    spec: WorkerSpec
+    process: multiprocessing.process.BaseProcess
+    conn: object
+    unit: Unit | None = None
+    in_flight: int | str | None = None
+    finished: set = field(default_factory=set)
+
+    @property
+    def worker_id(self) -> int:
+        """The worker's number, 1-based, stable across restarts."""
+        return self.spec.worker_id
+
+
+class WorkerPool:
+    """Starts spawn workers and dispatches units to them until the queue is empty."""
+
+    def __init__(self, specs: list[WorkerSpec], log: Callable[[str], None],
+                 max_restarts: int | None = None) -> None:
+        self.context = multiprocessing.get_context("spawn")
+        self.specs = specs
+        self.log = log
+        self.max_restarts = 2 * len(specs) if max_restarts is None else max_restarts
+        self.restarts = 0
+        self.workers: list[WorkerHandle] = []
+
+    # -- start-up ---------------------------------------------------------------------
+
+    def start(self) -> None:
+        """Spawn every worker; they import Django while the parent clones databases."""
+        self.workers = [self._spawn(spec) for spec in self.specs]
+
+    def _spawn(self, spec: WorkerSpec) -> WorkerHandle:
+        parent_conn, child_conn = self.context.Pipe()
+        process = self.context.Process(
+            target=worker_main, args=(spec, child_conn),
+            name=f"concurrent-test-worker-{spec.worker_id}", daemon=True,
+        )
+        process.start()
+        child_conn.close()
+        return WorkerHandle(spec, process, parent_conn)
+
+    def verify(self) -> None:
+        """Wait for every worker to boot, let it connect, and check the identities."""
+        for worker in self.workers:
+            self._expect(worker, Booted)
+            worker.conn.send(Verify())
+        seen: dict[str, int] = {}
+        for worker in self.workers:
+            ready = self._expect(worker, Ready)
+            for identity in ready.identities.values():
+                if identity in seen and seen[identity] != worker.worker_id:
+                    raise WorkerStartError(
+                        f"Workers {seen[identity]} and {worker.worker_id} share {identity!r}"
+                    )
+                seen[identity] = worker.worker_id
+
+    def _expect(self, worker: WorkerHandle, kind: type):
+        ready = wait([worker.conn, worker.process.sentinel], timeout=BOOT_TIMEOUT)
+        if not ready:
+            raise WorkerStartError(f"Worker {worker.worker_id} did not start in {BOOT_TIMEOUT:.0f}s")
+        try:
+            message = worker.conn.recv()
+        except (EOFError, OSError):
+            worker.process.join(5)
+            raise WorkerStartError(
+                f"Worker {worker.worker_id} exited during start-up ({_exit_cause(worker.process)})"
+            ) from None
+        if isinstance(message, Fatal):
+            raise WorkerStartError(message.message)
+        if not isinstance(message, kind):
+            raise WorkerStartError(f"Worker {worker.worker_id} sent {message!r} during start-up")
+        return message
+
+    # -- dispatch -----------------------------------------------------------------------
+
+    def run(self, units: list[Unit], on_events: Callable[[TestEvents], None],
+            should_stop: Callable[[], bool], describe: Callable[[object], str] = str) -> None:
+        """Hand out units until none are left; replay every event through ``on_events``."""
+        self.on_events = on_events
+        self.describe = describe
+        self.should_stop = should_stop
+        self.queue = deque(units)
+        for worker in list(self.workers):
+            self._dispatch(worker)
+        while any(worker.unit is not None for worker in self.workers):
+            busy = {w.conn: w for w in self.workers if w.unit is not None}
+            sentinels = {w.process.sentinel: w for w in busy.values()}
+            for ready in wait([*busy, *sentinels]):
+                worker = busy.get(ready) or sentinels[ready]
+                if worker.unit is not None:
+                    self._service(worker)
+
+    def _service(self, worker: WorkerHandle) -> None:
+        try:
+            while worker.unit is not None and worker.conn.poll():
+                self._handle(worker, worker.conn.recv())
+        except (EOFError, OSError):
+            pass
+        if worker.unit is not None and not worker.process.is_alive():
+            self._handle_death(worker)
+
+    def _handle(self, worker: WorkerHandle, message) -> None:
+        if isinstance(message, TestStarted):
+            worker.in_flight = message.test
+        elif isinstance(message, TestEvents):
+            if any(call.method == "stopTest" for call in message.calls):
+                worker.finished.add(message.test)
+                worker.in_flight = None
+            self.on_events(message)
+        elif isinstance(message, UnitDone):
+            worker.unit = None
+            self._dispatch(worker)
+        elif isinstance(message, Fatal):
+            raise WorkerStartError(message.message)
+        else:
+            raise RuntimeError(f"Worker {worker.worker_id} sent an unknown message: {message!r}")
+
+    def _dispatch(self, worker: WorkerHandle) -> None:
+        if self.queue and not self.should_stop():
+            unit = self.queue.popleft()
+            worker.unit, worker.finished, worker.in_flight = unit, set(), None
+            _send_unit(worker.conn, unit)
+        else:
+            _send_quietly(worker.conn, Stop())
+
+    # -- deaths -------------------------------------------------------------------------
+
+    def _handle_death(self, worker: WorkerHandle) -> None:
+        worker.process.join(5)
+        cause = _exit_cause(worker.process)
+        unit, crashed = worker.unit, worker.in_flight
+        worker.unit = None
+        where = f" while running {self.describe(crashed)}" if crashed is not None else ""
+        self.log(f"Worker {worker.worker_id} died ({cause}){where}; restarting it")
+        if crashed is not None:
+            self._report_crash(worker, crashed, cause)
+        remaining = tuple(
+            (index, test) for index, test in unit.tests
+            if index not in worker.finished and index != crashed
+        )
+        if remaining:
+            self.queue.appendleft(Unit(unit.index, remaining))
+        self.workers.remove(worker)
+        self._replace(worker)
+
+    def _report_crash(self, worker: WorkerHandle, ref, cause: str) -> None:
+        message = f"Worker {worker.worker_id} died ({cause}) while running this test"
+        try:
+            raise WorkerCrashed(message)
+        except WorkerCrashed as error:
+            err = (WorkerCrashed, error, error.__traceback__)
+        remote = encode_error(err, f"{WorkerCrashed.__module__}.WorkerCrashed: {message}\n")
+        calls = (ResultCall("addError", (remote,)),)
+        if isinstance(ref, int):
+            calls = (ResultCall("startTest"), *calls, ResultCall("stopTest"))
+        self.on_events(TestEvents(ref, calls))
+
+    def _replace(self, dead: WorkerHandle) -> None:
+        if self.restarts >= self.max_restarts or not (self.queue and not self.should_stop()):
+            if self.queue:
+                self.log(f"Stopping: workers crashed {self.restarts + 1} times; "
+                         f"{sum(len(u.tests) for u in self.queue)} tests were not run")
+                self.queue.clear()
+            return
+        self.restarts += 1
+        replacement = self._spawn(dead.spec)
+        self.workers.append(replacement)
+        self._expect(replacement, Booted)
+        replacement.conn.send(Verify())
+        self._expect(replacement, Ready)
+        self._dispatch(replacement)
+
+    # -- shutdown -----------------------------------------------------------------------
+
+    def close(self, grace: float = 5.0) -> None:
+        """Stop every worker: politely, then SIGTERM, then SIGKILL."""
+        for worker in self.workers:
+            _send_quietly(worker.conn, Stop())
+        for worker in self.workers:
+            worker.process.join(grace)
+            if worker.process.is_alive():
+                worker.process.terminate()
+                worker.process.join(grace)
+            if worker.process.is_alive():
+                worker.process.kill()
+                worker.process.join()
+            worker.conn.close()
+
+
+def _send_unit(conn, unit: Unit) -> None:
+    try:
+        conn.send(unit)
+    except Exception:
+        # Some TestCase instances will not pickle; the worker can load them by name.
+        conn.send(Unit(unit.index, tuple((index, test.id()) for index, test in unit.tests)))
+
+
+def _send_quietly(conn, message) -> None:
+    try:
+        conn.send(message)
+    except (OSError, EOFError, BrokenPipeError):
+        pass  # the worker is already gone
+
+
+def _exit_cause(process) -> str:
+    code = process.exitcode
+    if code is None:
+        return "still running"
+    if code < 0:
+        return f"signal {-code}"
+    return f"exit code {code}"

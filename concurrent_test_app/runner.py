@@ -1,0 +1,189 @@
+"""ConcurrentTestRunner: Django's DiscoverRunner, with run_suite spread over spawn workers.
+
+Discovery, database set-up, system checks and teardown stay Django's own; only running
+the suite changes. The phases of a concurrent run:
+
+    plan units ── fallback? ── plan clones ── spawn workers ── create clones
+        ── workers verify their databases ── dispatch units, replay events
+        ── stop workers ── drop clones (always, in ``finally``)
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+
+from django.conf import settings
+from django.db import connections
+from django.test.runner import DiscoverRunner
+from django.test.utils import get_unique_databases_and_mirrors
+from django.utils.module_loading import import_string
+
+from . import config as config_module
+from .cpus import available_cpus
+from .databases import CLONABLE_VENDORS, CloneSet, DatabaseGroup
+from .exceptions import WorkerStartError
+from .planning import iter_tests, plan_units
+from .pool import WorkerPool
+from .suite import ConcurrentSuite, with_replay_formatting
+from .worker import AliasBinding, WorkerSpec
+
+PREFIX = "[CONCURRENT]"
+
+
+class ConcurrentTestRunner(DiscoverRunner):
+    """A drop-in ``TEST_RUNNER`` that runs test classes in parallel spawn workers."""
+
+    pool_class = WorkerPool
+    clone_set_class = CloneSet
+
+    def __init__(self, **kwargs) -> None:
+        explicit = {name: kwargs.pop(name, None) for name in config_module.OPTIONS_BY_NAME}
+        self.config = config_module.resolve(explicit)
+        super().__init__(**kwargs)
+        # Django's own --parallel machinery must stay off: the workers are ours.
+        self.parallel = 1
+        self._groups: list[DatabaseGroup] = []
+        self._protected_names: set[str] = set()
+
+    @classmethod
+    def add_arguments(cls, parser) -> None:
+        """Django's options plus one flag per option of the configuration table."""
+        super().add_arguments(parser)
+        group = parser.add_argument_group("django-concurrent-test")
+        for option in config_module.OPTIONS:
+            group.add_argument(
+                option.flag, dest=option.name, default=None,
+                help=f"{option.help} (env {option.env}; default: {option.default})".replace(
+                    "%", "%%"
+                ),
+            )
+
+    @property
+    def worker_count(self) -> int:
+        """Requested workers, with ``auto`` resolved to the usable CPUs."""
+        workers = self.config.workers
+        return available_cpus() if workers == "auto" else int(workers)
+
+    def announce(self, message: str) -> None:
+        """Print one ``[CONCURRENT]`` line, flushed so it is seen while tests run."""
+        self.log(f"{PREFIX} {message}")
+        sys.stdout.flush()
+
+    # -- databases ----------------------------------------------------------------------
+
+    def setup_databases(self, **kwargs):
+        """Django's set-up, remembering which test databases exist and the real names."""
+        self._protected_names = {
+            str(db["NAME"]) for db in settings.DATABASES.values() if db.get("NAME")
+        }
+        test_databases, mirrors = get_unique_databases_and_mirrors(kwargs.get("aliases"))
+        self._groups = []
+        for _name, aliases in test_databases.values():
+            mirrored = sorted(alias for alias, target in mirrors.items() if target in aliases)
+            self._groups.append(DatabaseGroup(tuple(sorted(aliases)) + tuple(mirrored)))
+        return super().setup_databases(**kwargs)
+
+    # -- running ------------------------------------------------------------------------
+
+    def run_suite(self, suite, **kwargs):
+        """Run the suite in workers, or sequentially when concurrency is impossible."""
+        tests = list(iter_tests(suite))
+        units = plan_units(tests)
+        workers = min(self.worker_count, len(units))
+        reason = self.fallback_reason(workers, len(units))
+        if reason:
+            return self.run_sequentially(suite, reason)
+        self.announce(f"Starting production-grade concurrent test run with {workers} workers")
+        clone_set = self.clone_set_class(
+            self._groups, range(1, workers + 1), self._protected_names,
+            keepdb=self.keepdb, max_retries=self.config.max_retries,
+            retry_delay=self.config.retry_delay,
+        )
+        pool = self.pool_class(
+            [self.worker_spec(clone_set, worker_id) for worker_id in range(1, workers + 1)],
+            log=self.announce,
+        )
+        try:
+            pool.start()  # workers import Django while the clones are made
+            self.announce(f"Setting up {len(clone_set.clones)} test databases")
+            clone_set.create()
+            self.announce(f"Successfully setup {len(clone_set.clones)} databases")
+            self.announce("Verifying database isolation")
+            try:
+                pool.verify()
+            except WorkerStartError as error:
+                pool.close()
+                clone_set.drop()
+                return self.run_sequentially(suite, f"a worker could not start: {error}")
+            return self._run_in_pool(pool, tests, units)
+        finally:
+            pool.close()
+            clone_set.drop()
+
+    def _run_in_pool(self, pool, tests, units):
+        kwargs = self.get_test_runner_kwargs()
+        kwargs["resultclass"] = with_replay_formatting(kwargs.get("resultclass"))
+        runner = self.test_runner(**kwargs)
+        try:
+            return runner.run(ConcurrentSuite(pool, tests, units))
+        finally:
+            shuffler = getattr(self, "_shuffler", None)
+            if shuffler is not None:
+                self.log(f"Used shuffle seed: {shuffler.seed_display}")
+
+    def fallback_reason(self, workers: int, unit_count: int) -> str | None:
+        """Why this run cannot be concurrent, or None when it can."""
+        if getattr(self, "pdb", False):
+            return "--pdb needs the tests in this process"
+        if self.worker_count < 2:
+            return "1 worker requested"
+        if unit_count < 2:
+            return f"{unit_count} test class(es) to run, nothing to distribute"
+        if not os.environ.get("DJANGO_SETTINGS_MODULE"):
+            return "settings were configured in code; spawn workers need DJANGO_SETTINGS_MODULE"
+        for group in self._groups:
+            if group.vendor not in CLONABLE_VENDORS:
+                return (
+                    f"database backend {group.vendor!r} (alias {group.primary!r}) cannot be "
+                    f"cloned; supported: {', '.join(CLONABLE_VENDORS)}"
+                )
+        return None
+
+    def run_sequentially(self, suite, reason: str):
+        """Django's own in-process run, after the worker hook, with the reason printed."""
+        self.announce(f"Falling back to sequential testing: {reason}")
+        self.call_worker_setup(0)
+        return super().run_suite(suite)
+
+    def call_worker_setup(self, worker_id: int) -> None:
+        """Run the project's worker hook (workers call it themselves after spawn)."""
+        if self.config.worker_setup:
+            import_string(self.config.worker_setup)(worker_id)
+
+    def worker_spec(self, clone_set: CloneSet, worker_id: int) -> WorkerSpec:
+        """What worker ``worker_id`` needs to bind every alias to its own clones."""
+        bindings = []
+        serialized = {}
+        for clone in clone_set.for_worker(worker_id):
+            source = connections[clone.group.primary].settings_dict
+            test_settings = {**source.get("TEST", {}), "NAME": clone.name}
+            for alias in clone.group.aliases:
+                bindings.append(AliasBinding(
+                    alias, clone.group.vendor,
+                    {**source, "NAME": clone.name, "TEST": test_settings},
+                    clone.identity,
+                ))
+                contents = getattr(connections[alias], "_test_serialized_contents", None)
+                if contents is not None:
+                    serialized[alias] = contents
+        return WorkerSpec(
+            worker_id=worker_id,
+            settings_module=os.environ["DJANGO_SETTINGS_MODULE"],
+            bindings=tuple(bindings),
+            serialized_contents=serialized,
+            debug_mode=self.debug_mode,
+            failfast=self.failfast,
+            buffer=self.buffer,
+            worker_setup=self.config.worker_setup,
+        )

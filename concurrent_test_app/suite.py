@@ -1,0 +1,95 @@
+"""The parent's stand-in suite: drives the worker pool and replays events into the result.
+
+``unittest.TextTestRunner.run`` calls ``suite(result)`` and then prints the failure
+blocks, ``Ran N tests`` and the verdict as usual, so the console and exit status are
+Django's own.
+"""
+
+from __future__ import annotations
+
+import unittest
+from unittest.case import _SubTest, _subtest_msg_sentinel
+from unittest.suite import _ErrorHolder
+
+from .events import RemoteError, SubTestInfo, TestEvents, Unit, decode_error, formatted_of
+from .planning import PlannedUnit
+from .pool import WorkerPool
+
+
+class ReplayedFormattingMixin:
+    """Prints a worker's traceback as the worker formatted it.
+
+    Tracebacks rebuilt by tblib lack the frame globals unittest uses to hide its own
+    frames, and surrogate exceptions carry no traceback at all: the worker's text is the
+    faithful one.
+    """
+
+    def _exc_info_to_string(self, err, test):
+        formatted = formatted_of(err[1]) if err and len(err) > 1 else None
+        if formatted is not None:
+            return formatted
+        return super()._exc_info_to_string(err, test)
+
+
+def with_replay_formatting(resultclass: type | None) -> type:
+    """``resultclass`` (default TextTestResult) with ReplayedFormattingMixin in front."""
+    base = resultclass or unittest.TextTestResult
+    if issubclass(base, ReplayedFormattingMixin):
+        return base
+    return type(base.__name__, (ReplayedFormattingMixin, base), {})
+
+
+class ConcurrentSuite:
+    """A suite whose run hands its units to the pool and replays what comes back."""
+
+    def __init__(self, pool: WorkerPool, tests: list, units: list[PlannedUnit]) -> None:
+        self.pool = pool
+        self.tests = tests
+        self.units = units
+
+    def __iter__(self):
+        return iter(self.tests)
+
+    def countTestCases(self) -> int:
+        """How many tests the suite holds."""
+        return len(self.tests)
+
+    def __call__(self, result):
+        return self.run(result)
+
+    def run(self, result):
+        """Run every unit in the pool, replaying each test's events into ``result``."""
+        units = [
+            Unit(number, tuple((index, self.tests[index]) for index in unit.indices))
+            for number, unit in enumerate(self.units)
+        ]
+        self.pool.run(
+            units,
+            on_events=lambda events: self.replay(events, result),
+            should_stop=lambda: result.shouldStop,
+            describe=self.describe,
+        )
+        return result
+
+    def describe(self, ref) -> str:
+        """A test reference as the user knows it: the test id or the fixture's name."""
+        return self.tests[ref].id() if isinstance(ref, int) else str(ref)
+
+    def replay(self, events: TestEvents, result) -> None:
+        """Call ``result``'s methods as the worker's result was called."""
+        test = self.tests[events.test] if isinstance(events.test, int) else _ErrorHolder(events.test)
+        for call in events.calls:
+            method = getattr(result, call.method, None)
+            if method is None:
+                if call.method == "addDuration":
+                    continue  # this Python's unittest predates durations
+                raise RuntimeError(f"Unknown result call {call.method!r} from a worker")
+            method(test, *(self._decode(test, arg) for arg in call.args))
+
+    def _decode(self, test, arg):
+        if isinstance(arg, RemoteError):
+            return decode_error(arg)
+        if isinstance(arg, SubTestInfo):
+            message = arg.message if arg.has_message else _subtest_msg_sentinel
+            return _SubTest(test, message, arg.params)
+        return arg

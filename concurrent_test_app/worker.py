@@ -1,0 +1,269 @@
+"""The child side: a spawn worker that binds to its own clones, runs units and emits events.
+
+Nothing here imports the parent-side modules (runner, pool, databases), so a spawned
+interpreter loads only Django, the project and this file. ``worker_main`` and
+``WorkerSpec`` live at module level because multiprocessing pickles them.
+"""
+
+from __future__ import annotations
+
+import faulthandler
+import os
+import signal
+import sys
+import unittest
+from dataclasses import dataclass, field
+from typing import Any
+
+from .events import (
+    Booted,
+    Fatal,
+    Ready,
+    ResultCall,
+    Stop,
+    SubTestInfo,
+    TestEvents,
+    TestStarted,
+    Unit,
+    UnitDone,
+    Verify,
+    encode_error,
+    picklable_or_repr,
+)
+
+
+@dataclass(frozen=True)
+class AliasBinding:
+    """Where one alias points in a worker, and what the worker must see there."""
+
+    alias: str
+    vendor: str
+    settings: dict[str, Any]
+    expected_identity: str
+
+
+@dataclass(frozen=True)
+class WorkerSpec:
+    """Everything a worker needs; pickled into the spawned process."""
+
+    worker_id: int
+    settings_module: str
+    bindings: tuple[AliasBinding, ...]
+    serialized_contents: dict[str, str] = field(default_factory=dict)
+    debug_mode: bool = False
+    failfast: bool = False
+    buffer: bool = False
+    worker_setup: str | None = None
+
+
+def worker_main(spec: WorkerSpec, conn) -> None:
+    """Entry point of a spawned worker process."""
+    # The parent coordinates interrupts; a Ctrl-C reaching the whole process group
+    # must not kill workers mid-test and lose their results.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    faulthandler.enable()
+    _boot(spec)
+    conn.send(Booted(spec.worker_id, os.getpid()))
+    if isinstance(conn.recv(), Stop):
+        return
+    problem, identities = verify_bindings(spec.bindings)
+    if problem:
+        conn.send(Fatal(f"Worker {spec.worker_id} refuses to run tests: {problem}"))
+        return
+    conn.send(Ready(spec.worker_id, identities))
+    result = StreamingResult(conn, failfast=spec.failfast, buffer=spec.buffer)
+    try:
+        _serve(conn, result)
+    finally:
+        from django.db import connections
+
+        connections.close_all()
+
+
+def _boot(spec: WorkerSpec) -> None:
+    os.environ["DJANGO_SETTINGS_MODULE"] = spec.settings_module
+    from tblib import pickling_support
+
+    pickling_support.install()
+    import django
+
+    django.setup()
+    from django.test.utils import setup_test_environment
+
+    setup_test_environment(debug=spec.debug_mode)
+    bind_databases(spec)
+    if spec.worker_setup:
+        from django.utils.module_loading import import_string
+
+        import_string(spec.worker_setup)(spec.worker_id)
+
+
+def bind_databases(spec: WorkerSpec) -> None:
+    """Point every alias at this worker's clone before anything connects."""
+    from django.conf import settings
+    from django.db import connections
+
+    for binding in spec.bindings:
+        connection = connections[binding.alias]
+        connection.close()
+        connection.settings_dict.update(binding.settings)
+        settings.DATABASES[binding.alias].update(binding.settings)
+        contents = spec.serialized_contents.get(binding.alias)
+        if contents is not None:
+            connection._test_serialized_contents = contents
+
+
+def verify_bindings(bindings) -> tuple[str | None, dict[str, str]]:
+    """Connect every alias and compare what it sees with the clone it was given."""
+    from django.db import connections
+
+    identities = {}
+    for binding in bindings:
+        identity = database_identity(connections[binding.alias], binding.vendor)
+        identities[binding.alias] = identity
+        if identity != binding.expected_identity:
+            return (
+                f"alias {binding.alias!r} is connected to {identity!r}, "
+                f"not to its own clone {binding.expected_identity!r}"
+            ), identities
+    return None, identities
+
+
+def database_identity(connection, vendor: str) -> str:
+    """What a connection is really attached to: a database name or a file path."""
+    with connection.cursor() as cursor:
+        if vendor == "postgresql":
+            cursor.execute("SELECT current_database()")
+            return cursor.fetchone()[0]
+        if vendor == "sqlite":
+            cursor.execute("PRAGMA database_list")
+            files = {row[1]: row[2] for row in cursor.fetchall()}
+            return os.path.realpath(files.get("main") or ":memory:")
+    raise ValueError(f"no identity check for backend {vendor!r}")
+
+
+def _serve(conn, result: StreamingResult) -> None:
+    while True:
+        message = conn.recv()
+        if isinstance(message, Stop):
+            return
+        if isinstance(message, Verify):
+            continue
+        run_unit(message, result)
+        conn.send(UnitDone(message.index))
+
+
+def run_unit(unit: Unit, result: StreamingResult) -> None:
+    """Run one unit as a top-level suite, so class and module fixtures behave as usual."""
+    tests = [_materialize(test) for _, test in unit.tests]
+    result.bind({id(test): index for test, (index, _) in zip(tests, unit.tests)})
+    unittest.TestSuite(tests).run(result)
+    # TestSuite.run tore the last class and module down; forget them so the next unit
+    # does not tear them down a second time.
+    result._previousTestClass = None
+    result._moduleSetUpFailed = False
+
+
+def _materialize(test):
+    if isinstance(test, str):  # sent by name because the instance would not pickle
+        suite = unittest.defaultTestLoader.loadTestsFromName(test)
+        return next(iter(_flatten(suite)))
+    return test
+
+
+def _flatten(suite):
+    for item in suite:
+        if isinstance(item, unittest.TestSuite):
+            yield from _flatten(item)
+        else:
+            yield item
+
+
+class StreamingResult(unittest.TestResult):
+    """Records each result call and sends a test's calls when the test stops."""
+
+    def __init__(self, conn, failfast: bool = False, buffer: bool = False) -> None:
+        super().__init__()
+        self.failfast = failfast
+        self.buffer = buffer
+        self._conn = conn
+        self._index_of: dict[int, int] = {}
+        self._pending: dict[Any, list[ResultCall]] = {}
+
+    def bind(self, index_of: dict[int, int]) -> None:
+        """Map ``id(test)`` of this unit's tests to their indices in the parent."""
+        self._index_of = index_of
+
+    def _ref(self, test) -> int | str:
+        index = self._index_of.get(id(test))
+        return index if index is not None else str(test)
+
+    def _record(self, test, method: str, *args) -> None:
+        ref = self._ref(test)
+        calls = self._pending.get(ref)
+        if calls is None:  # a fixture error, or a call arriving after stopTest
+            self._conn.send(TestEvents(ref, (ResultCall(method, args),)))
+        else:
+            calls.append(ResultCall(method, args))
+
+    def _error(self, err, test):
+        return encode_error(err, self._exc_info_to_string(err, test))
+
+    def startTest(self, test) -> None:
+        super().startTest(test)
+        ref = self._ref(test)
+        self._conn.send(TestStarted(ref))
+        self._pending[ref] = [ResultCall("startTest")]
+
+    def stopTest(self, test) -> None:
+        super().stopTest(test)
+        ref = self._ref(test)
+        calls = self._pending.pop(ref, [])
+        calls.append(ResultCall("stopTest"))
+        self._conn.send(TestEvents(ref, tuple(calls)))
+
+    def addSuccess(self, test) -> None:
+        super().addSuccess(test)
+        self._record(test, "addSuccess")
+
+    def addError(self, test, err) -> None:
+        self._record(test, "addError", self._error(err, test))
+        super().addError(test, err)
+
+    def addFailure(self, test, err) -> None:
+        self._record(test, "addFailure", self._error(err, test))
+        super().addFailure(test, err)
+
+    def addSkip(self, test, reason) -> None:
+        super().addSkip(test, reason)
+        self._record(test, "addSkip", str(reason))
+
+    def addExpectedFailure(self, test, err) -> None:
+        self._record(test, "addExpectedFailure", self._error(err, test))
+        super().addExpectedFailure(test, err)
+
+    def addUnexpectedSuccess(self, test) -> None:
+        super().addUnexpectedSuccess(test)
+        self._record(test, "addUnexpectedSuccess")
+
+    def addSubTest(self, test, subtest, err) -> None:
+        info = _subtest_info(subtest)
+        encoded = None if err is None else self._error(err, test)
+        self._record(test, "addSubTest", info, encoded)
+        super().addSubTest(test, subtest, err)
+
+    def addDuration(self, test, elapsed) -> None:
+        self._record(test, "addDuration", elapsed)
+
+
+def _subtest_info(subtest) -> SubTestInfo:
+    from unittest.case import _subtest_msg_sentinel
+
+    message = subtest._message
+    has_message = message is not _subtest_msg_sentinel
+    params = {key: picklable_or_repr(value) for key, value in subtest.params.items()}
+    return SubTestInfo(picklable_or_repr(message) if has_message else None, params, has_message)
+
+
+if __name__ == "__main__":  # pragma: no cover - guard for spawn's re-import
+    sys.exit("concurrent_test_app.worker is started by the runner, not run directly")
