@@ -77,7 +77,15 @@ class ConcurrentSuite:
 
     def replay(self, events: TestEvents, result) -> None:
         """Call ``result``'s methods as the worker's result was called."""
-        test = self.tests[events.test] if isinstance(events.test, int) else _ErrorHolder(events.test)
+        if isinstance(events.test, int):
+            test = self.tests[events.test]
+        else:
+            test = _ErrorHolder(events.test)
+            if hasattr(result, "_newline"):
+                # A fixture event always follows a complete test block, so the cursor is
+                # at the start of a line; CPython 3.11's addUnexpectedSuccess forgets to
+                # record that, which would glue "ERROR" to the previous line.
+                result._newline = True
         for call in events.calls:
             method = getattr(result, call.method, None)
             if method is None:
