@@ -18,6 +18,7 @@ or, for class and module fixtures, by unittest's description of the fixture (a `
 
 from __future__ import annotations
 
+import builtins
 import pickle
 import traceback
 from dataclasses import dataclass, field
@@ -119,6 +120,7 @@ class RemoteError:
     message: str
     formatted: str
     pickled: bytes | None = field(default=None, repr=False)
+    builtin_base: str = "Exception"
 
 
 class SurrogateException(Exception):
@@ -136,7 +138,10 @@ def encode_error(err: tuple, formatted: str) -> RemoteError:
         pickle.loads(data)
     except Exception:
         data = None
-    return RemoteError(type_name, message, formatted, data)
+    base = next(
+        (cls.__name__ for cls in exc_type.__mro__ if cls.__module__ == "builtins"), "Exception"
+    )
+    return RemoteError(type_name, message, formatted, data, base)
 
 
 def decode_error(remote: RemoteError) -> tuple:
@@ -148,13 +153,26 @@ def decode_error(remote: RemoteError) -> tuple:
             return exc_type, value, tb
         except Exception:
             pass
-    return surrogate_exc_info(remote.type_name, remote.message, remote.formatted)
+    return surrogate_exc_info(
+        remote.type_name, remote.message, remote.formatted, remote.builtin_base
+    )
 
 
-def surrogate_exc_info(type_name: str, message: str, formatted: str) -> tuple:
-    """An exc_info whose type carries ``type_name`` and whose text is ``formatted``."""
+def surrogate_exc_info(
+    type_name: str, message: str, formatted: str, builtin_base: str = "Exception"
+) -> tuple:
+    """An exc_info whose type carries ``type_name`` and whose text is ``formatted``.
+
+    The surrogate also derives from the original's nearest built-in base, so an
+    AssertionError subclass is still counted as a failure, not an error.
+    """
     module, _, qualname = type_name.rpartition(".")
-    surrogate_type = type(qualname, (SurrogateException,), {"__module__": module or "builtins"})
+    namespace = {"__module__": module or "builtins"}
+    base = getattr(builtins, builtin_base, Exception)
+    try:
+        surrogate_type = type(qualname, (SurrogateException, base), namespace)
+    except TypeError:  # a built-in base with an incompatible layout
+        surrogate_type = type(qualname, (SurrogateException,), namespace)
     value = surrogate_type(message)
     _remember_formatted(value, formatted)
     return surrogate_type, value, None

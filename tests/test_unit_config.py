@@ -1,0 +1,62 @@
+"""Unit tests of the option table and its precedence (no database, no processes)."""
+
+from __future__ import annotations
+
+import pytest
+
+from concurrent_test_app.config import resolve
+from concurrent_test_app.exceptions import ConfigurationError
+
+
+def test_defaults_when_nothing_is_set():
+    config = resolve({}, environ={}, settings_dict={})
+    assert config.workers == "auto"
+    assert dict(config.sources)["workers"] == "default"
+
+
+def test_explicit_beats_environment_beats_settings():
+    env = {"DJANGO_TEST_WORKERS": "3"}
+    settings = {"WORKERS": 5}
+    assert resolve({"workers": 2}, environ=env, settings_dict=settings).workers == 2
+    assert resolve({}, environ=env, settings_dict=settings).workers == 3
+    assert resolve({}, environ={}, settings_dict=settings).workers == 5
+
+
+@pytest.mark.parametrize("value", ["abc", "-3", "0", "1.5", ""])
+def test_bad_worker_counts_name_the_variable_and_value(value):
+    if value == "":
+        # An empty variable counts as unset, like an unexported one.
+        assert resolve({}, environ={"DJANGO_TEST_WORKERS": ""}, settings_dict={}).workers == "auto"
+        return
+    with pytest.raises(ConfigurationError) as raised:
+        resolve({}, environ={"DJANGO_TEST_WORKERS": value}, settings_dict={})
+    message = str(raised.value)
+    assert message.startswith(f"DJANGO_TEST_WORKERS={value!r}")
+    assert "positive integer or 'auto'" in message
+    assert raised.value.returncode == 2
+
+
+def test_auto_is_case_insensitive():
+    assert resolve({}, environ={"DJANGO_TEST_WORKERS": "AUTO"}, settings_dict={}).workers == "auto"
+
+
+def test_bad_flag_names_the_flag():
+    with pytest.raises(ConfigurationError, match=r"^--workers='x'"):
+        resolve({"workers": "x"}, environ={}, settings_dict={})
+
+
+def test_unknown_settings_key_is_rejected():
+    with pytest.raises(ConfigurationError, match="unknown key 'WORKRES'"):
+        resolve({}, environ={}, settings_dict={"WORKRES": 2})
+
+
+def test_retry_delay_must_be_a_number():
+    with pytest.raises(ConfigurationError, match=r"DJANGO_TEST_RETRY_DELAY='fast'"):
+        resolve({}, environ={"DJANGO_TEST_RETRY_DELAY": "fast"}, settings_dict={})
+
+
+def test_worker_setup_must_be_a_dotted_path():
+    config = resolve({}, environ={}, settings_dict={"WORKER_SETUP": "pkg.mod.func"})
+    assert config.worker_setup == "pkg.mod.func"
+    with pytest.raises(ConfigurationError, match="WORKER_SETUP"):
+        resolve({}, environ={}, settings_dict={"WORKER_SETUP": "not a path"})
