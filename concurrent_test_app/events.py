@@ -47,6 +47,8 @@ class Ready:
 class TestStarted:
     """A test began in the worker; sent at once so a crash can be attributed."""
 
+    __test__ = False  # not a pytest test class, despite the name
+
     test: TestRef
 
 
@@ -61,6 +63,8 @@ class ResultCall:
 @dataclass(frozen=True)
 class TestEvents:
     """The result calls of one finished test (or of one fixture), in order."""
+
+    __test__ = False  # not a pytest test class, despite the name
 
     test: TestRef
     calls: tuple[ResultCall, ...]
