@@ -133,6 +133,10 @@ class WorkerPool:
                 worker = busy.get(ready) or sentinels[ready]
                 if worker.unit is not None:
                     self._service(worker)
+        if self.queue:
+            # Django's own run stops quietly on Ctrl-C or --failfast; say what was left.
+            not_run = sum(len(unit.tests) for unit in self.queue)
+            self.log(f"Stopped early: {not_run} tests were not run")
 
     def _service(self, worker: WorkerHandle) -> None:
         try:
