@@ -1,0 +1,1 @@
+"""Library app: authors, books, genres, members and loans."""

@@ -1,0 +1,1 @@
+"""Shop app: customers, tagged products, orders and their lines."""

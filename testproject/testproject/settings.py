@@ -1,0 +1,47 @@
+"""Settings of the demo project: two apps, two database aliases, the concurrent runner."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from testproject.database_url import databases_from_url
+
+BASE_DIR = Path(__file__).resolve().parent.parent
+
+SECRET_KEY = "django-insecure-demo-project-key-not-for-production"
+DEBUG = False
+ALLOWED_HOSTS: list[str] = []
+
+INSTALLED_APPS = [
+    "django.contrib.contenttypes",
+    "django.contrib.auth",
+    "concurrent_test_app",
+    "library",
+    "shop",
+]
+
+ROOT_URLCONF = "testproject.urls"
+
+# SQLite by default; DATABASE_URL=postgres://user:pass@host:port/name moves both
+# aliases to PostgreSQL (``other`` becomes ``name_other``).
+DATABASES = databases_from_url(os.environ.get("DATABASE_URL"), BASE_DIR)
+
+USE_TZ = True
+TIME_ZONE = "UTC"
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+TEST_RUNNER = "concurrent_test_app.runner.ConcurrentTestRunner"
+
+# A plain TransactionTestCase flushes and post_migrate recreates content types and
+# permissions under new primary keys; restoring serialized copies of them in a later
+# serialized_rollback class then fails with IntegrityError (Django ticket #23727).
+# Leaving both apps out of the serialization makes the outcome independent of the
+# order in which classes run on a database.
+TEST_NON_SERIALIZED_APPS = ["django.contrib.contenttypes", "django.contrib.auth"]
+
+# PASSWORD_HASHERS is deliberately left at Django's default: the worker hook
+# switches to MD5 at runtime, which is what test_worker_setup checks.
+CONCURRENT_TEST = {
+    "WORKER_SETUP": "testproject.worker_setup.configure_worker",
+}
