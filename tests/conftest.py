@@ -1,0 +1,111 @@
+"""Fixtures shared by the functional tests: backends, baselines, database probes."""
+
+from __future__ import annotations
+
+import functools
+import re
+
+import pytest
+from helpers import (
+    BASELINE_RUNNER,
+    Completed,
+    in_ci,
+    postgres_database_name,
+    postgres_params,
+    run_manage,
+)
+
+BACKENDS = ["sqlite", "postgres"]
+CLONE_COMMENT = "django-concurrent-test clone"
+_CLONE_NAME_RE = re.compile(r"_w\d+$")
+
+
+@functools.cache
+def _postgres_problem() -> str | None:
+    """Why the postgres server cannot be used, or None when it can."""
+    try:
+        import psycopg2
+    except ImportError as error:
+        return f"psycopg2 is not installed ({error}); pip install -e '.[test,postgres]'"
+    params = postgres_params(dbname="postgres")
+    try:
+        psycopg2.connect(**params).close()
+    except psycopg2.Error as error:
+        shown = {key: value for key, value in params.items() if key != "password"}
+        return f"PostgreSQL is not reachable with {shown}: {str(error).strip()}"
+    return None
+
+
+def require_backend(backend: str) -> None:
+    """Skip (fail on CI) a postgres test when no server is there to run it."""
+    if backend != "postgres":
+        return
+    problem = _postgres_problem()
+    if problem is None:
+        return
+    if in_ci():
+        pytest.fail(f"{problem}\nCI must run every test on PostgreSQL: .ci/run starts a server.")
+    pytest.skip(f"{problem} (set CONCURRENT_TEST_PG_URL to run the postgres tests)")
+
+
+@pytest.fixture(params=BACKENDS)
+def backend(request) -> str:
+    """The database backend a run uses: ``sqlite`` or ``postgres``."""
+    require_backend(request.param)
+    return request.param
+
+
+@pytest.fixture(scope="session")
+def baseline():
+    """``baseline(*labels, backend=...)``: Django's own runner at -v 2, run once per session.
+
+    Runs are cached because several tests compare against the same baseline;
+    the baseline is never the thing under test.
+    """
+    cache: dict[tuple, Completed] = {}
+
+    def run(*labels: str, backend: str = "sqlite", env: dict | None = None) -> Completed:
+        key = (labels, backend, tuple(sorted((env or {}).items())))
+        if key not in cache:
+            cache[key] = run_manage(
+                "test",
+                "--testrunner",
+                BASELINE_RUNNER,
+                "-v",
+                "2",
+                "--noinput",
+                *labels,
+                backend=backend,
+                env=env,
+            )
+        return cache[key]
+
+    return run
+
+
+def postgres_databases() -> dict[str, str | None]:
+    """Every database on the server with its comment."""
+    import psycopg2
+
+    connection = psycopg2.connect(**postgres_params(dbname="postgres"))
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT datname, shobj_description(oid, 'pg_database') FROM pg_database")
+            return dict(cursor.fetchall())
+    finally:
+        connection.close()
+
+
+def postgres_clones() -> set[str]:
+    """Clones of this project's test databases that exist on the server now.
+
+    A clone is ``<test db name>_w<k>``; one carrying the runner's comment
+    counts too, whatever its name.  Only this project's names are looked at,
+    so runs of other projects against a shared server do not interfere.
+    """
+    prefix = f"test_{postgres_database_name()}"
+    return {
+        name
+        for name, comment in postgres_databases().items()
+        if name.startswith(prefix) and (_CLONE_NAME_RE.search(name) or comment == CLONE_COMMENT)
+    }

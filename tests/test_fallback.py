@@ -1,0 +1,41 @@
+"""When a concurrent run is pointless the runner says why and runs in-process."""
+
+from __future__ import annotations
+
+import pytest
+from helpers import fallback_reasons, run_manage, started_workers, verdict_difference
+
+LABELS = ("scenarios.outcomes", "scenarios.fixtures")
+
+
+def test_one_worker_falls_back_with_the_same_verdicts(backend):
+    concurrent = run_manage("concurrenttest", "--workers", "2", "-v", "2", *LABELS, backend=backend)
+    assert started_workers(concurrent) == [2], concurrent.describe()
+    assert concurrent.report.outcomes, concurrent.describe()
+
+    sequential = run_manage("concurrenttest", "--workers", "1", "-v", "2", *LABELS, backend=backend)
+
+    assert len(fallback_reasons(sequential)) == 1, sequential.describe()
+    assert sequential.report.verdicts() == concurrent.report.verdicts(), (
+        verdict_difference(sequential.report, concurrent.report) + "\n\n" + sequential.describe()
+    )
+    assert sequential.returncode == concurrent.returncode, sequential.describe()
+
+
+@pytest.mark.parametrize(
+    "label",
+    ["scenarios.outcomes.OutcomeTests", "scenarios.unpicklable.UnpicklableTests"],
+    ids=["outcomes", "unpicklable"],
+)
+def test_a_single_class_falls_back_with_djangos_verdicts(backend, baseline, label):
+    expected = baseline(label, backend=backend)
+    assert expected.report.outcomes, expected.describe()
+    assert "unittest.loader._FailedTest" not in expected.stderr, expected.describe()
+
+    run = run_manage("concurrenttest", "--workers", "2", "-v", "2", label, backend=backend)
+
+    assert len(fallback_reasons(run)) == 1, run.describe()
+    assert run.report.verdicts() == expected.report.verdicts(), (
+        verdict_difference(run.report, expected.report) + "\n\n" + run.describe()
+    )
+    assert run.returncode == expected.returncode, run.describe()

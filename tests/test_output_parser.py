@@ -1,0 +1,249 @@
+"""The verbosity-2 parser the functional tests rely on, checked on real and recorded output."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+import textwrap
+
+from helpers import UNNAMED, normalize_test_id, parse_test_output
+
+SAMPLE_MODULE = '''
+import sys
+import unittest
+
+
+class Outcomes(unittest.TestCase):
+    def test_pass(self):
+        pass
+
+    def test_fail(self):
+        self.assertEqual(1, 2)
+
+    def test_error(self):
+        raise ValueError("boom")
+
+    @unittest.skip("not today")
+    def test_skip(self):
+        pass
+
+    @unittest.expectedFailure
+    def test_xfail(self):
+        self.fail("expected")
+
+    @unittest.expectedFailure
+    def test_xpass(self):
+        pass
+
+    def test_subtests(self):
+        for i in range(3):
+            with self.subTest(i=i):
+                self.assertNotEqual(i, 2)
+
+    def test_doc(self):
+        """First docstring line."""
+
+    def test_prints(self):
+        print("PRINTED-TO-STDERR", file=sys.stderr)
+        print("PRINTED-TO-STDOUT")
+
+
+class BrokenClass(unittest.TestCase):
+    @classmethod
+    def setUpClass(cls):
+        raise RuntimeError("class fixture")
+
+    def test_never(self):
+        pass
+'''
+
+MODULE_FIXTURE = """
+import unittest
+
+
+def setUpModule():
+    raise RuntimeError("module fixture")
+
+
+class T(unittest.TestCase):
+    def test_never(self):
+        pass
+"""
+
+PYTHON_310_OUTPUT = textwrap.dedent(
+    """\
+    ERROR
+    test_doc (pkg.sample.Outcomes)
+    First docstring line. ... ok
+    test_error (pkg.sample.Outcomes) ... ERROR
+    test_fail (pkg.sample.Outcomes) ... FAIL
+    test_pass (pkg.sample.Outcomes) ... ok
+    test_prints (pkg.sample.Outcomes) ... PRINTED-TO-STDERR
+    ok
+    test_skip (pkg.sample.Outcomes) ... skipped 'not today'
+    test_subtests (pkg.sample.Outcomes) ... test_xfail (pkg.sample.Outcomes) ... expected failure
+    test_xpass (pkg.sample.Outcomes) ... unexpected success
+    ERROR
+
+    ======================================================================
+    ERROR: setUpClass (pkg.sample.BrokenClass)
+    ----------------------------------------------------------------------
+    Traceback (most recent call last):
+      File "/tmp/pkg/sample.py", line 43, in setUpClass
+        raise RuntimeError("class fixture")
+    RuntimeError: class fixture
+
+    ======================================================================
+    ERROR: test_error (pkg.sample.Outcomes)
+    ----------------------------------------------------------------------
+    Traceback (most recent call last):
+      File "/tmp/pkg/sample.py", line 13, in test_error
+        raise ValueError("boom")
+    ValueError: boom
+
+    ======================================================================
+    ERROR: setUpModule (pkg.modfix)
+    ----------------------------------------------------------------------
+    Traceback (most recent call last):
+      File "/tmp/pkg/modfix.py", line 4, in setUpModule
+        raise RuntimeError("module fixture")
+    RuntimeError: module fixture
+
+    ======================================================================
+    FAIL: test_fail (pkg.sample.Outcomes)
+    ----------------------------------------------------------------------
+    Traceback (most recent call last):
+      File "/tmp/pkg/sample.py", line 10, in test_fail
+        self.assertEqual(1, 2)
+    AssertionError: 1 != 2
+
+    ======================================================================
+    FAIL: test_subtests (pkg.sample.Outcomes) (i=2)
+    ----------------------------------------------------------------------
+    Traceback (most recent call last):
+      File "/tmp/pkg/sample.py", line 30, in test_subtests
+        self.assertNotEqual(i, 2)
+    AssertionError: 2 == 2
+
+    ----------------------------------------------------------------------
+    Ran 9 tests in 0.001s
+
+    FAILED (failures=2, errors=3, skipped=1, expected failures=1, unexpected successes=1)
+    """
+)
+
+EXPECTED_TEST_OUTCOMES = [
+    ("pkg.sample.Outcomes.test_doc", "ok"),
+    ("pkg.sample.Outcomes.test_error", "ERROR"),
+    ("pkg.sample.Outcomes.test_fail", "FAIL"),
+    ("pkg.sample.Outcomes.test_pass", "ok"),
+    ("pkg.sample.Outcomes.test_prints", "ok"),
+    ("pkg.sample.Outcomes.test_skip", "skipped 'not today'"),
+    ("pkg.sample.Outcomes.test_xfail", "expected failure"),
+    ("pkg.sample.Outcomes.test_xpass", "unexpected success"),
+]
+EXPECTED_BLOCKS = [
+    ("ERROR", "pkg.sample.Outcomes.test_error"),
+    ("ERROR", "setUpClass (pkg.sample.BrokenClass)"),
+    ("ERROR", "setUpModule (pkg.modfix)"),
+    ("FAIL", "pkg.sample.Outcomes.test_fail"),
+    ("FAIL", "pkg.sample.Outcomes.test_subtests (i=2)"),
+]
+SUMMARY = "FAILED (failures=2, errors=3, skipped=1, expected failures=1, unexpected successes=1)"
+
+
+def run_unittest_verbose(tmp_path) -> subprocess.CompletedProcess:
+    package = tmp_path / "pkg"
+    package.mkdir()
+    (package / "__init__.py").write_text("")
+    (package / "sample.py").write_text(SAMPLE_MODULE)
+    (package / "modfix.py").write_text(MODULE_FIXTURE)
+    return subprocess.run(
+        [sys.executable, "-m", "unittest", "-v", "pkg.sample", "pkg.modfix"],
+        check=False,
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+
+
+def test_this_pythons_unittest_output(tmp_path):
+    completed = run_unittest_verbose(tmp_path)
+    report = parse_test_output(completed.stderr)
+
+    # 3.11+ also names the fixtures and the failing subtest; 3.10 does not.
+    assert set(EXPECTED_TEST_OUTCOMES) <= set(report.outcomes), completed.stderr
+    assert report.outcome_of("pkg.sample.Outcomes.test_never") == [], completed.stderr
+    assert set(EXPECTED_BLOCKS) <= set(report.blocks), completed.stderr
+    assert report.ran == 9
+    assert report.summary is not None and report.summary.startswith("FAILED (failures=2, errors=3")
+    assert "PRINTED-TO-STDOUT" not in completed.stderr
+
+
+def test_recorded_python_310_output():
+    report = parse_test_output(PYTHON_310_OUTPUT)
+
+    assert report.outcomes == sorted(
+        EXPECTED_TEST_OUTCOMES + [(UNNAMED, "ERROR"), (UNNAMED, "ERROR")]
+    )
+    assert report.blocks == EXPECTED_BLOCKS
+    assert report.ran == 9
+    assert report.summary == SUMMARY
+    assert "RuntimeError: class fixture" in report.block_text[EXPECTED_BLOCKS[1]]
+    assert "ValueError: boom" not in report.block_text[EXPECTED_BLOCKS[1]]
+
+
+def test_python_310_and_311_descriptions_give_one_id():
+    assert normalize_test_id("test_x (pkg.mod.Class)") == "pkg.mod.Class.test_x"
+    assert normalize_test_id("test_x (pkg.mod.Class.test_x)") == "pkg.mod.Class.test_x"
+    assert normalize_test_id("  test_x (pkg.mod.C.test_x) (i=2)") == "pkg.mod.C.test_x (i=2)"
+    assert normalize_test_id("test_x (pkg.mod.C) [msg] (i=2)") == "pkg.mod.C.test_x [msg] (i=2)"
+    assert normalize_test_id("setUpClass (pkg.mod.Class)") == "setUpClass (pkg.mod.Class)"
+    assert normalize_test_id("setUpModule (pkg.mod)") == "setUpModule (pkg.mod)"
+    assert normalize_test_id("Creating test database for alias 'default'...") is None
+
+
+def test_fixture_lines_compare_equal_whether_named_or_not():
+    named = parse_test_output(
+        "test_a (m.C.test_a) ... ok\n"
+        "setUpClass (m.D) ... skipped 'no D'\n"
+        "\n" + "-" * 70 + "\nRan 1 test in 0.1s\n\nOK (skipped=1)\n"
+    )
+    bare = parse_test_output(
+        "test_a (m.C.test_a) ... ok\n"
+        "skipped 'no D'\n"
+        "\n" + "-" * 70 + "\nRan 1 test in 0.1s\n\nOK (skipped=1)\n"
+    )
+
+    assert named.outcomes != bare.outcomes
+    assert named.verdicts() == bare.verdicts()
+
+
+def test_different_runs_differ():
+    passing = parse_test_output("test_a (m.C.test_a) ... ok\n\nRan 1 test in 0.1s\n\nOK\n")
+    failing = parse_test_output(
+        "test_a (m.C.test_a) ... FAIL\n\nRan 1 test in 0.1s\n\nFAILED (failures=1)\n"
+    )
+    skipped = parse_test_output(
+        "test_a (m.C.test_a) ... skipped 'x'\n\nRan 1 test in 0.1s\n\nOK (skipped=1)\n"
+    )
+
+    assert passing.verdicts() != failing.verdicts()
+    assert passing.verdicts() != skipped.verdicts()
+    assert passing.summary == "OK" and failing.summary == "FAILED (failures=1)"
+
+
+def test_stdout_noise_and_database_messages_are_ignored():
+    report = parse_test_output(
+        "Creating test database for alias 'default'...\n"
+        "System check identified no issues (0 silenced).\n"
+        "test_a (m.C.test_a) ... ok\n"
+        "OK\n"  # printed by a test before the summary: not the summary
+        "\nRan 1 test in 0.1s\n\nOK\n"
+        "Destroying test database for alias 'default'...\n"
+    )
+
+    assert report.outcomes == [("m.C.test_a", "ok")]
+    assert report.ran == 1
+    assert report.summary == "OK"

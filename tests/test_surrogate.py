@@ -1,0 +1,33 @@
+"""Exceptions that cannot be pickled still reach the report, faithfully."""
+
+from __future__ import annotations
+
+from helpers import fallback_reasons, run_manage, started_workers
+
+# A second module with several classes, so that the run is really concurrent
+# and the unpicklable exceptions have to cross from a worker to the parent.
+LABELS = ("scenarios.unpicklable", "scenarios.crash")
+
+
+def test_unpicklable_exceptions_are_reported(backend, baseline):
+    expected = baseline(*LABELS, backend=backend)
+    assert expected.report.outcomes, expected.describe()
+
+    run = run_manage("concurrenttest", "--workers", "2", "-v", "2", *LABELS, backend=backend)
+
+    assert started_workers(run) == [2], run.describe()
+    assert fallback_reasons(run) == [], run.describe()
+    assert run.returncode == 1, run.describe()
+    assert run.report.ran == expected.report.ran, run.describe()
+    assert expected.report.ids <= run.report.ids, run.describe()
+    for test_name, type_name, marker in [
+        ("test_unpicklable_exception", "UnpicklableError", "UNPICKLABLE-MARKER"),
+        ("test_ununpicklable_exception", "UnunpicklableError", "UNUNPICKLABLE-MARKER"),
+    ]:
+        test_id = f"scenarios.unpicklable.UnpicklableTests.{test_name}"
+        assert run.report.outcome_of(test_id) == ["ERROR"], run.describe()
+        text = run.report.block_text.get(("ERROR", test_id), "")
+        assert type_name in text, run.describe()
+        assert marker in text, run.describe()
+        assert "Traceback" in text, run.describe()
+        assert "scenarios/unpicklable.py" in text, run.describe()
