@@ -12,8 +12,9 @@ accepted, before any database is touched.
 from __future__ import annotations
 
 import os
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, fields
-from typing import Any, Callable, Mapping
+from typing import Any
 
 from .exceptions import ConfigurationError
 
@@ -132,15 +133,38 @@ class Option:
 
 
 OPTIONS: tuple[Option, ...] = (
-    Option("workers", "DJANGO_TEST_WORKERS", parse_workers, "auto",
-           "a positive integer or 'auto'", "worker processes; 'auto' = CPUs this process may use"),
-    Option("max_retries", "DJANGO_TEST_MAX_RETRIES", parse_non_negative_int, 3,
-           "an integer of 0 or more", "retries of a transient database operation"),
-    Option("retry_delay", "DJANGO_TEST_RETRY_DELAY", parse_non_negative_float, 1.0,
-           "a number of seconds of 0 or more", "seconds before the first retry, doubling after"),
-    Option("worker_setup", "DJANGO_TEST_WORKER_SETUP", parse_dotted_path, None,
-           "a dotted path to a callable taking the worker id",
-           "callable run in every worker after django.setup()"),
+    Option(
+        "workers",
+        "DJANGO_TEST_WORKERS",
+        parse_workers,
+        "auto",
+        "a positive integer or 'auto'",
+        "worker processes; 'auto' = CPUs this process may use",
+    ),
+    Option(
+        "max_retries",
+        "DJANGO_TEST_MAX_RETRIES",
+        parse_non_negative_int,
+        3,
+        "an integer of 0 or more",
+        "retries of a transient database operation",
+    ),
+    Option(
+        "retry_delay",
+        "DJANGO_TEST_RETRY_DELAY",
+        parse_non_negative_float,
+        1.0,
+        "a number of seconds of 0 or more",
+        "seconds before the first retry, doubling after",
+    ),
+    Option(
+        "worker_setup",
+        "DJANGO_TEST_WORKER_SETUP",
+        parse_dotted_path,
+        None,
+        "a dotted path to a callable taking the worker id",
+        "callable run in every worker after django.setup()",
+    ),
 )
 OPTIONS_BY_NAME = {option.name: option for option in OPTIONS}
 
@@ -190,16 +214,12 @@ def _parse(option: Option, raw: Any, source: str) -> Any:
     try:
         return option.parse(raw)
     except _Invalid:
-        raise ConfigurationError(
-            f"{source}={raw!r}: expected {option.accepted}"
-        ) from None
+        raise ConfigurationError(f"{source}={raw!r}: expected {option.accepted}") from None
 
 
 def _reject_unknown_keys(settings_dict: Mapping[str, Any]) -> None:
     if not isinstance(settings_dict, Mapping):
-        raise ConfigurationError(
-            f"settings.CONCURRENT_TEST={settings_dict!r}: expected a dict"
-        )
+        raise ConfigurationError(f"settings.CONCURRENT_TEST={settings_dict!r}: expected a dict")
     known = {option.setting for option in OPTIONS}
     unknown = sorted(set(settings_dict) - known)
     if unknown:

@@ -181,8 +181,9 @@ CLONABLE_VENDORS = ("sqlite", "postgresql")
 class CloneSet:
     """All clones of one run: planned, created, verified against safety rules, dropped."""
 
-    def __init__(self, groups, worker_ids, protected_names, *, keepdb=False,
-                 max_retries=3, retry_delay=1.0) -> None:
+    def __init__(
+        self, groups, worker_ids, protected_names, *, keepdb=False, max_retries=3, retry_delay=1.0
+    ) -> None:
         self.groups = list(groups)
         self.keepdb = keepdb
         self.directory = tempfile.mkdtemp(prefix=TEMP_PREFIX)
@@ -203,8 +204,7 @@ class CloneSet:
         for clone in self.clones:
             if clone.name in self._protected:
                 raise SecurityException(
-                    f"Refusing to create clone {clone.name!r}: a configured database "
-                    "has that NAME."
+                    f"Refusing to create clone {clone.name!r}: a configured database has that NAME."
                 )
         for group in self.groups:
             clones = [clone for clone in self.clones if clone.group == group]

@@ -22,9 +22,9 @@ import builtins
 import pickle
 import traceback
 from dataclasses import dataclass, field
-from typing import Any, Union
+from typing import Any
 
-TestRef = Union[int, str]
+TestRef = int | str
 
 
 @dataclass(frozen=True)
@@ -61,6 +61,16 @@ class ResultCall:
 
 
 @dataclass(frozen=True)
+class TestTiming:
+    """When a test ran in its worker, how long it took, and the queries it made."""
+
+    started_at: float  # time.time() in the worker
+    duration: float  # seconds, from time.perf_counter()
+    reads: int = 0
+    writes: int = 0
+
+
+@dataclass(frozen=True)
 class TestEvents:
     """The result calls of one finished test (or of one fixture), in order."""
 
@@ -68,6 +78,7 @@ class TestEvents:
 
     test: TestRef
     calls: tuple[ResultCall, ...]
+    timing: TestTiming | None = None
 
 
 @dataclass(frozen=True)
@@ -140,7 +151,7 @@ def encode_error(err: tuple, formatted: str) -> RemoteError:
         data = pickle.dumps(err)
         # Unpickling here catches exceptions whose __init__ rejects their own args.
         pickle.loads(data)
-    except Exception:
+    except Exception:  # noqa: BLE001 - user code in __reduce__/__init__ may raise anything
         data = None
     base = next(
         (cls.__name__ for cls in exc_type.__mro__ if cls.__module__ == "builtins"), "Exception"
@@ -155,7 +166,7 @@ def decode_error(remote: RemoteError) -> tuple:
             exc_type, value, tb = pickle.loads(remote.pickled)
             _remember_formatted(value, remote.formatted)
             return exc_type, value, tb
-        except Exception:
+        except Exception:  # noqa: BLE001, S110 - any failure means: use the surrogate
             pass
     return surrogate_exc_info(
         remote.type_name, remote.message, remote.formatted, remote.builtin_base
@@ -190,14 +201,14 @@ def formatted_of(value: BaseException | None) -> str | None:
 def _remember_formatted(value: BaseException, formatted: str) -> None:
     try:
         value._concurrent_test_formatted = formatted
-    except Exception:
-        pass  # an exception type with __slots__: the parent formats it itself
+    except Exception:  # noqa: BLE001, S110 - e.g. __slots__: the parent formats it itself
+        pass
 
 
 def _safe_str(value: BaseException) -> str:
     try:
         return str(value)
-    except Exception:
+    except Exception:  # noqa: BLE001 - a user __str__ may raise anything
         return "".join(traceback.format_exception_only(type(value), value)).strip()
 
 
@@ -206,5 +217,5 @@ def picklable_or_repr(value: Any) -> Any:
     try:
         pickle.dumps(value)
         return value
-    except Exception:
+    except Exception:  # noqa: BLE001 - any pickling failure means: send the repr
         return repr(value)

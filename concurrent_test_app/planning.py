@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import sys
 import unittest
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
-from typing import Iterable, Iterator
 
 
 @dataclass(frozen=True)
@@ -33,9 +33,7 @@ def unit_key(test) -> str:
     """
     cls = type(test)
     module = sys.modules.get(cls.__module__)
-    if module is not None and (
-        hasattr(module, "setUpModule") or hasattr(module, "tearDownModule")
-    ):
+    if module is not None and (hasattr(module, "setUpModule") or hasattr(module, "tearDownModule")):
         return cls.__module__
     return f"{cls.__module__}.{cls.__qualname__}"
 

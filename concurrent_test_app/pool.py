@@ -11,9 +11,9 @@ from __future__ import annotations
 
 import multiprocessing
 from collections import deque
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from multiprocessing.connection import wait
-from typing import Callable
 
 from .events import (
     Booted,
@@ -58,8 +58,9 @@ class WorkerHandle:
 class WorkerPool:
     """Starts spawn workers and dispatches units to them until the queue is empty."""
 
-    def __init__(self, specs: list[WorkerSpec], log: Callable[[str], None],
-                 max_restarts: int | None = None) -> None:
+    def __init__(
+        self, specs: list[WorkerSpec], log: Callable[[str], None], max_restarts: int | None = None
+    ) -> None:
         self.context = multiprocessing.get_context("spawn")
         self.specs = specs
         self.log = log
@@ -76,8 +77,10 @@ class WorkerPool:
     def _spawn(self, spec: WorkerSpec) -> WorkerHandle:
         parent_conn, child_conn = self.context.Pipe()
         process = self.context.Process(
-            target=worker_main, args=(spec, child_conn),
-            name=f"concurrent-test-worker-{spec.worker_id}", daemon=True,
+            target=worker_main,
+            args=(spec, child_conn),
+            name=f"concurrent-test-worker-{spec.worker_id}",
+            daemon=True,
         )
         process.start()
         child_conn.close()
@@ -101,7 +104,9 @@ class WorkerPool:
     def _expect(self, worker: WorkerHandle, kind: type):
         ready = wait([worker.conn, worker.process.sentinel], timeout=BOOT_TIMEOUT)
         if not ready:
-            raise WorkerStartError(f"Worker {worker.worker_id} did not start in {BOOT_TIMEOUT:.0f}s")
+            raise WorkerStartError(
+                f"Worker {worker.worker_id} did not start in {BOOT_TIMEOUT:.0f}s"
+            )
         try:
             message = worker.conn.recv()
         except (EOFError, OSError):
@@ -117,8 +122,13 @@ class WorkerPool:
 
     # -- dispatch -----------------------------------------------------------------------
 
-    def run(self, units: list[Unit], on_events: Callable[[TestEvents], None],
-            should_stop: Callable[[], bool], describe: Callable[[object], str] = str) -> None:
+    def run(
+        self,
+        units: list[Unit],
+        on_events: Callable[[int, TestEvents], None],
+        should_stop: Callable[[], bool],
+        describe: Callable[[object], str] = str,
+    ) -> None:
         """Hand out units until none are left; replay every event through ``on_events``."""
         self.on_events = on_events
         self.describe = describe
@@ -154,14 +164,14 @@ class WorkerPool:
             if any(call.method == "stopTest" for call in message.calls):
                 worker.finished.add(message.test)
                 worker.in_flight = None
-            self.on_events(message)
+            self.on_events(worker.worker_id, message)
         elif isinstance(message, UnitDone):
             worker.unit = None
             self._dispatch(worker)
         elif isinstance(message, Fatal):
             raise WorkerStartError(message.message)
         else:
-            raise RuntimeError(f"Worker {worker.worker_id} sent an unknown message: {message!r}")
+            raise TypeError(f"Worker {worker.worker_id} sent an unknown message: {message!r}")
 
     def _dispatch(self, worker: WorkerHandle) -> None:
         if self.queue and not self.should_stop():
@@ -183,7 +193,8 @@ class WorkerPool:
         if crashed is not None:
             self._report_crash(worker, crashed, cause)
         remaining = tuple(
-            (index, test) for index, test in unit.tests
+            (index, test)
+            for index, test in unit.tests
             if index not in worker.finished and index != crashed
         )
         if remaining:
@@ -201,13 +212,15 @@ class WorkerPool:
         calls = (ResultCall("addError", (remote,)),)
         if isinstance(ref, int):
             calls = (ResultCall("startTest"), *calls, ResultCall("stopTest"))
-        self.on_events(TestEvents(ref, calls))
+        self.on_events(worker.worker_id, TestEvents(ref, calls))
 
     def _replace(self, dead: WorkerHandle) -> None:
         if self.restarts >= self.max_restarts or not (self.queue and not self.should_stop()):
             if self.queue:
-                self.log(f"Stopping: workers crashed {self.restarts + 1} times; "
-                         f"{sum(len(u.tests) for u in self.queue)} tests were not run")
+                self.log(
+                    f"Stopping: workers crashed {self.restarts + 1} times; "
+                    f"{sum(len(u.tests) for u in self.queue)} tests were not run"
+                )
                 self.queue.clear()
             return
         self.restarts += 1
@@ -238,7 +251,7 @@ class WorkerPool:
 def _send_unit(conn, unit: Unit) -> None:
     try:
         conn.send(unit)
-    except Exception:
+    except Exception:  # noqa: BLE001 - pickling user objects may raise anything
         # Some TestCase instances will not pickle; the worker can load them by name.
         conn.send(Unit(unit.index, tuple((index, test.id()) for index, test in unit.tests)))
 

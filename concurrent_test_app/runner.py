@@ -53,7 +53,9 @@ class ConcurrentTestRunner(DiscoverRunner):
         group = parser.add_argument_group("django-concurrent-test")
         for option in config_module.OPTIONS:
             group.add_argument(
-                option.flag, dest=option.name, default=None,
+                option.flag,
+                dest=option.name,
+                default=None,
                 help=f"{option.help} (env {option.env}; default: {option.default})".replace(
                     "%", "%%"
                 ),
@@ -96,8 +98,11 @@ class ConcurrentTestRunner(DiscoverRunner):
             return self.run_sequentially(suite, reason)
         self.announce(f"Starting production-grade concurrent test run with {workers} workers")
         clone_set = self.clone_set_class(
-            self._groups, range(1, workers + 1), self._protected_names,
-            keepdb=self.keepdb, max_retries=self.config.max_retries,
+            self._groups,
+            range(1, workers + 1),
+            self._protected_names,
+            keepdb=self.keepdb,
+            max_retries=self.config.max_retries,
             retry_delay=self.config.retry_delay,
         )
         pool = self.pool_class(
@@ -169,11 +174,14 @@ class ConcurrentTestRunner(DiscoverRunner):
             source = connections[clone.group.primary].settings_dict
             test_settings = {**source.get("TEST", {}), "NAME": clone.name}
             for alias in clone.group.aliases:
-                bindings.append(AliasBinding(
-                    alias, clone.group.vendor,
-                    {**source, "NAME": clone.name, "TEST": test_settings},
-                    clone.identity,
-                ))
+                bindings.append(
+                    AliasBinding(
+                        alias,
+                        clone.group.vendor,
+                        {**source, "NAME": clone.name, "TEST": test_settings},
+                        clone.identity,
+                    )
+                )
                 contents = getattr(connections[alias], "_test_serialized_contents", None)
                 if contents is not None:
                     serialized[alias] = contents

@@ -8,12 +8,29 @@ Django's own.
 from __future__ import annotations
 
 import unittest
+from dataclasses import dataclass
 from unittest.case import _SubTest, _subtest_msg_sentinel
 from unittest.suite import _ErrorHolder
 
-from .events import RemoteError, SubTestInfo, TestEvents, Unit, decode_error, formatted_of
+from .events import (
+    RemoteError,
+    SubTestInfo,
+    TestEvents,
+    TestTiming,
+    Unit,
+    decode_error,
+    formatted_of,
+)
 from .planning import PlannedUnit
 from .pool import WorkerPool
+
+
+@dataclass(frozen=True)
+class ReplayContext:
+    """Set on the result while a worker's events are replayed into it."""
+
+    worker_id: int
+    timing: TestTiming | None
 
 
 class ReplayedFormattingMixin:
@@ -65,7 +82,7 @@ class ConcurrentSuite:
         ]
         self.pool.run(
             units,
-            on_events=lambda events: self.replay(events, result),
+            on_events=lambda worker_id, events: self.replay(events, result, worker_id),
             should_stop=lambda: result.shouldStop,
             describe=self.describe,
         )
@@ -75,8 +92,12 @@ class ConcurrentSuite:
         """A test reference as the user knows it: the test id or the fixture's name."""
         return self.tests[ref].id() if isinstance(ref, int) else str(ref)
 
-    def replay(self, events: TestEvents, result) -> None:
-        """Call ``result``'s methods as the worker's result was called."""
+    def replay(self, events: TestEvents, result, worker_id: int = 0) -> None:
+        """Call ``result``'s methods as the worker's result was called.
+
+        While the calls are replayed, ``result.concurrent_context`` tells reporting
+        code which worker ran the test and how long it took there.
+        """
         if isinstance(events.test, int):
             test = self.tests[events.test]
         else:
@@ -86,13 +107,17 @@ class ConcurrentSuite:
                 # at the start of a line; CPython 3.11's addUnexpectedSuccess forgets to
                 # record that, which would glue "ERROR" to the previous line.
                 result._newline = True
-        for call in events.calls:
-            method = getattr(result, call.method, None)
-            if method is None:
-                if call.method == "addDuration":
-                    continue  # this Python's unittest predates durations
-                raise RuntimeError(f"Unknown result call {call.method!r} from a worker")
-            method(test, *(self._decode(test, arg) for arg in call.args))
+        result.concurrent_context = ReplayContext(worker_id, events.timing)
+        try:
+            for call in events.calls:
+                method = getattr(result, call.method, None)
+                if method is None:
+                    if call.method == "addDuration":
+                        continue  # this Python's unittest predates durations
+                    raise RuntimeError(f"Unknown result call {call.method!r} from a worker")
+                method(test, *(self._decode(test, arg) for arg in call.args))
+        finally:
+            result.concurrent_context = None
 
     def _decode(self, test, arg):
         if isinstance(arg, RemoteError):

@@ -11,6 +11,7 @@ import faulthandler
 import os
 import signal
 import sys
+import time
 import unittest
 from dataclasses import dataclass, field
 from typing import Any
@@ -24,12 +25,14 @@ from .events import (
     SubTestInfo,
     TestEvents,
     TestStarted,
+    TestTiming,
     Unit,
     UnitDone,
     Verify,
     encode_error,
     picklable_or_repr,
 )
+from .querycount import QueryTally, install_counter
 
 
 @dataclass(frozen=True)
@@ -71,7 +74,9 @@ def worker_main(spec: WorkerSpec, conn) -> None:
         conn.send(Fatal(f"Worker {spec.worker_id} refuses to run tests: {problem}"))
         return
     conn.send(Ready(spec.worker_id, identities))
-    result = StreamingResult(conn, failfast=spec.failfast, buffer=spec.buffer)
+    tally = QueryTally()
+    install_counter(tally)
+    result = StreamingResult(conn, tally, failfast=spec.failfast, buffer=spec.buffer)
     try:
         _serve(conn, result)
     finally:
@@ -156,7 +161,7 @@ def _serve(conn, result: StreamingResult) -> None:
 def run_unit(unit: Unit, result: StreamingResult) -> None:
     """Run one unit as a top-level suite, so class and module fixtures behave as usual."""
     tests = [_materialize(test) for _, test in unit.tests]
-    result.bind({id(test): index for test, (index, _) in zip(tests, unit.tests)})
+    result.bind({id(test): index for test, (index, _) in zip(tests, unit.tests, strict=True)})
     unittest.TestSuite(tests).run(result)
     # TestSuite.run tore the last class and module down; forget them so the next unit
     # does not tear them down a second time.
@@ -182,13 +187,17 @@ def _flatten(suite):
 class StreamingResult(unittest.TestResult):
     """Records each result call and sends a test's calls when the test stops."""
 
-    def __init__(self, conn, failfast: bool = False, buffer: bool = False) -> None:
+    def __init__(
+        self, conn, tally: QueryTally, failfast: bool = False, buffer: bool = False
+    ) -> None:
         super().__init__()
         self.failfast = failfast
         self.buffer = buffer
         self._conn = conn
+        self._tally = tally
         self._index_of: dict[int, int] = {}
         self._pending: dict[Any, list[ResultCall]] = {}
+        self._started: dict[Any, tuple[float, float]] = {}
 
     def bind(self, index_of: dict[int, int]) -> None:
         """Map ``id(test)`` of this unit's tests to their indices in the parent."""
@@ -214,13 +223,17 @@ class StreamingResult(unittest.TestResult):
         ref = self._ref(test)
         self._conn.send(TestStarted(ref))
         self._pending[ref] = [ResultCall("startTest")]
+        self._tally.reset()  # queries of class fixtures are not the test's
+        self._started[ref] = (time.time(), time.perf_counter())
 
     def stopTest(self, test) -> None:
         super().stopTest(test)
         ref = self._ref(test)
+        started_at, start = self._started.pop(ref, (time.time(), time.perf_counter()))
+        timing = TestTiming(started_at, time.perf_counter() - start, *self._tally.reset())
         calls = self._pending.pop(ref, [])
         calls.append(ResultCall("stopTest"))
-        self._conn.send(TestEvents(ref, tuple(calls)))
+        self._conn.send(TestEvents(ref, tuple(calls), timing))
 
     def addSuccess(self, test) -> None:
         super().addSuccess(test)

@@ -32,7 +32,7 @@ class NeedsTwoArgs(Exception):
 def _exc_info(exception):
     try:
         raise exception
-    except Exception:
+    except Exception:  # noqa: BLE001 - any exception under test
         return sys.exc_info()
 
 

@@ -12,7 +12,6 @@ from concurrent_test_app.events import ResultCall, SubTestInfo, TestEvents, enco
 from concurrent_test_app.planning import plan_units
 from concurrent_test_app.suite import ConcurrentSuite, with_replay_formatting
 
-
 pickling_support.install()  # as every worker does at start
 
 
@@ -34,7 +33,7 @@ class FakePool:
     def run(self, units, on_events, should_stop, describe):
         self.units = units
         for event in self.events:
-            on_events(event)
+            on_events(1, event)
 
 
 def _error(text):
