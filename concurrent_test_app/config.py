@@ -13,7 +13,8 @@ from __future__ import annotations
 
 import os
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, fields
+from dataclasses import dataclass
+from types import MappingProxyType
 from typing import Any
 
 from .exceptions import ConfigurationError
@@ -90,6 +91,13 @@ def parse_dotted_path(value: Any) -> str | None:
     return text
 
 
+def parse_path(value: Any) -> str | None:
+    """A file path (not checked here: reports check writability before the run)."""
+    if value is None or str(value).strip() == "":
+        return None
+    return str(value)
+
+
 def _integer(value: Any) -> int:
     if isinstance(value, bool):
         raise _Invalid
@@ -142,6 +150,78 @@ OPTIONS: tuple[Option, ...] = (
         "worker processes; 'auto' = CPUs this process may use",
     ),
     Option(
+        "timeout",
+        "DJANGO_TEST_TIMEOUT",
+        parse_positive_float,
+        300.0,
+        "a number of seconds greater than 0",
+        "seconds a single test may take",
+    ),
+    Option(
+        "benchmark",
+        "DJANGO_TEST_BENCHMARK",
+        parse_bool,
+        False,
+        "true/false, 1/0, yes/no or on/off",
+        "print the benchmark report",
+    ),
+    Option(
+        "benchmark_json",
+        "DJANGO_TEST_BENCHMARK_JSON",
+        parse_path,
+        None,
+        "a file path",
+        "write the benchmark figures as JSON to this file",
+    ),
+    Option(
+        "junitxml",
+        "DJANGO_TEST_JUNITXML",
+        parse_path,
+        None,
+        "a file path",
+        "write a JUnit XML report to this file",
+    ),
+    Option(
+        "junit_annotate",
+        "DJANGO_TEST_JUNIT_ANNOTATE",
+        parse_bool,
+        False,
+        "true/false, 1/0, yes/no or on/off",
+        "add file/line attributes to <testcase> for CI annotators",
+    ),
+    Option(
+        "metrics_file",
+        "DJANGO_TEST_METRICS_FILE",
+        parse_path,
+        None,
+        "a file path",
+        "write metrics in Prometheus text format to this file",
+    ),
+    Option(
+        "timeline",
+        "DJANGO_TEST_TIMELINE",
+        parse_path,
+        None,
+        "a file path",
+        "write an HTML timeline of the workers to this file",
+    ),
+    Option(
+        "max_operations",
+        "DJANGO_TEST_MAX_OPERATIONS",
+        parse_positive_int,
+        1000,
+        "a positive integer",
+        "queries a worker connection serves before it is recycled",
+    ),
+    Option(
+        "health_check_interval",
+        "DJANGO_TEST_HEALTH_CHECK_INTERVAL",
+        parse_positive_float,
+        60.0,
+        "a number of seconds greater than 0",
+        "seconds a connection may idle before it is checked",
+    ),
+    Option(
         "max_retries",
         "DJANGO_TEST_MAX_RETRIES",
         parse_non_negative_int,
@@ -158,6 +238,14 @@ OPTIONS: tuple[Option, ...] = (
         "seconds before the first retry, doubling after",
     ),
     Option(
+        "template_cache",
+        "DJANGO_TEST_TEMPLATE_CACHE",
+        parse_bool,
+        True,
+        "true/false, 1/0, yes/no or on/off",
+        "reuse the migrated template database",
+    ),
+    Option(
         "worker_setup",
         "DJANGO_TEST_WORKER_SETUP",
         parse_dotted_path,
@@ -171,13 +259,16 @@ OPTIONS_BY_NAME = {option.name: option for option in OPTIONS}
 
 @dataclass(frozen=True)
 class Config:
-    """The resolved configuration; ``sources`` says where each value came from."""
+    """The resolved configuration: ``config.workers`` etc.; ``sources`` says where from."""
 
-    workers: int | str
-    max_retries: int
-    retry_delay: float
-    worker_setup: str | None
-    sources: tuple[tuple[str, str], ...] = ()
+    values: Mapping[str, Any]
+    sources: Mapping[str, str]
+
+    def __getattr__(self, name: str) -> Any:
+        try:
+            return self.values[name]
+        except KeyError:
+            raise AttributeError(name) from None
 
 
 def resolve(
@@ -191,13 +282,12 @@ def resolve(
     settings_dict = _settings_dict() if settings_dict is None else settings_dict
     _reject_unknown_keys(settings_dict)
     values: dict[str, Any] = {}
-    sources: list[tuple[str, str]] = []
+    sources: dict[str, str] = {}
     for option in OPTIONS:
         raw, source = _pick(option, explicit, environ, settings_dict)
         values[option.name] = option.default if source == "default" else _parse(option, raw, source)
-        sources.append((option.name, source))
-    assert {f.name for f in fields(Config)} == set(values) | {"sources"}
-    return Config(**values, sources=tuple(sources))
+        sources[option.name] = source
+    return Config(MappingProxyType(values), MappingProxyType(sources))
 
 
 def _pick(option: Option, explicit, environ, settings_dict) -> tuple[Any, str]:

@@ -10,6 +10,7 @@ worker on the same clones takes over.
 from __future__ import annotations
 
 import multiprocessing
+import time
 from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -67,6 +68,8 @@ class WorkerPool:
         self.max_restarts = 2 * len(specs) if max_restarts is None else max_restarts
         self.restarts = 0
         self.workers: list[WorkerHandle] = []
+        # worker id -> (spawned, ready) in time.time() seconds, for the timeline
+        self.startup_spans: dict[int, tuple[float, float]] = {}
 
     # -- start-up ---------------------------------------------------------------------
 
@@ -75,6 +78,7 @@ class WorkerPool:
         self.workers = [self._spawn(spec) for spec in self.specs]
 
     def _spawn(self, spec: WorkerSpec) -> WorkerHandle:
+        self.startup_spans[spec.worker_id] = (time.time(), time.time())
         parent_conn, child_conn = self.context.Pipe()
         process = self.context.Process(
             target=worker_main,
@@ -102,6 +106,13 @@ class WorkerPool:
                 seen[identity] = worker.worker_id
 
     def _expect(self, worker: WorkerHandle, kind: type):
+        message = self._receive_startup(worker, kind)
+        if kind is Ready:
+            spawned, _ = self.startup_spans[worker.worker_id]
+            self.startup_spans[worker.worker_id] = (spawned, time.time())
+        return message
+
+    def _receive_startup(self, worker: WorkerHandle, kind: type):
         ready = wait([worker.conn, worker.process.sentinel], timeout=BOOT_TIMEOUT)
         if not ready:
             raise WorkerStartError(

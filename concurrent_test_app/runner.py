@@ -10,8 +10,11 @@ the suite changes. The phases of a concurrent run:
 
 from __future__ import annotations
 
+import argparse
 import os
 import sys
+import time
+import unittest
 
 from django.conf import settings
 from django.db import connections
@@ -25,6 +28,7 @@ from .databases import CLONABLE_VENDORS, CloneSet, DatabaseGroup
 from .exceptions import WorkerStartError
 from .planning import iter_tests, plan_units
 from .pool import WorkerPool
+from .reports import ReportSession, RunInfo
 from .suite import ConcurrentSuite, with_replay_formatting
 from .worker import AliasBinding, WorkerSpec
 
@@ -43,6 +47,8 @@ class ConcurrentTestRunner(DiscoverRunner):
         super().__init__(**kwargs)
         # Django's own --parallel machinery must stay off: the workers are ours.
         self.parallel = 1
+        # Created now so that an unwritable report path fails before any database exists.
+        self.reporting = ReportSession(self.config, verbosity=self.verbosity)
         self._groups: list[DatabaseGroup] = []
         self._protected_names: set[str] = set()
 
@@ -52,14 +58,27 @@ class ConcurrentTestRunner(DiscoverRunner):
         super().add_arguments(parser)
         group = parser.add_argument_group("django-concurrent-test")
         for option in config_module.OPTIONS:
+            boolean = option.parse is config_module.parse_bool
             group.add_argument(
                 option.flag,
                 dest=option.name,
                 default=None,
+                action=argparse.BooleanOptionalAction if boolean else "store",
                 help=f"{option.help} (env {option.env}; default: {option.default})".replace(
                     "%", "%%"
                 ),
             )
+
+    @property
+    def prometheus_metrics(self):
+        """The run's metrics; ``get_metrics_summary()`` returns them as a dict."""
+        return self.reporting.metrics
+
+    def get_resultclass(self):
+        """Django's result class with the reporting mixins in front of it."""
+        base = super().get_resultclass() or unittest.TextTestResult
+        mixins = tuple(m for m in self.reporting.result_mixins() if not issubclass(base, m))
+        return type(base.__name__, (*mixins, base), {}) if mixins else base
 
     @property
     def worker_count(self) -> int:
@@ -89,13 +108,23 @@ class ConcurrentTestRunner(DiscoverRunner):
     # -- running ------------------------------------------------------------------------
 
     def run_suite(self, suite, **kwargs):
-        """Run the suite in workers, or sequentially when concurrency is impossible."""
+        """Run the suite in workers, or sequentially when concurrency is impossible.
+
+        Reports are written in ``finally``, so an interrupted run still leaves them.
+        """
         tests = list(iter_tests(suite))
         units = plan_units(tests)
         workers = min(self.worker_count, len(units))
+        try:
+            return self._run_suite(suite, tests, units, workers)
+        finally:
+            self.reporting.finish()
+
+    def _run_suite(self, suite, tests, units, workers):
         reason = self.fallback_reason(workers, len(units))
         if reason:
             return self.run_sequentially(suite, reason)
+        self.reporting.run_started(RunInfo("concurrent", workers, len(tests)))
         self.announce(f"Starting production-grade concurrent test run with {workers} workers")
         clone_set = self.clone_set_class(
             self._groups,
@@ -112,7 +141,9 @@ class ConcurrentTestRunner(DiscoverRunner):
         try:
             pool.start()  # workers import Django while the clones are made
             self.announce(f"Setting up {len(clone_set.clones)} test databases")
+            started = time.time()
             clone_set.create()
+            self.reporting.phase("database setup", started, time.time())
             self.announce(f"Successfully setup {len(clone_set.clones)} databases")
             self.announce("Verifying database isolation")
             try:
@@ -121,6 +152,8 @@ class ConcurrentTestRunner(DiscoverRunner):
                 pool.close()
                 clone_set.drop()
                 return self.run_sequentially(suite, f"a worker could not start: {error}")
+            for worker_id, (spawned, ready) in pool.startup_spans.items():
+                self.reporting.phase("worker start", spawned, ready, worker_id)
             return self._run_in_pool(pool, tests, units)
         finally:
             pool.close()
@@ -158,6 +191,9 @@ class ConcurrentTestRunner(DiscoverRunner):
     def run_sequentially(self, suite, reason: str):
         """Django's own in-process run, after the worker hook, with the reason printed."""
         self.announce(f"Falling back to sequential testing: {reason}")
+        self.reporting.run_started(
+            RunInfo("sequential", 1, suite.countTestCases(), fallback_reason=reason)
+        )
         self.call_worker_setup(0)
         return super().run_suite(suite)
 

@@ -11,7 +11,7 @@ from concurrent_test_app.exceptions import ConfigurationError
 def test_defaults_when_nothing_is_set():
     config = resolve({}, environ={}, settings_dict={})
     assert config.workers == "auto"
-    assert dict(config.sources)["workers"] == "default"
+    assert config.sources["workers"] == "default"
 
 
 def test_explicit_beats_environment_beats_settings():
