@@ -1,0 +1,1 @@
+"""Billing app: invoices, payments and tax rates."""

@@ -1,0 +1,1 @@
+"""Catalog app: categories, products, tags and price history."""

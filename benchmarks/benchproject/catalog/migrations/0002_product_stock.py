@@ -1,0 +1,13 @@
+from django.db import migrations, models
+
+
+class Migration(migrations.Migration):
+    dependencies = [("catalog", "0001_initial")]
+
+    operations = [
+        migrations.AddField(
+            model_name="product",
+            name="stock",
+            field=models.PositiveIntegerField(default=0),
+        ),
+    ]

@@ -1,0 +1,1 @@
+"""Orders app: customers, orders and their lines."""

@@ -1,0 +1,9 @@
+"""App configuration of the orders app."""
+
+from __future__ import annotations
+
+from django.apps import AppConfig
+
+
+class OrdersConfig(AppConfig):
+    name = "orders"
