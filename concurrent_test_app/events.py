@@ -6,8 +6,8 @@ or, for class and module fixtures, by unittest's description of the fixture (a `
 
     worker                                   parent
     ------                                   ------
-    Booted(worker_id, pid)          ──►      clones are being created meanwhile
-                                    ◄──      Verify()
+    Booted(worker_id, pid)          ──►      (migrations and clones happen meanwhile)
+                                    ◄──      Verify(bindings, serialized_contents)
     Ready(worker_id, identities)    ──►      checks every alias is the worker's own clone
                                     ◄──      Unit(index, tests)
     TestStarted(test)               ──►      remembers the test in flight
@@ -96,8 +96,21 @@ class Fatal:
 
 
 @dataclass(frozen=True)
+class AliasBinding:
+    """Where one alias points in a worker, and what the worker must see there."""
+
+    alias: str
+    vendor: str
+    settings: dict[str, Any]
+    expected_identity: str
+
+
+@dataclass(frozen=True)
 class Verify:
-    """Parent to worker: databases exist now; connect and report what you see."""
+    """Parent to worker: your clones exist now; bind to them, connect, report what you see."""
+
+    bindings: tuple[AliasBinding, ...] = ()
+    serialized_contents: dict[str, str] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)

@@ -90,11 +90,12 @@ class WorkerPool:
         child_conn.close()
         return WorkerHandle(spec, process, parent_conn)
 
-    def verify(self) -> None:
-        """Wait for every worker to boot, let it connect, and check the identities."""
+    def verify(self, orders: dict[int, Verify]) -> None:
+        """Wait for every worker to boot, bind it to its clones, and check the identities."""
+        self.orders = orders
         for worker in self.workers:
             self._expect(worker, Booted)
-            worker.conn.send(Verify())
+            worker.conn.send(orders[worker.worker_id])
         seen: dict[str, int] = {}
         for worker in self.workers:
             ready = self._expect(worker, Ready)
@@ -238,7 +239,7 @@ class WorkerPool:
         replacement = self._spawn(dead.spec)
         self.workers.append(replacement)
         self._expect(replacement, Booted)
-        replacement.conn.send(Verify())
+        replacement.conn.send(self.orders[replacement.worker_id])
         self._expect(replacement, Ready)
         self._dispatch(replacement)
 

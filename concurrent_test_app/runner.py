@@ -15,6 +15,7 @@ import os
 import sys
 import time
 import unittest
+from dataclasses import dataclass
 
 from django.conf import settings
 from django.db import connections
@@ -25,14 +26,26 @@ from django.utils.module_loading import import_string
 from . import config as config_module
 from .cpus import available_cpus
 from .databases import CLONABLE_VENDORS, CloneSet, DatabaseGroup
+from .events import AliasBinding, Verify
 from .exceptions import WorkerStartError
 from .planning import iter_tests, plan_units
 from .pool import WorkerPool
 from .reports import ReportSession, RunInfo
 from .suite import ConcurrentSuite, with_replay_formatting
-from .worker import AliasBinding, WorkerSpec
+from .worker import WorkerSpec
 
 PREFIX = "[CONCURRENT]"
+
+
+@dataclass(frozen=True)
+class RunPlan:
+    """How a suite will run: its tests, units, worker count, or why sequentially."""
+
+    suite: object
+    tests: list
+    units: list
+    workers: int
+    fallback_reason: str | None
 
 
 class ConcurrentTestRunner(DiscoverRunner):
@@ -93,8 +106,13 @@ class ConcurrentTestRunner(DiscoverRunner):
 
     # -- databases ----------------------------------------------------------------------
 
+    def build_suite(self, *args, **kwargs):
+        """Django's discovery; the suite is kept so workers can start before migrations."""
+        self._suite = super().build_suite(*args, **kwargs)
+        return self._suite
+
     def setup_databases(self, **kwargs):
-        """Django's set-up, remembering which test databases exist and the real names."""
+        """Start the workers, then run Django's set-up (migrations) while they boot."""
         self._protected_names = {
             str(db["NAME"]) for db in settings.DATABASES.values() if db.get("NAME")
         }
@@ -103,60 +121,90 @@ class ConcurrentTestRunner(DiscoverRunner):
         for _name, aliases in test_databases.values():
             mirrored = sorted(alias for alias, target in mirrors.items() if target in aliases)
             self._groups.append(DatabaseGroup(tuple(sorted(aliases)) + tuple(mirrored)))
-        return super().setup_databases(**kwargs)
+        if getattr(self, "_suite", None) is not None:
+            self._plan = self.plan(self._suite)
+            if self._plan.fallback_reason is None:
+                self._start_pool(self._plan.workers)
+        try:
+            return super().setup_databases(**kwargs)
+        except BaseException:
+            self._close_pool()
+            raise
+
+    def teardown_databases(self, old_config, **kwargs):
+        """Make sure no worker outlives the run, then Django's teardown."""
+        self._close_pool()
+        return super().teardown_databases(old_config, **kwargs)
 
     # -- running ------------------------------------------------------------------------
+
+    def plan(self, suite) -> RunPlan:
+        """Units, worker count and (if any) the reason to run sequentially."""
+        tests = list(iter_tests(suite))
+        units = plan_units(tests)
+        workers = min(self.worker_count, len(units))
+        return RunPlan(suite, tests, units, workers, self.fallback_reason(workers, len(units)))
 
     def run_suite(self, suite, **kwargs):
         """Run the suite in workers, or sequentially when concurrency is impossible.
 
         Reports are written in ``finally``, so an interrupted run still leaves them.
         """
-        tests = list(iter_tests(suite))
-        units = plan_units(tests)
-        workers = min(self.worker_count, len(units))
+        plan = getattr(self, "_plan", None)
+        if plan is None or plan.suite is not suite:
+            plan = self.plan(suite)
         try:
-            return self._run_suite(suite, tests, units, workers)
+            if plan.fallback_reason:
+                return self.run_sequentially(suite, plan.fallback_reason)
+            return self._run_concurrently(plan)
         finally:
+            self._close_pool()
             self.reporting.finish()
 
-    def _run_suite(self, suite, tests, units, workers):
-        reason = self.fallback_reason(workers, len(units))
-        if reason:
-            return self.run_sequentially(suite, reason)
-        self.reporting.run_started(RunInfo("concurrent", workers, len(tests)))
+    def _start_pool(self, workers: int) -> None:
         self.announce(f"Starting production-grade concurrent test run with {workers} workers")
+        self._pool = self.pool_class(
+            [self.worker_spec(worker_id) for worker_id in range(1, workers + 1)],
+            log=self.announce,
+        )
+        self._pool.start()
+
+    def _close_pool(self) -> None:
+        pool, self._pool = getattr(self, "_pool", None), None
+        if pool is not None:
+            pool.close()
+
+    def _run_concurrently(self, plan: RunPlan):
+        if getattr(self, "_pool", None) is None:
+            self._start_pool(plan.workers)
+        self.reporting.run_started(RunInfo("concurrent", plan.workers, len(plan.tests)))
         clone_set = self.clone_set_class(
             self._groups,
-            range(1, workers + 1),
+            range(1, plan.workers + 1),
             self._protected_names,
             keepdb=self.keepdb,
             max_retries=self.config.max_retries,
             retry_delay=self.config.retry_delay,
         )
-        pool = self.pool_class(
-            [self.worker_spec(clone_set, worker_id) for worker_id in range(1, workers + 1)],
-            log=self.announce,
-        )
         try:
-            pool.start()  # workers import Django while the clones are made
             self.announce(f"Setting up {len(clone_set.clones)} test databases")
             started = time.time()
             clone_set.create()
             self.reporting.phase("database setup", started, time.time())
             self.announce(f"Successfully setup {len(clone_set.clones)} databases")
             self.announce("Verifying database isolation")
+            orders = {w: self.worker_order(clone_set, w) for w in range(1, plan.workers + 1)}
             try:
-                pool.verify()
+                self._pool.verify(orders)
             except WorkerStartError as error:
-                pool.close()
+                self._close_pool()
                 clone_set.drop()
-                return self.run_sequentially(suite, f"a worker could not start: {error}")
-            for worker_id, (spawned, ready) in pool.startup_spans.items():
+                return self.run_sequentially(plan.suite, f"a worker could not start: {error}")
+            for worker_id, (spawned, ready) in self._pool.startup_spans.items():
                 self.reporting.phase("worker start", spawned, ready, worker_id)
-            return self._run_in_pool(pool, tests, units)
+            return self._run_in_pool(self._pool, plan.tests, plan.units)
         finally:
-            pool.close()
+            self._close_pool()
             clone_set.drop()
 
     def _run_in_pool(self, pool, tests, units):
@@ -202,8 +250,19 @@ class ConcurrentTestRunner(DiscoverRunner):
         if self.config.worker_setup:
             import_string(self.config.worker_setup)(worker_id)
 
-    def worker_spec(self, clone_set: CloneSet, worker_id: int) -> WorkerSpec:
-        """What worker ``worker_id`` needs to bind every alias to its own clones."""
+    def worker_spec(self, worker_id: int) -> WorkerSpec:
+        """What worker ``worker_id`` needs to boot (its databases come later)."""
+        return WorkerSpec(
+            worker_id=worker_id,
+            settings_module=os.environ["DJANGO_SETTINGS_MODULE"],
+            debug_mode=self.debug_mode,
+            failfast=self.failfast,
+            buffer=self.buffer,
+            worker_setup=self.config.worker_setup,
+        )
+
+    def worker_order(self, clone_set: CloneSet, worker_id: int) -> Verify:
+        """The message binding every alias of worker ``worker_id`` to its own clones."""
         bindings = []
         serialized = {}
         for clone in clone_set.for_worker(worker_id):
@@ -221,13 +280,4 @@ class ConcurrentTestRunner(DiscoverRunner):
                 contents = getattr(connections[alias], "_test_serialized_contents", None)
                 if contents is not None:
                     serialized[alias] = contents
-        return WorkerSpec(
-            worker_id=worker_id,
-            settings_module=os.environ["DJANGO_SETTINGS_MODULE"],
-            bindings=tuple(bindings),
-            serialized_contents=serialized,
-            debug_mode=self.debug_mode,
-            failfast=self.failfast,
-            buffer=self.buffer,
-            worker_setup=self.config.worker_setup,
-        )
+        return Verify(tuple(bindings), serialized)

@@ -13,7 +13,7 @@ import signal
 import sys
 import time
 import unittest
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 from .events import (
@@ -36,23 +36,15 @@ from .querycount import QueryTally, install_counter
 
 
 @dataclass(frozen=True)
-class AliasBinding:
-    """Where one alias points in a worker, and what the worker must see there."""
-
-    alias: str
-    vendor: str
-    settings: dict[str, Any]
-    expected_identity: str
-
-
-@dataclass(frozen=True)
 class WorkerSpec:
-    """Everything a worker needs; pickled into the spawned process."""
+    """What a worker needs to boot; pickled into the spawned process.
+
+    Its databases come later, in the Verify message: workers boot while the parent
+    is still migrating the test databases.
+    """
 
     worker_id: int
     settings_module: str
-    bindings: tuple[AliasBinding, ...]
-    serialized_contents: dict[str, str] = field(default_factory=dict)
     debug_mode: bool = False
     failfast: bool = False
     buffer: bool = False
@@ -67,9 +59,15 @@ def worker_main(spec: WorkerSpec, conn) -> None:
     faulthandler.enable()
     _boot(spec)
     conn.send(Booted(spec.worker_id, os.getpid()))
-    if isinstance(conn.recv(), Stop):
+    order = conn.recv()
+    if isinstance(order, Stop):
         return
-    problem, identities = verify_bindings(spec.bindings)
+    bind_databases(order)
+    if spec.worker_setup:
+        from django.utils.module_loading import import_string
+
+        import_string(spec.worker_setup)(spec.worker_id)
+    problem, identities = verify_bindings(order.bindings)
     if problem:
         conn.send(Fatal(f"Worker {spec.worker_id} refuses to run tests: {problem}"))
         return
@@ -96,24 +94,19 @@ def _boot(spec: WorkerSpec) -> None:
     from django.test.utils import setup_test_environment
 
     setup_test_environment(debug=spec.debug_mode)
-    bind_databases(spec)
-    if spec.worker_setup:
-        from django.utils.module_loading import import_string
-
-        import_string(spec.worker_setup)(spec.worker_id)
 
 
-def bind_databases(spec: WorkerSpec) -> None:
+def bind_databases(order: Verify) -> None:
     """Point every alias at this worker's clone before anything connects."""
     from django.conf import settings
     from django.db import connections
 
-    for binding in spec.bindings:
+    for binding in order.bindings:
         connection = connections[binding.alias]
         connection.close()
         connection.settings_dict.update(binding.settings)
         settings.DATABASES[binding.alias].update(binding.settings)
-        contents = spec.serialized_contents.get(binding.alias)
+        contents = order.serialized_contents.get(binding.alias)
         if contents is not None:
             connection._test_serialized_contents = contents
 
