@@ -246,6 +246,14 @@ OPTIONS: tuple[Option, ...] = (
         "reuse the migrated template database",
     ),
     Option(
+        "timings_file",
+        "DJANGO_TEST_TIMINGS_FILE",
+        parse_path,
+        None,
+        "a file path",
+        "timing store (default: .concurrent_test/timings.json beside manage.py)",
+    ),
+    Option(
         "worker_setup",
         "DJANGO_TEST_WORKER_SETUP",
         parse_dotted_path,

@@ -12,7 +12,7 @@ or, for class and module fixtures, by unittest's description of the fixture (a `
                                     ◄──      Unit(index, tests)
     TestStarted(test)               ──►      remembers the test in flight
     TestEvents(test, calls)         ──►      replays calls into the unittest result
-    UnitDone(index)                 ──►      hands out the next unit, or Stop()
+    UnitDone(index, duration)       ──►      hands out the next unit, or Stop()
     Fatal(message)                  ──►      the worker refuses to go on
 """
 
@@ -83,9 +83,10 @@ class TestEvents:
 
 @dataclass(frozen=True)
 class UnitDone:
-    """The worker finished a unit and wants the next one."""
+    """The worker finished a unit (in ``duration`` seconds, fixtures included)."""
 
     index: int
+    duration: float = 0.0
 
 
 @dataclass(frozen=True)

@@ -70,6 +70,7 @@ class WorkerPool:
         self.workers: list[WorkerHandle] = []
         # worker id -> (spawned, ready) in time.time() seconds, for the timeline
         self.startup_spans: dict[int, tuple[float, float]] = {}
+        self.unit_durations: dict[int, float] = {}  # unit index -> seconds in its worker
 
     # -- start-up ---------------------------------------------------------------------
 
@@ -178,6 +179,7 @@ class WorkerPool:
                 worker.in_flight = None
             self.on_events(worker.worker_id, message)
         elif isinstance(message, UnitDone):
+            self.unit_durations[message.index] = message.duration
             worker.unit = None
             self._dispatch(worker)
         elif isinstance(message, Fatal):

@@ -15,7 +15,9 @@ import os
 import sys
 import time
 import unittest
-from dataclasses import dataclass
+import warnings
+from dataclasses import dataclass, field
+from functools import cached_property
 
 from django.conf import settings
 from django.db import connections
@@ -28,10 +30,17 @@ from .cpus import available_cpus
 from .databases import CLONABLE_VENDORS, CloneSet, DatabaseGroup
 from .events import AliasBinding, Verify
 from .exceptions import WorkerStartError
-from .planning import iter_tests, plan_units
+from .planning import (
+    estimate_units,
+    iter_tests,
+    order_longest_first,
+    plan_units,
+    simulate_shares,
+)
 from .pool import WorkerPool
 from .reports import ReportSession, RunInfo
 from .suite import ConcurrentSuite, with_replay_formatting
+from .timings import TimingStore, default_path
 from .worker import WorkerSpec
 
 PREFIX = "[CONCURRENT]"
@@ -46,6 +55,7 @@ class RunPlan:
     units: list
     workers: int
     fallback_reason: str | None
+    estimates: dict = field(default_factory=dict)
 
 
 class ConcurrentTestRunner(DiscoverRunner):
@@ -139,11 +149,22 @@ class ConcurrentTestRunner(DiscoverRunner):
     # -- running ------------------------------------------------------------------------
 
     def plan(self, suite) -> RunPlan:
-        """Units, worker count and (if any) the reason to run sequentially."""
+        """Units in dispatch order, worker count, estimates, or the reason to run sequentially."""
         tests = list(iter_tests(suite))
         units = plan_units(tests)
         workers = min(self.worker_count, len(units))
-        return RunPlan(suite, tests, units, workers, self.fallback_reason(workers, len(units)))
+        estimates = estimate_units(units, self.timing_store.unit_estimates())
+        if not (self.reverse or getattr(self, "shuffle", False)):
+            # --reverse and --shuffle are about order: they keep Django's.
+            units = order_longest_first(units, tests, estimates)
+        reason = self.fallback_reason(workers, len(units))
+        return RunPlan(suite, tests, units, workers, reason, estimates)
+
+    @cached_property
+    def timing_store(self) -> TimingStore:
+        """Durations of earlier runs (empty when there are none or the file is unusable)."""
+        path = self.config.timings_file or default_path()
+        return TimingStore.load(path)
 
     def run_suite(self, suite, **kwargs):
         """Run the suite in workers, or sequentially when concurrency is impossible.
@@ -202,6 +223,11 @@ class ConcurrentTestRunner(DiscoverRunner):
                 return self.run_sequentially(plan.suite, f"a worker could not start: {error}")
             for worker_id, (spawned, ready) in self._pool.startup_spans.items():
                 self.reporting.phase("worker start", spawned, ready, worker_id)
+            shares = simulate_shares(plan.units, plan.estimates, plan.workers)
+            for number, share in enumerate(shares):
+                self.announce(
+                    f"Chunk {number}: {share.tests} tests, estimated time: {share.seconds:.2f}s"
+                )
             return self._run_in_pool(self._pool, plan.tests, plan.units)
         finally:
             self._close_pool()
@@ -211,12 +237,23 @@ class ConcurrentTestRunner(DiscoverRunner):
         kwargs = self.get_test_runner_kwargs()
         kwargs["resultclass"] = with_replay_formatting(kwargs.get("resultclass"))
         runner = self.test_runner(**kwargs)
+        suite = ConcurrentSuite(pool, tests, units)
         try:
-            return runner.run(ConcurrentSuite(pool, tests, units))
+            return runner.run(suite)
         finally:
+            self.save_timings(suite)
             shuffler = getattr(self, "_shuffler", None)
             if shuffler is not None:
                 self.log(f"Used shuffle seed: {shuffler.seed_display}")
+
+    def save_timings(self, suite: ConcurrentSuite) -> None:
+        """Store this run's durations for the next plan; a failure to write only warns."""
+        store = self.timing_store
+        store.record(suite.unit_durations(), suite.test_durations)
+        try:
+            store.save()
+        except OSError as error:
+            warnings.warn(f"Could not save the timing store {store.path}: {error}", stacklevel=2)
 
     def fallback_reason(self, workers: int, unit_count: int) -> str | None:
         """Why this run cannot be concurrent, or None when it can."""

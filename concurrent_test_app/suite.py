@@ -63,6 +63,7 @@ class ConcurrentSuite:
         self.pool = pool
         self.tests = tests
         self.units = units
+        self.test_durations: dict[str, float] = {}  # test id -> seconds in its worker
 
     def __iter__(self):
         return iter(self.tests)
@@ -73,6 +74,12 @@ class ConcurrentSuite:
 
     def __call__(self, result):
         return self.run(result)
+
+    def unit_durations(self) -> dict[str, float]:
+        """Seconds each unit took in its worker, keyed by unit key."""
+        return {
+            self.units[index].key: seconds for index, seconds in self.pool.unit_durations.items()
+        }
 
     def run(self, result):
         """Run every unit in the pool, replaying each test's events into ``result``."""
@@ -100,6 +107,8 @@ class ConcurrentSuite:
         """
         if isinstance(events.test, int):
             test = self.tests[events.test]
+            if events.timing is not None:
+                self.test_durations[test.id()] = events.timing.duration
         else:
             test = _ErrorHolder(events.test)
             if hasattr(result, "_newline"):

@@ -147,8 +147,9 @@ def _serve(conn, result: StreamingResult) -> None:
             return
         if isinstance(message, Verify):
             continue
+        started = time.perf_counter()
         run_unit(message, result)
-        conn.send(UnitDone(message.index))
+        conn.send(UnitDone(message.index, time.perf_counter() - started))
 
 
 def run_unit(unit: Unit, result: StreamingResult) -> None:

@@ -1,0 +1,100 @@
+"""The timing store: per-unit and per-test durations from earlier runs, kept on disk.
+
+A JSON file (default ``.concurrent_test/timings.json`` beside ``manage.py``) written
+atomically. A missing file is an empty store; a corrupt or foreign one is ignored with
+a warning, never fatal. Entries not seen for ``MAX_AGE_DAYS`` are dropped.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+import tempfile
+import time
+import warnings
+from dataclasses import dataclass, field
+from pathlib import Path
+
+FORMAT = "django-concurrent-test/timings"
+VERSION = 1
+MAX_AGE_DAYS = 30
+
+
+def default_path() -> Path:
+    """``.concurrent_test/timings.json`` beside the running ``manage.py`` (else the cwd)."""
+    main = getattr(sys.modules.get("__main__"), "__file__", None)
+    base = Path(main).resolve().parent if main and main.endswith("manage.py") else Path.cwd()
+    return base / ".concurrent_test" / "timings.json"
+
+
+@dataclass
+class TimingStore:
+    """Durations in seconds keyed by unit key (``units``) and test id (``tests``)."""
+
+    path: Path
+    units: dict[str, list[float]] = field(default_factory=dict)  # key -> [seconds, seen]
+    tests: dict[str, list[float]] = field(default_factory=dict)
+
+    @classmethod
+    def load(cls, path: Path) -> TimingStore:
+        """Read the store; anything unreadable yields an empty store and a warning."""
+        store = cls(Path(path))
+        try:
+            data = json.loads(store.path.read_text())
+        except FileNotFoundError:
+            return store
+        except (OSError, ValueError) as error:
+            warnings.warn(f"Ignoring timing store {path}: {error}", stacklevel=2)
+            return store
+        if not isinstance(data, dict) or data.get("format") != FORMAT:
+            warnings.warn(f"Ignoring timing store {path}: not a {FORMAT} file", stacklevel=2)
+            return store
+        store.units = _entries(data.get("units"))
+        store.tests = _entries(data.get("tests"))
+        return store
+
+    def unit_estimates(self) -> dict[str, float]:
+        """Known unit durations in seconds."""
+        return {key: entry[0] for key, entry in self.units.items()}
+
+    def record(self, units: dict[str, float], tests: dict[str, float]) -> None:
+        """Remember this run's durations, replacing older ones for the same keys."""
+        now = time.time()
+        self.units.update({key: [round(d, 4), now] for key, d in units.items()})
+        self.tests.update({key: [round(d, 4), now] for key, d in tests.items()})
+
+    def save(self) -> None:
+        """Drop aged entries and write the file atomically (temp file + rename)."""
+        cutoff = time.time() - MAX_AGE_DAYS * 86400
+        payload = {
+            "format": FORMAT,
+            "version": VERSION,
+            "units": {k: v for k, v in sorted(self.units.items()) if v[1] >= cutoff},
+            "tests": {k: v for k, v in sorted(self.tests.items()) if v[1] >= cutoff},
+        }
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        handle, temporary = tempfile.mkstemp(dir=self.path.parent, prefix=".timings-")
+        try:
+            with os.fdopen(handle, "w") as stream:
+                json.dump(payload, stream, separators=(",", ":"))
+            os.chmod(temporary, 0o644)  # mkstemp's 0600 would hide it from teammates' tools
+            os.replace(temporary, self.path)
+        except BaseException:
+            Path(temporary).unlink(missing_ok=True)
+            raise
+
+
+def _entries(raw) -> dict[str, list[float]]:
+    if not isinstance(raw, dict):
+        return {}
+    entries = {}
+    for key, value in raw.items():
+        if (
+            isinstance(key, str)
+            and isinstance(value, list)
+            and len(value) == 2
+            and all(isinstance(x, (int, float)) for x in value)
+        ):
+            entries[key] = [float(value[0]), float(value[1])]
+    return entries
