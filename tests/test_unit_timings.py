@@ -1,0 +1,79 @@
+"""Unit tests of the timing store and of longest-first planning."""
+
+from __future__ import annotations
+
+import json
+import time
+
+import pytest
+
+from concurrent_test_app.planning import PlannedUnit, estimate_units, simulate_shares
+from concurrent_test_app.timings import FORMAT, TimingStore
+
+
+def test_round_trip(tmp_path):
+    path = tmp_path / "sub" / "timings.json"
+    store = TimingStore.load(path)
+    assert store.unit_estimates() == {}
+    store.record({"app.tests.A": 1.5}, {"app.tests.A.test_x": 0.5})
+    store.save()
+    again = TimingStore.load(path)
+    assert again.unit_estimates() == {"app.tests.A": 1.5}
+    assert not list(path.parent.glob(".timings-*"))  # no temp file left behind
+
+
+@pytest.mark.parametrize("content", ["{not json", '{"format": "other"}', "[1, 2]"])
+def test_corrupt_or_foreign_file_is_ignored_with_a_warning(tmp_path, content):
+    path = tmp_path / "timings.json"
+    path.write_text(content)
+    with pytest.warns(UserWarning, match="Ignoring timing store"):
+        store = TimingStore.load(path)
+    assert store.unit_estimates() == {}
+
+
+def test_old_entries_age_out(tmp_path):
+    path = tmp_path / "timings.json"
+    old = time.time() - 40 * 86400
+    path.write_text(json.dumps({"format": FORMAT, "units": {"old.A": [2.0, old]}, "tests": {}}))
+    store = TimingStore.load(path)
+    assert store.unit_estimates() == {"old.A": 2.0}
+    store.record({"new.B": 1.0}, {})
+    store.save()
+    assert TimingStore.load(path).unit_estimates() == {"new.B": 1.0}
+
+
+def test_unknown_units_get_the_median_of_known_ones():
+    units = [PlannedUnit(key, (i,)) for i, key in enumerate("abcd")]
+    estimates = estimate_units(units, {"a": 1.0, "b": 3.0, "c": 5.0})
+    assert estimates["d"] == 3.0
+
+
+def test_shares_follow_the_first_free_worker():
+    units = [PlannedUnit("big", (0, 1, 2)), PlannedUnit("mid", (3,)), PlannedUnit("small", (4,))]
+    shares = simulate_shares(units, {"big": 4.0, "mid": 3.0, "small": 1.0}, workers=2)
+    assert [(s.tests, s.seconds) for s in shares] == [(3, 4.0), (2, 4.0)]
+
+
+def test_longest_first_within_django_phases():
+    from django.test import SimpleTestCase, TestCase
+
+    from concurrent_test_app.planning import order_longest_first, plan_units
+
+    class ShortDb(TestCase):
+        def test_a(self):
+            pass
+
+    class LongDb(TestCase):
+        def test_a(self):
+            pass
+
+    class LongPlain(SimpleTestCase):
+        def test_a(self):
+            pass
+
+    tests = [LongPlain("test_a"), ShortDb("test_a"), LongDb("test_a")]
+    units = plan_units(tests)
+    estimates = {unit.key: 9.0 if "Long" in unit.key else 1.0 for unit in units}
+    ordered = [unit.key.rsplit(".", 1)[1] for unit in order_longest_first(units, tests, estimates)]
+    # TestCase classes first (Django's rule), longest first inside each phase.
+    assert ordered == ["LongDb", "ShortDb", "LongPlain"]
