@@ -11,7 +11,8 @@ or, for class and module fixtures, by unittest's description of the fixture (a `
     Ready(worker_id, identities)    ──►      checks every alias is the worker's own clone
                                     ◄──      Unit(index, tests)
     TestStarted(test)               ──►      remembers the test in flight
-    TestEvents(test, calls)         ──►      replays calls into the unittest result
+    Output(chunks)                  ──►      writes what was printed outside a test
+    TestEvents(test, calls, output) ──►      replays calls (and the test's prints)
     UnitDone(index, duration)       ──►      hands out the next unit, or Stop()
     Fatal(message)                  ──►      the worker refuses to go on
 """
@@ -79,6 +80,14 @@ class TestEvents:
     test: TestRef
     calls: tuple[ResultCall, ...]
     timing: TestTiming | None = None
+    output: tuple[tuple[str, str], ...] = ()  # ("stdout"|"stderr", text) written by the test
+
+
+@dataclass(frozen=True)
+class Output:
+    """Text a worker wrote outside any test (imports, class fixtures), in order."""
+
+    chunks: tuple[tuple[str, str], ...]
 
 
 @dataclass(frozen=True)

@@ -19,6 +19,7 @@ from multiprocessing.connection import wait
 from .events import (
     Booted,
     Fatal,
+    Output,
     Ready,
     ResultCall,
     Stop,
@@ -138,7 +139,7 @@ class WorkerPool:
     def run(
         self,
         units: list[Unit],
-        on_events: Callable[[int, TestEvents], None],
+        on_events: Callable[[int, TestEvents | Output], None],
         should_stop: Callable[[], bool],
         describe: Callable[[object], str] = str,
     ) -> None:
@@ -177,6 +178,8 @@ class WorkerPool:
             if any(call.method == "stopTest" for call in message.calls):
                 worker.finished.add(message.test)
                 worker.in_flight = None
+            self.on_events(worker.worker_id, message)
+        elif isinstance(message, Output):
             self.on_events(worker.worker_id, message)
         elif isinstance(message, UnitDone):
             self.unit_durations[message.index] = message.duration

@@ -11,19 +11,36 @@ from dataclasses import dataclass
 
 _READ = re.compile(r"^\s*(\(\s*)*(SELECT|WITH|EXPLAIN|SHOW|PRAGMA|VALUES)\b", re.IGNORECASE)
 _WITH_WRITE = re.compile(r"\b(INSERT|UPDATE|DELETE|MERGE)\b", re.IGNORECASE)
+# Transaction and session control: neither reads nor writes data. Django's TestCase
+# wraps every test in savepoints; counting them would inflate the writes.
+_CONTROL = re.compile(
+    r"^\s*(SAVEPOINT|RELEASE|ROLLBACK|BEGIN|START\s+TRANSACTION|COMMIT|END|SET|RESET)\b",
+    re.IGNORECASE,
+)
+
+READ, WRITE, CONTROL = "read", "write", "control"
+
+
+def classify(sql: str) -> str:
+    """``read`` (SELECT, WITH...SELECT), ``write`` (INSERT/UPDATE/DELETE/DDL) or ``control``."""
+    if _READ.match(sql):
+        # A CTE may wrap a data-modifying statement: WITH x AS (...) DELETE ...
+        if sql.lstrip()[:4].upper() == "WITH" and _WITH_WRITE.search(sql):
+            return WRITE
+        return READ
+    if _CONTROL.match(sql):
+        return CONTROL
+    return WRITE
 
 
 def is_write(sql: str) -> bool:
     """True for statements that change data or schema (INSERT/UPDATE/DELETE/DDL...)."""
-    if _READ.match(sql):
-        # A CTE may wrap a data-modifying statement: WITH x AS (...) DELETE ...
-        return sql.lstrip()[:4].upper() == "WITH" and bool(_WITH_WRITE.search(sql))
-    return True
+    return classify(sql) == WRITE
 
 
 @dataclass
 class QueryTally:
-    """Reads and writes seen since the last reset."""
+    """Reads and writes seen since the last reset (transaction control is neither)."""
 
     reads: int = 0
     writes: int = 0
@@ -42,10 +59,11 @@ class QueryCounter:
         self.tally = tally
 
     def __call__(self, execute, sql, params, many, context):
-        if is_write(sql if isinstance(sql, str) else str(sql)):
-            self.tally.writes += 1
-        else:
+        kind = classify(sql if isinstance(sql, str) else str(sql))
+        if kind == READ:
             self.tally.reads += 1
+        elif kind == WRITE:
+            self.tally.writes += 1
         return execute(sql, params, many, context)
 
 

@@ -7,12 +7,14 @@ Django's own.
 
 from __future__ import annotations
 
+import sys
 import unittest
 from dataclasses import dataclass
 from unittest.case import _SubTest, _subtest_msg_sentinel
 from unittest.suite import _ErrorHolder
 
 from .events import (
+    Output,
     RemoteError,
     SubTestInfo,
     TestEvents,
@@ -54,6 +56,14 @@ def with_replay_formatting(resultclass: type | None) -> type:
     if issubclass(base, ReplayedFormattingMixin):
         return base
     return type(base.__name__, (ReplayedFormattingMixin, base), {})
+
+
+def write_chunks(chunks) -> None:
+    """Write a worker's captured prints to this process's current stdout/stderr."""
+    for name, text in chunks:
+        stream = sys.stdout if name == "stdout" else sys.stderr
+        stream.write(text)
+        stream.flush()
 
 
 class ConcurrentSuite:
@@ -99,12 +109,16 @@ class ConcurrentSuite:
         """A test reference as the user knows it: the test id or the fixture's name."""
         return self.tests[ref].id() if isinstance(ref, int) else str(ref)
 
-    def replay(self, events: TestEvents, result, worker_id: int = 0) -> None:
+    def replay(self, events: TestEvents | Output, result, worker_id: int = 0) -> None:
         """Call ``result``'s methods as the worker's result was called.
 
         While the calls are replayed, ``result.concurrent_context`` tells reporting
-        code which worker ran the test and how long it took there.
+        code which worker ran the test and how long it took there. What the test
+        printed is written right after ``startTest``, where a sequential run shows it.
         """
+        if isinstance(events, Output):
+            write_chunks(events.chunks)
+            return
         if isinstance(events.test, int):
             test = self.tests[events.test]
             if events.timing is not None:
@@ -125,6 +139,8 @@ class ConcurrentSuite:
                         continue  # this Python's unittest predates durations
                     raise RuntimeError(f"Unknown result call {call.method!r} from a worker")
                 method(test, *(self._decode(test, arg) for arg in call.args))
+                if call.method == "startTest":
+                    write_chunks(events.output)
         finally:
             result.concurrent_context = None
 

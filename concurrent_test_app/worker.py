@@ -8,6 +8,7 @@ interpreter loads only Django, the project and this file. ``worker_main`` and
 from __future__ import annotations
 
 import faulthandler
+import io
 import os
 import signal
 import sys
@@ -19,6 +20,7 @@ from typing import Any
 from .events import (
     Booted,
     Fatal,
+    Output,
     Ready,
     ResultCall,
     Stop,
@@ -74,7 +76,8 @@ def worker_main(spec: WorkerSpec, conn) -> None:
     conn.send(Ready(spec.worker_id, identities))
     tally = QueryTally()
     install_counter(tally)
-    result = StreamingResult(conn, tally, failfast=spec.failfast, buffer=spec.buffer)
+    captured = capture_output()
+    result = StreamingResult(conn, tally, captured, failfast=spec.failfast, buffer=spec.buffer)
     try:
         _serve(conn, result)
     finally:
@@ -149,6 +152,7 @@ def _serve(conn, result: StreamingResult) -> None:
             continue
         started = time.perf_counter()
         run_unit(message, result)
+        result.flush_output()
         conn.send(UnitDone(message.index, time.perf_counter() - started))
 
 
@@ -178,17 +182,60 @@ def _flatten(suite):
             yield item
 
 
+class _CapturedStream(io.TextIOBase):
+    """Stands in for sys.stdout/sys.stderr: what is written travels to the parent.
+
+    Workers share the parent's terminal; writing there directly would splice a test's
+    prints into the middle of the parent's result lines. The parent writes them at
+    the right place instead, as a sequential run would show them.
+    """
+
+    def __init__(self, name: str, chunks: list, original) -> None:
+        self.name = name
+        self.chunks = chunks
+        self.original = original
+
+    def write(self, text: str) -> int:
+        if text:
+            self.chunks.append((self.name, text))
+        return len(text)
+
+    def isatty(self) -> bool:
+        return False
+
+    @property
+    def encoding(self) -> str:
+        return getattr(self.original, "encoding", "utf-8")
+
+    def fileno(self) -> int:
+        return self.original.fileno()
+
+
+def capture_output() -> list:
+    """Replace sys.stdout and sys.stderr; return the shared list of captured chunks."""
+    chunks: list = []
+    sys.stdout = _CapturedStream("stdout", chunks, sys.stdout)
+    sys.stderr = _CapturedStream("stderr", chunks, sys.stderr)
+    return chunks
+
+
 class StreamingResult(unittest.TestResult):
     """Records each result call and sends a test's calls when the test stops."""
 
     def __init__(
-        self, conn, tally: QueryTally, failfast: bool = False, buffer: bool = False
+        self,
+        conn,
+        tally: QueryTally,
+        captured: list | None = None,
+        failfast: bool = False,
+        buffer: bool = False,
     ) -> None:
         super().__init__()
         self.failfast = failfast
         self.buffer = buffer
         self._conn = conn
         self._tally = tally
+        self._captured = captured if captured is not None else []
         self._index_of: dict[int, int] = {}
         self._pending: dict[Any, list[ResultCall]] = {}
         self._started: dict[Any, tuple[float, float]] = {}
@@ -201,10 +248,21 @@ class StreamingResult(unittest.TestResult):
         index = self._index_of.get(id(test))
         return index if index is not None else str(test)
 
+    def flush_output(self) -> None:
+        """Send what was printed outside a test, so the parent shows it in order."""
+        if self._captured:
+            self._conn.send(Output(self._take_output()))
+
+    def _take_output(self) -> tuple:
+        chunks = tuple(self._captured)
+        self._captured.clear()
+        return chunks
+
     def _record(self, test, method: str, *args) -> None:
         ref = self._ref(test)
         calls = self._pending.get(ref)
         if calls is None:  # a fixture error, or a call arriving after stopTest
+            self.flush_output()
             self._conn.send(TestEvents(ref, (ResultCall(method, args),)))
         else:
             calls.append(ResultCall(method, args))
@@ -215,6 +273,7 @@ class StreamingResult(unittest.TestResult):
     def startTest(self, test) -> None:
         super().startTest(test)
         ref = self._ref(test)
+        self.flush_output()
         self._conn.send(TestStarted(ref))
         self._pending[ref] = [ResultCall("startTest")]
         self._tally.reset()  # queries of class fixtures are not the test's
@@ -227,7 +286,7 @@ class StreamingResult(unittest.TestResult):
         timing = TestTiming(started_at, time.perf_counter() - start, *self._tally.reset())
         calls = self._pending.pop(ref, [])
         calls.append(ResultCall("stopTest"))
-        self._conn.send(TestEvents(ref, tuple(calls), timing))
+        self._conn.send(TestEvents(ref, tuple(calls), timing, self._take_output()))
 
     def addSuccess(self, test) -> None:
         super().addSuccess(test)
