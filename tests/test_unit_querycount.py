@@ -1,10 +1,18 @@
-"""Unit tests of read/write classification of SQL statements."""
+"""Unit tests of read/write classification of SQL statements and of the counter."""
 
 from __future__ import annotations
 
 import pytest
 
-from concurrent_test_app.querycount import QueryTally, is_write
+from concurrent_test_app.querycount import (
+    CONTROL,
+    READ,
+    WRITE,
+    QueryCounter,
+    QueryTally,
+    classify,
+    is_write,
+)
 
 
 @pytest.mark.parametrize(
@@ -19,6 +27,7 @@ from concurrent_test_app.querycount import QueryTally, is_write
     ],
 )
 def test_reads(sql):
+    assert classify(sql) == READ
     assert not is_write(sql)
 
 
@@ -29,12 +38,45 @@ def test_reads(sql):
         'UPDATE "a" SET x = 1',
         'DELETE FROM "a"',
         'CREATE TABLE "a" (id int)',
-        "SAVEPOINT s1",
+        'ALTER TABLE "a" ADD COLUMN b int',
+        'TRUNCATE "a"',
         "WITH gone AS (DELETE FROM a RETURNING id) SELECT count(*) FROM gone",
     ],
 )
 def test_writes(sql):
+    assert classify(sql) == WRITE
     assert is_write(sql)
+
+
+@pytest.mark.parametrize(
+    "sql",
+    [
+        'SAVEPOINT "s1_x1"',
+        'RELEASE SAVEPOINT "s1_x1"',
+        'ROLLBACK TO SAVEPOINT "s1_x1"',
+        "BEGIN",
+        "COMMIT",
+        "SET CONSTRAINTS ALL IMMEDIATE",
+    ],
+)
+def test_transaction_control_is_neither(sql):
+    assert classify(sql) == CONTROL
+    assert not is_write(sql)
+
+
+def test_counter_tallies_and_passes_the_call_through():
+    tally = QueryTally()
+    counter = QueryCounter(tally)
+    calls = []
+
+    def execute(sql, params, many, context):
+        calls.append(sql)
+        return "result"
+
+    for sql in ("SELECT 1", "INSERT INTO a VALUES (1)", "SAVEPOINT s", "SELECT 2"):
+        assert counter(execute, sql, None, False, {}) == "result"
+    assert calls == ["SELECT 1", "INSERT INTO a VALUES (1)", "SAVEPOINT s", "SELECT 2"]
+    assert (tally.reads, tally.writes) == (2, 1)
 
 
 def test_tally_reset_returns_and_clears():

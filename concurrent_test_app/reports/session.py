@@ -1,8 +1,33 @@
-"""The runner's single entry point into reporting (a minimal placeholder until reports land)."""
+"""The runner's single entry point into reporting: records the run, writes every report.
+
+    runner                         ReportSession
+    ------                         -------------
+    __init__          ──►  checks every report path is writable (ConfigurationError)
+    get_resultclass   ──►  result_mixins(): RecordingResultMixin, ProgressResultMixin
+    run_started(info) ──►  counts queries in-process for a sequential run
+    phase(...)        ──►  database set-up / worker start-up spans for the timeline
+    result calls      ──►  Recorder.records (one TestRecord per case)
+    finish()          ──►  JUnit XML, benchmark JSON, metrics file, timeline (atomically),
+                           then the benchmark report on stdout
+"""
 
 from __future__ import annotations
 
+import os
+import sys
+import tempfile
 from dataclasses import dataclass
+from pathlib import Path
+from typing import Protocol
+
+from ..exceptions import ConfigurationError
+from ..querycount import QueryCounter, install_counter
+from .benchmark import benchmark_json, benchmark_report
+from .junit import junit_bytes
+from .metrics import PrometheusMetrics, RunStats, compute_stats, prometheus_text
+from .progress import ProgressResultMixin, is_tty
+from .recording import Phase, Recorder, RecordingResultMixin
+from .timeline import render_timeline
 
 
 @dataclass(frozen=True)
@@ -15,22 +40,192 @@ class RunInfo:
     fallback_reason: str | None = None
 
 
+class ReportWriter(Protocol):
+    """Renders one report file; ``option`` names the config option holding its path."""
+
+    option: str
+
+    def render(self, session: ReportSession) -> bytes | str:
+        """The file's whole content."""
+
+
+class JUnitWriter:
+    option = "junitxml"
+
+    def render(self, session: ReportSession) -> bytes:
+        return junit_bytes(session.recorder, annotate=session.config.junit_annotate)
+
+
+class BenchmarkJsonWriter:
+    option = "benchmark_json"
+
+    def render(self, session: ReportSession) -> str:
+        return benchmark_json(session.stats())
+
+
+class MetricsWriter:
+    option = "metrics_file"
+
+    def render(self, session: ReportSession) -> str:
+        return prometheus_text(session.stats().summary())
+
+
+class TimelineWriter:
+    option = "timeline"
+
+    def render(self, session: ReportSession) -> str:
+        return render_timeline(session.recorder, session.stats())
+
+
+def unwritable_reason(path: str) -> str | None:
+    """Why ``path`` cannot be written, or None when it can (checked before any test)."""
+    target = Path(path)
+    if target.is_dir():
+        return "it is a directory"
+    directory = target.parent if str(target.parent) else Path(".")
+    if not directory.exists():
+        return f"directory '{directory}' does not exist"
+    if not directory.is_dir():
+        return f"'{directory}' is not a directory"
+    if not os.access(directory, os.W_OK | os.X_OK):
+        return f"directory '{directory}' is not writable"
+    if target.exists() and not os.access(target, os.W_OK):
+        return "the file is not writable"
+    return None
+
+
+def write_atomically(path: str, content: bytes | str) -> None:
+    """Replace ``path`` in one step, so a reader never sees half a report."""
+    data = content.encode("utf-8") if isinstance(content, str) else content
+    directory = os.path.dirname(os.path.abspath(path))
+    handle, temporary = tempfile.mkstemp(prefix=".report-", dir=directory)
+    try:
+        with os.fdopen(handle, "wb") as file:
+            file.write(data)
+        os.chmod(temporary, 0o666 & ~_umask())
+        os.replace(temporary, path)
+    except BaseException:
+        if os.path.exists(temporary):
+            os.unlink(temporary)
+        raise
+
+
 class ReportSession:
     """Collects results through result-class mixins and writes the reports at the end."""
+
+    writers: tuple[ReportWriter, ...] = (
+        JUnitWriter(),
+        BenchmarkJsonWriter(),
+        MetricsWriter(),
+        TimelineWriter(),
+    )
 
     def __init__(self, config, verbosity: int = 1) -> None:
         self.config = config
         self.verbosity = verbosity
+        self.recorder = Recorder()
+        self.metrics = PrometheusMetrics(self)
+        self.info: RunInfo | None = None
+        self.progress = None
+        self._counting_in_process = False
+        for writer in self.writers:
+            self._check_writable(writer.option)
+
+    def _check_writable(self, option: str) -> None:
+        path = getattr(self.config, option, None)
+        if not path:
+            return
+        reason = unwritable_reason(path)
+        if reason:
+            source = self.config.sources.get(option, option)
+            raise ConfigurationError(f"{source}={path!r}: cannot write there: {reason}")
+
+    @property
+    def total_tests(self) -> int:
+        return self.info.total_tests if self.info else 0
 
     def result_mixins(self) -> tuple[type, ...]:
         """Mixins placed in front of the runner's result class (both run modes)."""
-        return ()
+        recording = type(
+            "RecordingResultMixin",
+            (RecordingResultMixin,),
+            {
+                "recorder": self.recorder,
+                "annotate": bool(self.config.junit_annotate),
+                "listeners": (self._on_record,),
+            },
+        )
+        progress = type("ProgressResultMixin", (ProgressResultMixin,), {"session": self})
+        return (recording, progress)
+
+    def wants_progress(self, stream) -> bool:
+        """A live status line only at verbosity 1 on an interactive terminal."""
+        return self.verbosity == 1 and is_tty(stream)
+
+    def _on_record(self, recorder: Recorder) -> None:
+        if self.progress is not None:
+            self.progress.update(recorder.done, recorder.failed)
 
     def run_started(self, info: RunInfo) -> None:
         """Called once, before the first test runs."""
+        self.info = info
+        if info.mode == "sequential" and not self._counting_in_process:
+            # Workers count their own queries; a sequential run counts here.
+            install_counter(self.recorder.tally)
+            self._counting_in_process = True
 
     def phase(self, name: str, start: float, end: float, worker_id: int | None = None) -> None:
         """A span of set-up work (``time.time()`` seconds), e.g. database cloning."""
+        self.recorder.phases.append(Phase(name, start, end, worker_id))
+
+    def stats(self) -> RunStats:
+        """The run's figures from what has been recorded so far."""
+        info = self.info or RunInfo("sequential", 1, 0)
+        return compute_stats(self.recorder, info.mode, info.workers, _database_count())
 
     def finish(self) -> None:
         """Write every requested report; called in ``finally``, also after Ctrl-C."""
+        if self.progress is not None:
+            self.progress.clear()
+        if self._counting_in_process:
+            _remove_counters(self.recorder.tally)
+            self._counting_in_process = False
+        for writer in self.writers:
+            path = getattr(self.config, writer.option, None)
+            if path:
+                self._write(writer, path)
+        if self.config.benchmark:
+            sys.stdout.write(benchmark_report(self.stats()))
+            sys.stdout.flush()
+
+    def _write(self, writer: ReportWriter, path: str) -> None:
+        try:
+            write_atomically(path, writer.render(self))
+        except Exception as error:  # noqa: BLE001 - one failed report must not hide the others
+            source = self.config.sources.get(writer.option, writer.option)
+            sys.stderr.write(f"[CONCURRENT] Could not write {source}={path!r}: {error}\n")
+
+
+def _umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
+
+
+def _database_count() -> int:
+    """Test databases each worker holds a connection to (aliases that are no mirror)."""
+    try:
+        from django.conf import settings
+
+        databases = settings.DATABASES.values()
+        return sum(1 for db in databases if not (db.get("TEST") or {}).get("MIRROR")) or 1
+    except Exception:  # noqa: BLE001 - reporting outside a configured project
+        return 1
+
+
+def _remove_counters(tally) -> None:
+    from django.db import connections
+
+    for alias in connections:
+        wrappers = connections[alias].execute_wrappers
+        wrappers[:] = [w for w in wrappers if not (isinstance(w, QueryCounter) and w.tally is tally)]
