@@ -390,3 +390,41 @@ def parse_test_output(stderr: str) -> TestReport:
 def _is_bare_status(text: str) -> bool:
     """A status printed with no description: a class/module fixture's."""
     return text in {"ERROR", "FAIL"} or text.startswith("skipped ")
+
+
+# --- reports ------------------------------------------------------------------
+
+SCHEMAS_DIR = TESTS_DIR / "schemas"
+STRICT_SCHEMA = SCHEMAS_DIR / "jenkins-junit.xsd"
+PERMISSIVE_SCHEMA = SCHEMAS_DIR / "jenkins-junit-2014-permissive.xsd"
+_SUMMARY_COUNTS_RE = re.compile(r"(failures|errors|skipped|expected failures|unexpected successes)=(\d+)")
+
+
+def validated_junit(path, schema=STRICT_SCHEMA):
+    """Parse a JUnit file and assert it is valid against ``schema``; return the root."""
+    from lxml import etree
+
+    tree = etree.parse(str(path))
+    etree.XMLSchema(etree.parse(str(schema))).assertValid(tree)
+    return tree.getroot()
+
+
+def summary_counts(run: Completed) -> dict[str, int]:
+    """The counts of unittest's last ``FAILED (...)``/``OK (...)`` line (0 when absent)."""
+    counts = dict.fromkeys(
+        ("failures", "errors", "skipped", "expected failures", "unexpected successes"), 0
+    )
+    summary = run.report.summary or ""
+    for key, value in _SUMMARY_COUNTS_RE.findall(summary):
+        counts[key] = int(value)
+    return counts
+
+
+def junit_cases(root) -> dict[tuple[str, str], list[str]]:
+    """``(classname, name)`` -> the tags of the case's outcome children (``[]`` = passed)."""
+    cases = {}
+    for case in root.iter("testcase"):
+        key = (case.get("classname"), case.get("name"))
+        assert key not in cases, f"duplicate testcase {key}"
+        cases[key] = [child.tag for child in case if child.tag in {"failure", "error", "skipped"}]
+    return cases

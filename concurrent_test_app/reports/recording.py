@@ -269,7 +269,7 @@ class RecordingResultMixin:
     def _error_outcome(self, kind: str, err, test, record: TestRecord) -> Outcome:
         exc_type, value = err[0], err[1]
         text = formatted_of(value) or self._exc_info_to_string(err, test)
-        if getattr(self, "concurrent_context", None) is not None:
+        if getattr(self, "buffer", False):
             text, out, errout = split_output(text)
             record.stdout = record.stdout or out
             record.stderr = record.stderr or errout
