@@ -254,6 +254,14 @@ OPTIONS: tuple[Option, ...] = (
         "timing store (default: .concurrent_test/timings.json beside manage.py)",
     ),
     Option(
+        "allow_production",
+        "DJANGO_TEST_ALLOW_PRODUCTION",
+        parse_bool,
+        False,
+        "true/false, 1/0, yes/no or on/off",
+        "run concurrently even where the environment looks like production",
+    ),
+    Option(
         "worker_setup",
         "DJANGO_TEST_WORKER_SETUP",
         parse_dotted_path,

@@ -10,6 +10,7 @@ an earlier run of ours did.
 
 from __future__ import annotations
 
+import hashlib
 import os
 import shutil
 import sqlite3
@@ -20,7 +21,7 @@ from typing import Protocol
 
 from django.db import connections
 
-from .exceptions import DatabaseCloneException, SecurityException
+from .exceptions import DatabaseCloneException, PermissionException, SecurityException
 
 CLONE_MARKER = "django-concurrent-test clone"
 TEMP_PREFIX = "django-concurrent-test-"
@@ -107,7 +108,7 @@ class PostgresCloner:
 
     def plan(self, group: DatabaseGroup, worker_id: int) -> Clone:
         source = connections[group.primary].settings_dict["NAME"]
-        name = f"{source}_w{worker_id}"
+        name = postgres_clone_name(source, worker_id)
         return Clone(group, worker_id, name, name)
 
     def create(self, clones: list[Clone]) -> None:
@@ -173,6 +174,47 @@ class PostgresCloner:
                     raise DatabaseCloneException(f"{sql} failed: {error}") from error
                 time.sleep(delay)
                 delay *= 2
+
+
+PG_MAX_IDENTIFIER_BYTES = 63
+
+
+def postgres_clone_name(source: str, worker_id: int) -> str:
+    """``<source>_w<id>``, shortened with a hash when PostgreSQL would truncate it.
+
+    PostgreSQL silently cuts identifiers at 63 bytes, which could make two workers'
+    clones the same database; quotes and NUL cannot be quoted safely, so are refused.
+    """
+    if '"' in source or "\x00" in source:
+        raise SecurityException(
+            f"Refusing to clone {source!r}: database names with double quotes or NUL "
+            "are not supported."
+        )
+    suffix = f"_w{worker_id}"
+    name = source + suffix
+    if len(name.encode()) <= PG_MAX_IDENTIFIER_BYTES:
+        return name
+    digest = "_" + hashlib.sha1(source.encode()).hexdigest()[:8]
+    room = PG_MAX_IDENTIFIER_BYTES - len((digest + suffix).encode())
+    prefix = source.encode()[:room].decode(errors="ignore")
+    return prefix + digest + suffix
+
+
+def check_postgres_permissions(alias: str) -> None:
+    """Raise PermissionException unless the user of ``alias`` may create databases."""
+    connection = connections[alias]
+    with connection._nodb_cursor() as cursor:
+        cursor.execute(
+            "SELECT current_user, rolcreatedb OR rolsuper FROM pg_roles "
+            "WHERE rolname = current_user"
+        )
+        user, allowed = cursor.fetchone()
+    if not allowed:
+        raise PermissionException(
+            f"Missing permission: CREATE (alias {alias!r}: database user {user!r} may not "
+            "create databases; the run needs its test database and one clone per worker). "
+            f"Ask a DBA to run: ALTER ROLE {connection.ops.quote_name(user)} CREATEDB;"
+        )
 
 
 CLONABLE_VENDORS = ("sqlite", "postgresql")

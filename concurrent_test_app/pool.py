@@ -30,14 +30,10 @@ from .events import (
     Verify,
     encode_error,
 )
-from .exceptions import WorkerStartError
+from .exceptions import WorkerCrashException, WorkerStartError
 from .worker import WorkerSpec, worker_main
 
 BOOT_TIMEOUT = 120.0
-
-
-class WorkerCrashed(Exception):
-    """Reported as the error of the test a worker was running when it died."""
 
 
 @dataclass
@@ -222,10 +218,11 @@ class WorkerPool:
     def _report_crash(self, worker: WorkerHandle, ref, cause: str) -> None:
         message = f"Worker {worker.worker_id} died ({cause}) while running this test"
         try:
-            raise WorkerCrashed(message)
-        except WorkerCrashed as error:
-            err = (WorkerCrashed, error, error.__traceback__)
-        remote = encode_error(err, f"{WorkerCrashed.__module__}.WorkerCrashed: {message}\n")
+            raise WorkerCrashException(message)
+        except WorkerCrashException as error:
+            err = (WorkerCrashException, error, error.__traceback__)
+        name = f"{WorkerCrashException.__module__}.{WorkerCrashException.__qualname__}"
+        remote = encode_error(err, f"{name}: {message}\n")
         calls = (ResultCall("addError", (remote,)),)
         if isinstance(ref, int):
             calls = (ResultCall("startTest"), *calls, ResultCall("stopTest"))

@@ -26,8 +26,14 @@ from django.test.utils import get_unique_databases_and_mirrors
 from django.utils.module_loading import import_string
 
 from . import config as config_module
+from .checks import check_app_installed
 from .cpus import available_cpus
-from .databases import CLONABLE_VENDORS, CloneSet, DatabaseGroup
+from .databases import (
+    CLONABLE_VENDORS,
+    CloneSet,
+    DatabaseGroup,
+    check_postgres_permissions,
+)
 from .events import AliasBinding, Verify
 from .exceptions import WorkerStartError
 from .planning import (
@@ -39,11 +45,13 @@ from .planning import (
 )
 from .pool import WorkerPool
 from .reports import ReportSession, RunInfo
+from .safety import production_reason, refuse_real_names, remember_configured_debug
 from .suite import ConcurrentSuite, with_replay_formatting
 from .timings import TimingStore, default_path
 from .worker import WorkerSpec
 
 PREFIX = "[CONCURRENT]"
+SECURITY_FAILURE = "Concurrent testing not allowed in production"
 
 
 @dataclass(frozen=True)
@@ -74,6 +82,9 @@ class ConcurrentTestRunner(DiscoverRunner):
         self.reporting = ReportSession(self.config, verbosity=self.verbosity)
         self._groups: list[DatabaseGroup] = []
         self._protected_names: set[str] = set()
+        remember_configured_debug()  # before Django's test set-up forces DEBUG = False
+        for warning in check_app_installed():  # the app's own checks cannot run without it
+            self.announce(f"Warning ({warning.id}): {warning.msg} {warning.hint}")
 
     @classmethod
     def add_arguments(cls, parser) -> None:
@@ -128,13 +139,19 @@ class ConcurrentTestRunner(DiscoverRunner):
         }
         test_databases, mirrors = get_unique_databases_and_mirrors(kwargs.get("aliases"))
         self._groups = []
-        for _name, aliases in test_databases.values():
+        test_names = {}
+        for name, aliases in test_databases.values():
             mirrored = sorted(alias for alias, target in mirrors.items() if target in aliases)
             self._groups.append(DatabaseGroup(tuple(sorted(aliases)) + tuple(mirrored)))
+            test_names[min(aliases)] = name
+        refuse_real_names(test_names, self._protected_names)
         if getattr(self, "_suite", None) is not None:
             self._plan = self.plan(self._suite)
-            if self._plan.fallback_reason is None:
-                self._start_pool(self._plan.workers)
+        concurrent = getattr(self, "_plan", None) and not self._plan.fallback_reason
+        if concurrent or not self.keepdb:
+            self.check_permissions()
+        if concurrent:
+            self._start_pool(self._plan.workers)
         try:
             return super().setup_databases(**kwargs)
         except BaseException:
@@ -255,8 +272,17 @@ class ConcurrentTestRunner(DiscoverRunner):
         except OSError as error:
             warnings.warn(f"Could not save the timing store {store.path}: {error}", stacklevel=2)
 
+    def check_permissions(self) -> None:
+        """Fail before anything is created if the database user cannot create databases."""
+        for group in self._groups:
+            if group.vendor == "postgresql":
+                check_postgres_permissions(group.primary)
+
     def fallback_reason(self, workers: int, unit_count: int) -> str | None:
         """Why this run cannot be concurrent, or None when it can."""
+        production = production_reason(settings, allow=self.config.allow_production)
+        if production:
+            return f"{SECURITY_FAILURE}; the environment looks like production ({production})"
         if getattr(self, "pdb", False):
             return "--pdb needs the tests in this process"
         if self.worker_count < 2:
@@ -275,6 +301,8 @@ class ConcurrentTestRunner(DiscoverRunner):
 
     def run_sequentially(self, suite, reason: str):
         """Django's own in-process run, after the worker hook, with the reason printed."""
+        if reason.startswith(SECURITY_FAILURE):
+            self.announce(f"Security check failed: {SECURITY_FAILURE}")
         self.announce(f"Falling back to sequential testing: {reason}")
         self.reporting.run_started(
             RunInfo("sequential", 1, suite.countTestCases(), fallback_reason=reason)
