@@ -140,10 +140,11 @@ class ConcurrentTestRunner(DiscoverRunner):
         test_databases, mirrors = get_unique_databases_and_mirrors(kwargs.get("aliases"))
         self._groups = []
         test_names = {}
-        for name, aliases in test_databases.values():
+        for _name, aliases in test_databases.values():
             mirrored = sorted(alias for alias, target in mirrors.items() if target in aliases)
             self._groups.append(DatabaseGroup(tuple(sorted(aliases)) + tuple(mirrored)))
-            test_names[min(aliases)] = name
+            primary = min(aliases)
+            test_names[primary] = connections[primary].creation._get_test_db_name()
         refuse_real_names(test_names, self._protected_names)
         if getattr(self, "_suite", None) is not None:
             self._plan = self.plan(self._suite)
