@@ -75,14 +75,18 @@ def _unit_bar(lane: int, span: UnitSpan) -> Bar:
 
 
 def _merge(bars: list[Bar], seconds_per_px: float) -> list[Bar]:
-    """Merge runs of bars too thin to see, keeping the worst outcome."""
+    """Merge runs of adjacent unit bars too thin to see apart, keeping the worst outcome.
+
+    A thin bar next to a wide one stays on its own (drawn 1px wide), so a wide bar
+    always keeps its own title.
+    """
     merged: list[Bar] = []
+    thin_run = False  # whether merged[-1] is a thin bar or a merge of thin bars
     for bar in bars:
         last = merged[-1] if merged else None
-        thin = (bar.end - bar.start) / seconds_per_px < MIN_BAR_PX
-        last_thin = last is not None and (last.end - last.start) / seconds_per_px < MIN_BAR_PX
+        thin = bar.units > 0 and (bar.end - bar.start) / seconds_per_px < MIN_BAR_PX
         close = last is not None and (bar.start - last.end) / seconds_per_px < 1.0
-        if last is not None and close and (thin or last_thin) and last.units and bar.units:
+        if thin and thin_run and close:
             last.end = max(last.end, bar.end)
             last.kind = _worst((last.kind, bar.kind))
             last.units += bar.units
@@ -93,6 +97,7 @@ def _merge(bars: list[Bar], seconds_per_px: float) -> list[Bar]:
             )
         else:
             merged.append(bar)
+            thin_run = thin
     return merged
 
 
