@@ -1,0 +1,1 @@
+"""Settings variants the project's own tests run the demo under (``--settings``)."""

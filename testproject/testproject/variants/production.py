@@ -1,0 +1,5 @@
+"""The demo with a production signature: DEBUG = False and SECURE_SSL_REDIRECT."""
+
+from testproject.settings import *
+
+SECURE_SSL_REDIRECT = True
