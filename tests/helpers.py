@@ -397,7 +397,9 @@ def _is_bare_status(text: str) -> bool:
 SCHEMAS_DIR = TESTS_DIR / "schemas"
 STRICT_SCHEMA = SCHEMAS_DIR / "jenkins-junit.xsd"
 PERMISSIVE_SCHEMA = SCHEMAS_DIR / "jenkins-junit-2014-permissive.xsd"
-_SUMMARY_COUNTS_RE = re.compile(r"(failures|errors|skipped|expected failures|unexpected successes)=(\d+)")
+_SUMMARY_COUNTS_RE = re.compile(
+    r"(failures|errors|skipped|expected failures|unexpected successes)=(\d+)"
+)
 
 
 def validated_junit(path, schema=STRICT_SCHEMA):

@@ -65,7 +65,9 @@ def test_every_outcome_is_mapped_and_counts_match_the_console(tmp_path, backend,
         assert cases.get(key) == tags, f"{key}: {cases.get(key)}\n{run.describe()}"
     # A test whose subtests failed is represented by its failing subtests only.
     assert (O, "test_subtests") not in cases
-    assert not any(name.startswith("test_") for cls, name in cases if cls == "scenarios.module_fixture")
+    assert not any(
+        name.startswith("test_") for cls, name in cases if cls == "scenarios.module_fixture"
+    )
 
     counts = summary_counts(run)
     assert int(root.get("failures")) == counts["failures"], run.describe()
@@ -81,7 +83,7 @@ def test_every_outcome_is_mapped_and_counts_match_the_console(tmp_path, backend,
     xfail = root.find(f".//testcase[@classname='{O}'][@name='test_expected_failure']/skipped")
     assert xfail.get("type") == "XFAIL"
     assert xfail.get("message").startswith("expected failure: AssertionError")
-    unexpected = root.find(f".//testcase[@name='test_unexpected_success']/error")
+    unexpected = root.find(".//testcase[@name='test_unexpected_success']/error")
     assert unexpected.get("type") == "UnexpectedSuccess"
 
     expected_workers = {"1", "2"} if mode == "concurrent" else {"0"}

@@ -1,14 +1,14 @@
 """The runner's single entry point into reporting: records the run, writes every report.
 
-    runner                         ReportSession
-    ------                         -------------
-    __init__          ──►  checks every report path is writable (ConfigurationError)
-    get_resultclass   ──►  result_mixins(): RecordingResultMixin, ProgressResultMixin
-    run_started(info) ──►  counts queries in-process for a sequential run
-    phase(...)        ──►  database set-up / worker start-up spans for the timeline
-    result calls      ──►  Recorder.records (one TestRecord per case)
-    finish()          ──►  JUnit XML, benchmark JSON, metrics file, timeline (atomically),
-                           then the benchmark report on stdout
+runner                         ReportSession
+------                         -------------
+__init__          ──►  checks every report path is writable (ConfigurationError)
+get_resultclass   ──►  result_mixins(): RecordingResultMixin, ProgressResultMixin
+run_started(info) ──►  counts queries in-process for a sequential run
+phase(...)        ──►  database set-up / worker start-up spans for the timeline
+result calls      ──►  Recorder.records (one TestRecord per case)
+finish()          ──►  JUnit XML, benchmark JSON, metrics file, timeline (atomically),
+                       then the benchmark report on stdout
 """
 
 from __future__ import annotations
@@ -228,4 +228,6 @@ def _remove_counters(tally) -> None:
 
     for alias in connections:
         wrappers = connections[alias].execute_wrappers
-        wrappers[:] = [w for w in wrappers if not (isinstance(w, QueryCounter) and w.tally is tally)]
+        wrappers[:] = [
+            w for w in wrappers if not (isinstance(w, QueryCounter) and w.tally is tally)
+        ]

@@ -165,12 +165,16 @@ def render_timeline(recorder: Recorder, stats: RunStats) -> str:
     height = AXIS_HEIGHT + LANE_HEIGHT * max(len(lanes), 1) + 10
     width = LABEL_WIDTH + CHART_WIDTH + 20
     parts = [
-        f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}" '
-        f'viewBox="0 0 {width} {height}" role="img" aria-label="Worker timeline">'
+        (
+            f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}" '
+            f'viewBox="0 0 {width} {height}" role="img" aria-label="Worker timeline">'
+        )
     ]
     for worker_id, lane in lanes.items():
         y = AXIS_HEIGHT + lane * LANE_HEIGHT
-        label = "parent" if worker_id is None else ("main" if worker_id == 0 else f"worker {worker_id}")
+        label = (
+            "parent" if worker_id is None else ("main" if worker_id == 0 else f"worker {worker_id}")
+        )
         parts.append(f'<text x="4" y="{y + BAR_HEIGHT - 4}">{label}</text>')
         parts.append(
             f'<rect class="lane" x="{LABEL_WIDTH}" y="{y}" width="{CHART_WIDTH}" '
@@ -180,7 +184,9 @@ def render_timeline(recorder: Recorder, stats: RunStats) -> str:
     tick = 0.0
     while tick <= end - start + 1e-9:
         x = LABEL_WIDTH + tick * scale
-        parts.append(f'<line class="tick" x1="{x:.1f}" y1="{AXIS_HEIGHT - 6}" x2="{x:.1f}" y2="{height - 10}"/>')
+        parts.append(
+            f'<line class="tick" x1="{x:.1f}" y1="{AXIS_HEIGHT - 6}" x2="{x:.1f}" y2="{height - 10}"/>'
+        )
         parts.append(f'<text x="{x + 2:.1f}" y="{AXIS_HEIGHT - 10}">{tick:g}s</text>')
         tick += step
     for bar in bars:
@@ -204,12 +210,10 @@ def render_timeline(recorder: Recorder, stats: RunStats) -> str:
         "hover a bar for its class, tests and duration; blank lane = idle."
     )
     return (
-        "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"
+        '<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8">'
         "<title>Test run timeline</title>"
         f"<style>{STYLE}</style></head><body>"
         f"<h1>Test run timeline ({html.escape(stats.mode)})</h1>"
         f'<p class="summary">{html.escape(summary)}</p>'
-        f'<p class="legend">{legend}</p>'
-        + "\n".join(parts)
-        + "</body></html>\n"
+        f'<p class="legend">{legend}</p>' + "\n".join(parts) + "</body></html>\n"
     )
