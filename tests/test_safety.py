@@ -150,3 +150,34 @@ def _real_database_state(backend):
         return sorted(postgres_databases())
     path = os.path.join(os.path.dirname(__file__), "..", "testproject", "db.sqlite3")
     return os.path.exists(path) and os.path.getmtime(path)
+
+
+def test_foreign_database_with_a_clone_name_is_never_touched():
+    require_backend("postgres")
+    import psycopg2
+
+    foreign = f"test_{postgres_database_name()}_w1"
+    admin = psycopg2.connect(**postgres_params(dbname="postgres"))
+    admin.autocommit = True
+    with admin.cursor() as cursor:
+        cursor.execute(f'DROP DATABASE IF EXISTS "{foreign}"')
+        cursor.execute(f'CREATE DATABASE "{foreign}"')  # no marker: not ours
+    try:
+        run = run_manage("concurrenttest", "--workers", "2", "library", backend="postgres")
+
+        assert run.returncode == 2, run.describe()
+        assert f"Refusing to drop database {foreign!r}" in run.stderr, run.describe()
+        assert foreign in postgres_databases()
+        assert postgres_databases()[foreign] is None  # still unmarked, still there
+    finally:
+        with admin.cursor() as cursor:
+            cursor.execute(f'DROP DATABASE IF EXISTS "{foreign}"')
+        admin.close()
+
+
+def test_check_makes_no_database_query():
+    # Nothing listens on port 9: any query in ready() or the checks would fail.
+    run = run_manage("check", env={"DATABASE_URL": "postgres://nobody:x@127.0.0.1:9/none"})
+
+    assert run.returncode == 0, run.describe()
+    assert "System check identified no issues" in run.stdout, run.describe()
