@@ -9,7 +9,12 @@ worker on the same clones takes over.
 
 from __future__ import annotations
 
+import dataclasses
 import multiprocessing
+import os
+import shutil
+import signal
+import tempfile
 import time
 from collections import deque
 from collections.abc import Callable
@@ -30,7 +35,7 @@ from .events import (
     Verify,
     encode_error,
 )
-from .exceptions import WorkerCrashException, WorkerStartError
+from .exceptions import WorkerCrashException, WorkerStartError, WorkerTimeoutException
 from .worker import WorkerSpec, worker_main
 
 BOOT_TIMEOUT = 120.0
@@ -45,6 +50,7 @@ class WorkerHandle:
     conn: object
     unit: Unit | None = None
     in_flight: int | str | None = None
+    in_flight_since: float = 0.0  # time.monotonic() when the test in flight started
     finished: set = field(default_factory=set)
 
     @property
@@ -57,13 +63,19 @@ class WorkerPool:
     """Starts spawn workers and dispatches units to them until the queue is empty."""
 
     def __init__(
-        self, specs: list[WorkerSpec], log: Callable[[str], None], max_restarts: int | None = None
+        self,
+        specs: list[WorkerSpec],
+        log: Callable[[str], None],
+        max_restarts: int | None = None,
+        test_timeout: float | None = None,
     ) -> None:
         self.context = multiprocessing.get_context("spawn")
         self.specs = specs
         self.log = log
         self.max_restarts = 2 * len(specs) if max_restarts is None else max_restarts
         self.restarts = 0
+        self.test_timeout = test_timeout
+        self.aborted = False
         self.workers: list[WorkerHandle] = []
         # worker id -> (spawned, ready) in time.time() seconds, for the timeline
         self.startup_spans: dict[int, tuple[float, float]] = {}
@@ -73,9 +85,12 @@ class WorkerPool:
 
     def start(self) -> None:
         """Spawn every worker; they import Django while the parent clones databases."""
+        self.dump_dir = tempfile.mkdtemp(prefix="django-concurrent-test-stacks-")
         self.workers = [self._spawn(spec) for spec in self.specs]
 
     def _spawn(self, spec: WorkerSpec) -> WorkerHandle:
+        dump_path = os.path.join(self.dump_dir, f"worker{spec.worker_id}.txt")
+        spec = dataclasses.replace(spec, dump_path=dump_path)
         self.startup_spans[spec.worker_id] = (time.time(), time.time())
         parent_conn, child_conn = self.context.Pipe()
         process = self.context.Process(
@@ -149,14 +164,65 @@ class WorkerPool:
         while any(worker.unit is not None for worker in self.workers):
             busy = {w.conn: w for w in self.workers if w.unit is not None}
             sentinels = {w.process.sentinel: w for w in busy.values()}
-            for ready in wait([*busy, *sentinels]):
+            for ready in wait([*busy, *sentinels], timeout=self._wait_timeout()):
                 worker = busy.get(ready) or sentinels[ready]
                 if worker.unit is not None:
                     self._service(worker)
+            if self.aborted:
+                self._stop_busy_workers()
+                break
+            self._enforce_timeout()
         if self.queue:
             # Django's own run stops quietly on Ctrl-C or --failfast; say what was left.
             not_run = sum(len(unit.tests) for unit in self.queue)
             self.log(f"Stopped early: {not_run} tests were not run")
+
+    def abort(self) -> None:
+        """Stop at once (Ctrl-C): running workers are stopped, their tests count as not run.
+
+        Safe to call from a signal handler: it only sets a flag the loop checks.
+        """
+        self.aborted = True
+
+    def _wait_timeout(self) -> float:
+        # Wake up at the next test deadline, and at least every second to notice abort().
+        if not self.test_timeout:
+            return 1.0
+        now = time.monotonic()
+        deadlines = [
+            w.in_flight_since + self.test_timeout - now
+            for w in self.workers
+            if w.unit is not None and w.in_flight is not None
+        ]
+        return max(0.0, min([1.0, *deadlines]))
+
+    def _enforce_timeout(self) -> None:
+        if not self.test_timeout:
+            return
+        now = time.monotonic()
+        for worker in list(self.workers):
+            overdue = worker.in_flight is not None and (
+                now - worker.in_flight_since > self.test_timeout
+            )
+            if worker.unit is not None and overdue:
+                self._service(worker)  # the test may have just finished
+                if worker.in_flight is not None and worker.unit is not None:
+                    self._time_out(worker)
+
+    def _time_out(self, worker: WorkerHandle) -> None:
+        stack = _dump_stack(worker)
+        self.log(f"Worker {worker.worker_id} timed out after {self.test_timeout:g}s")
+        _terminate(worker.process)
+        detail = f"timed out after {self.test_timeout:g}s"
+        if stack:
+            detail += f"; its stack when it was stopped:\n{stack}"
+        self._lose_worker(worker, detail, WorkerTimeoutException)
+
+    def _stop_busy_workers(self) -> None:
+        for worker in self.workers:
+            if worker.unit is not None:
+                _terminate(worker.process)
+                worker.unit = None
 
     def _service(self, worker: WorkerHandle) -> None:
         try:
@@ -170,6 +236,7 @@ class WorkerPool:
     def _handle(self, worker: WorkerHandle, message) -> None:
         if isinstance(message, TestStarted):
             worker.in_flight = message.test
+            worker.in_flight_since = time.monotonic()
         elif isinstance(message, TestEvents):
             if any(call.method == "stopTest" for call in message.calls):
                 worker.finished.add(message.test)
@@ -199,29 +266,34 @@ class WorkerPool:
     def _handle_death(self, worker: WorkerHandle) -> None:
         worker.process.join(5)
         cause = _exit_cause(worker.process)
-        unit, crashed = worker.unit, worker.in_flight
-        worker.unit = None
-        where = f" while running {self.describe(crashed)}" if crashed is not None else ""
+        lost = worker.in_flight
+        where = "" if lost is None else f" while running {self.describe(lost)}"
         self.log(f"Worker {worker.worker_id} died ({cause}){where}; restarting it")
-        if crashed is not None:
-            self._report_crash(worker, crashed, cause)
+        self._lose_worker(worker, f"died ({cause}) while running this test", WorkerCrashException)
+
+    def _lose_worker(self, worker: WorkerHandle, detail: str, error_type: type) -> None:
+        """Report the test in flight, requeue the rest of the unit, start a replacement."""
+        unit, lost = worker.unit, worker.in_flight
+        worker.unit = None
+        if lost is not None:
+            self._report_lost_test(worker, lost, error_type, detail)
         remaining = tuple(
             (index, test)
             for index, test in unit.tests
-            if index not in worker.finished and index != crashed
+            if index not in worker.finished and index != lost
         )
         if remaining:
             self.queue.appendleft(Unit(unit.index, remaining))
         self.workers.remove(worker)
         self._replace(worker)
 
-    def _report_crash(self, worker: WorkerHandle, ref, cause: str) -> None:
-        message = f"Worker {worker.worker_id} died ({cause}) while running this test"
+    def _report_lost_test(self, worker: WorkerHandle, ref, error_type: type, detail: str):
+        message = f"Worker {worker.worker_id} {detail}"
         try:
-            raise WorkerCrashException(message)
-        except WorkerCrashException as error:
-            err = (WorkerCrashException, error, error.__traceback__)
-        name = f"{WorkerCrashException.__module__}.{WorkerCrashException.__qualname__}"
+            raise error_type(message)
+        except error_type as error:
+            err = (error_type, error, error.__traceback__)
+        name = f"{error_type.__module__}.{error_type.__qualname__}"
         remote = encode_error(err, f"{name}: {message}\n")
         calls = (ResultCall("addError", (remote,)),)
         if isinstance(ref, int):
@@ -240,9 +312,15 @@ class WorkerPool:
         self.restarts += 1
         replacement = self._spawn(dead.spec)
         self.workers.append(replacement)
-        self._expect(replacement, Booted)
-        replacement.conn.send(self.orders[replacement.worker_id])
-        self._expect(replacement, Ready)
+        try:
+            self._expect(replacement, Booted)
+            replacement.conn.send(self.orders[replacement.worker_id])
+            self._expect(replacement, Ready)
+        except WorkerStartError as error:
+            self.log(f"Could not restart worker {dead.worker_id}: {error}")
+            self.workers.remove(replacement)
+            _terminate(replacement.process)
+            return
         self._dispatch(replacement)
 
     # -- shutdown -----------------------------------------------------------------------
@@ -253,13 +331,38 @@ class WorkerPool:
             _send_quietly(worker.conn, Stop())
         for worker in self.workers:
             worker.process.join(grace)
-            if worker.process.is_alive():
-                worker.process.terminate()
-                worker.process.join(grace)
-            if worker.process.is_alive():
-                worker.process.kill()
-                worker.process.join()
+            _terminate(worker.process, grace)
             worker.conn.close()
+        shutil.rmtree(getattr(self, "dump_dir", ""), ignore_errors=True)
+
+
+def _terminate(process, grace: float = 5.0) -> None:
+    """SIGTERM, then SIGKILL after ``grace`` seconds."""
+    if process.is_alive():
+        process.terminate()
+        process.join(grace)
+    if process.is_alive():
+        process.kill()
+    process.join()
+
+
+def _dump_stack(worker: WorkerHandle, wait_seconds: float = 1.0) -> str:
+    """Ask a hung worker for its Python stack (faulthandler on SIGUSR1) and read it."""
+    path = worker.spec.dump_path
+    if not path or not hasattr(signal, "SIGUSR1") or not worker.process.is_alive():
+        return ""
+    try:
+        before = os.path.getsize(path)
+        os.kill(worker.process.pid, signal.SIGUSR1)
+    except OSError:
+        return ""
+    deadline = time.monotonic() + wait_seconds
+    while time.monotonic() < deadline and os.path.getsize(path) == before:
+        time.sleep(0.05)
+    time.sleep(0.1)  # let faulthandler finish writing every thread
+    with open(path, errors="replace") as dump:
+        dump.seek(before)
+        return dump.read()
 
 
 def _send_unit(conn, unit: Unit) -> None:

@@ -36,6 +36,7 @@ from .databases import (
 )
 from .events import AliasBinding, Verify
 from .exceptions import WorkerStartError
+from .interrupts import InterruptGuard, stop_registered_results
 from .planning import (
     estimate_units,
     iter_tests,
@@ -192,19 +193,42 @@ class ConcurrentTestRunner(DiscoverRunner):
         plan = getattr(self, "_plan", None)
         if plan is None or plan.suite is not suite:
             plan = self.plan(suite)
+        guard = InterruptGuard(on_first=self._stop_on_interrupt)
         try:
-            if plan.fallback_reason:
-                return self.run_sequentially(suite, plan.fallback_reason)
-            return self._run_concurrently(plan)
+            with guard:
+                if plan.fallback_reason:
+                    result = self.run_sequentially(suite, plan.fallback_reason)
+                else:
+                    result = self._run_concurrently(plan)
+            if guard.exit_status is not None:
+                self.interrupted_status = guard.exit_status
+                not_run = len(plan.tests) - result.testsRun
+                sys.stderr.write(f"INTERRUPTED: {not_run} of {len(plan.tests)} tests not run\n")
+            return result
         finally:
             self._close_pool()
             self.reporting.finish()
+
+    def run_tests(self, test_labels, **kwargs):
+        """Django's run_tests; after an interrupt, exit with 128 + the signal number."""
+        self.interrupted_status = None
+        failures = super().run_tests(test_labels, **kwargs)
+        if self.interrupted_status is not None:
+            sys.exit(self.interrupted_status)
+        return failures
+
+    def _stop_on_interrupt(self) -> None:
+        stop_registered_results()
+        pool = getattr(self, "_pool", None)
+        if pool is not None:
+            pool.abort()
 
     def _start_pool(self, workers: int) -> None:
         self.announce(f"Starting production-grade concurrent test run with {workers} workers")
         self._pool = self.pool_class(
             [self.worker_spec(worker_id) for worker_id in range(1, workers + 1)],
             log=self.announce,
+            test_timeout=self.config.timeout,
         )
         self._pool.start()
 

@@ -51,6 +51,7 @@ class WorkerSpec:
     failfast: bool = False
     buffer: bool = False
     worker_setup: str | None = None
+    dump_path: str | None = None  # where faulthandler writes the stack on SIGUSR1
 
 
 def worker_main(spec: WorkerSpec, conn) -> None:
@@ -59,6 +60,7 @@ def worker_main(spec: WorkerSpec, conn) -> None:
     # must not kill workers mid-test and lose their results.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     faulthandler.enable()
+    _enable_stack_dumps(spec.dump_path)
     _boot(spec)
     conn.send(Booted(spec.worker_id, os.getpid()))
     order = conn.recv()
@@ -84,6 +86,17 @@ def worker_main(spec: WorkerSpec, conn) -> None:
         from django.db import connections
 
         connections.close_all()
+
+
+_DUMP_FILES: list = []  # kept open for faulthandler for the life of the process
+
+
+def _enable_stack_dumps(path: str | None) -> None:
+    """On SIGUSR1, write every thread's stack to ``path`` (the parent asks on timeout)."""
+    if path and hasattr(signal, "SIGUSR1"):
+        dump = open(path, "a")  # noqa: SIM115 - must outlive this function
+        _DUMP_FILES.append(dump)
+        faulthandler.register(signal.SIGUSR1, file=dump, all_threads=True)
 
 
 def _boot(spec: WorkerSpec) -> None:
