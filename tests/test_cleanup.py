@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import queue
+import re
 import signal
 import subprocess
 import threading
@@ -118,7 +119,8 @@ def test_sqlite_clones_are_made_in_a_private_temporary_directory(tmp_path):
     assert list(tmpdir.iterdir()) == [], lines.describe(0)
 
 
-def test_interrupted_run_drops_its_clones(backend, leftovers):
+@pytest.mark.parametrize("signum", [signal.SIGINT, signal.SIGTERM], ids=["SIGINT", "SIGTERM"])
+def test_interrupted_run_drops_its_clones(backend, leftovers, signum):
     process = start_manage(
         ["concurrenttest", "--workers", "2", "-v", "2", *PASSING_WITH_DATABASES],
         backend=backend,
@@ -132,14 +134,20 @@ def test_interrupted_run_drops_its_clones(backend, leftovers):
         lines.wait_for("stderr", " ... ", timeout=180)
         assert process.poll() is None, "the run finished before it could be interrupted"
         assert clones_exist(backend, leftovers), lines.describe(None)
-        os.kill(process.pid, signal.SIGINT)
+        os.kill(process.pid, signum)
         returncode = process.wait(timeout=180)
         lines.join()
-        # Like Django's own runner: Ctrl-C stops gracefully, the summary of
-        # what ran is printed, and the exit status follows its verdicts.
-        report = parse_test_output("".join(lines.lines["stderr"]))
-        assert report.summary == "OK", lines.describe(returncode)
-        assert returncode == 0, lines.describe(returncode)
+        # Unlike Django's own runner (OK, exit 0), an interrupted run must not look
+        # like a success: it says what was not run and exits with 128 + the signal.
+        assert returncode == 128 + signum, lines.describe(returncode)
+        stderr = "".join(lines.lines["stderr"])
+        interrupted = re.search(
+            r"^INTERRUPTED: (\d+) of (\d+) tests not run$", stderr, re.MULTILINE
+        )
+        assert interrupted, lines.describe(returncode)
+        report = parse_test_output(stderr)
+        not_run, total = int(interrupted.group(1)), int(interrupted.group(2))
+        assert report.ran + not_run == total, lines.describe(returncode)
         assert wait_until_gone(process.pid, timeout=60), (
             "worker processes outlived the interrupted run\n" + lines.describe(returncode)
         )

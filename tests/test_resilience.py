@@ -1,0 +1,40 @@
+"""Hangs and crashes end in a report, never in a hung run or a lost test."""
+
+from __future__ import annotations
+
+from helpers import run_manage
+
+HANG = "scenarios.hang"
+
+
+def test_hanging_test_times_out_with_its_stack_and_the_run_goes_on(backend):
+    run = run_manage(
+        "concurrenttest", "--workers", "2", "--timeout", "3", "-v", "2", HANG,
+        backend=backend, env={"HANG_SCENARIO": "1"}, timeout=240,
+    )  # fmt: skip
+
+    assert run.returncode == 1, run.describe()
+    assert any(
+        line.startswith("[CONCURRENT] Worker ") and line.endswith(" timed out after 3s")
+        for line in run.stdout.splitlines()
+    ), run.describe()
+    outcomes = dict(run.report.outcomes)
+    hang_id = "scenarios.hang.HangingTests.test_hangs"
+    assert outcomes[hang_id] == "ERROR", run.describe()
+    for test_id in (
+        "scenarios.hang.HangingTests.test_after_the_hang",
+        "scenarios.hang.FinishingTests.test_one",
+        "scenarios.hang.FinishingTests.test_two",
+    ):
+        assert outcomes[test_id] == "ok", run.describe()
+    block = run.report.block_text[("ERROR", hang_id)]
+    assert "WorkerTimeoutException: Worker" in block, run.describe()
+    assert 'hang.py", line' in block and "in test_hangs" in block, run.describe()
+    assert run.report.ran == 4, run.describe()
+
+
+def test_timeout_does_not_touch_tests_that_finish_in_time(backend):
+    run = run_manage("concurrenttest", "--workers", "2", "--timeout", "30", HANG, backend=backend)
+
+    assert run.returncode == 0, run.describe()
+    assert "timed out" not in run.stdout, run.describe()
