@@ -32,6 +32,7 @@ class DatabaseGroup:
     """One test database and the aliases (mirrors included) that use it."""
 
     aliases: tuple[str, ...]
+    test_name: str = ""  # Django's name for the test database, known before it exists
 
     @property
     def primary(self) -> str:
@@ -107,8 +108,9 @@ class PostgresCloner:
         self.keepdb = keepdb
 
     def plan(self, group: DatabaseGroup, worker_id: int) -> Clone:
-        source = connections[group.primary].settings_dict["NAME"]
-        name = postgres_clone_name(source, worker_id)
+        # Named after the test database, with this run's pid: two runs against one
+        # server (two CI jobs, two developers) never reach for the same clone.
+        name = postgres_clone_name(f"{group.test_name}_p{os.getpid()}", worker_id)
         return Clone(group, worker_id, name, name)
 
     def create(self, clones: list[Clone]) -> None:

@@ -18,6 +18,7 @@ import unittest
 import warnings
 from dataclasses import dataclass, field
 from functools import cached_property
+from pathlib import Path
 
 from django.conf import settings
 from django.db import connections
@@ -48,6 +49,7 @@ from .pool import WorkerPool
 from .reports import ReportSession, RunInfo
 from .safety import production_reason, refuse_real_names, remember_configured_debug
 from .suite import ConcurrentSuite, with_replay_formatting
+from .templates import TemplateCache, restore_names
 from .timings import TimingStore, default_path
 from .worker import WorkerSpec
 
@@ -143,9 +145,10 @@ class ConcurrentTestRunner(DiscoverRunner):
         test_names = {}
         for _name, aliases in test_databases.values():
             mirrored = sorted(alias for alias, target in mirrors.items() if target in aliases)
-            self._groups.append(DatabaseGroup(tuple(sorted(aliases)) + tuple(mirrored)))
             primary = min(aliases)
             test_names[primary] = connections[primary].creation._get_test_db_name()
+            group = DatabaseGroup(tuple(sorted(aliases)) + tuple(mirrored), test_names[primary])
+            self._groups.append(group)
         refuse_real_names(test_names, self._protected_names)
         if getattr(self, "_suite", None) is not None:
             self._plan = self.plan(self._suite)
@@ -155,15 +158,35 @@ class ConcurrentTestRunner(DiscoverRunner):
         if concurrent:
             self._start_pool(self._plan.workers)
         try:
+            if concurrent and self.config.template_cache and not self.keepdb:
+                # Workers only ever see clones, so the migrated database can stay as a
+                # template for the next run instead of being migrated again.
+                self._template_restore = self.template_cache.setup(
+                    self._groups, kwargs.get("serialized_aliases") or set(), self._protected_names
+                )
+                return None
             return super().setup_databases(**kwargs)
         except BaseException:
             self._close_pool()
             raise
 
+    @cached_property
+    def template_cache(self) -> TemplateCache:
+        """Where migrated templates are kept between runs (beside the timing store)."""
+        directory = Path(self.config.timings_file or default_path()).parent
+        return TemplateCache(directory, self.verbosity, self.announce)
+
     def teardown_databases(self, old_config, **kwargs):
-        """Make sure no worker outlives the run, then Django's teardown."""
+        """Make sure no worker outlives the run, then Django's teardown (or keep templates)."""
         self._close_pool()
-        return super().teardown_databases(old_config, **kwargs)
+        restore = getattr(self, "_template_restore", None)
+        if restore is None:
+            return super().teardown_databases(old_config, **kwargs)
+        self._template_restore = None
+        if getattr(self, "_ran_on_templates", False):
+            self.template_cache.invalidate(self._groups)
+        restore_names(restore)
+        return None
 
     # -- running ------------------------------------------------------------------------
 
@@ -250,7 +273,8 @@ class ConcurrentTestRunner(DiscoverRunner):
             retry_delay=self.config.retry_delay,
         )
         try:
-            self.announce(f"Setting up {len(clone_set.clones)} test databases")
+            caching = " with template caching" if getattr(self, "_template_restore", None) else ""
+            self.announce(f"Setting up {len(clone_set.clones)} test databases{caching}")
             started = time.time()
             clone_set.create()
             self.reporting.phase("database setup", started, time.time())
@@ -326,6 +350,8 @@ class ConcurrentTestRunner(DiscoverRunner):
 
     def run_sequentially(self, suite, reason: str):
         """Django's own in-process run, after the worker hook, with the reason printed."""
+        # Tests running here write to the templates: they must be rebuilt next time.
+        self._ran_on_templates = getattr(self, "_template_restore", None) is not None
         if reason.startswith(SECURITY_FAILURE):
             self.announce(f"Security check failed: {SECURITY_FAILURE}")
         self.announce(f"Falling back to sequential testing: {reason}")

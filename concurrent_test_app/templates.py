@@ -1,0 +1,264 @@
+"""The template database cache: migrate once, reuse until the schema's fingerprint changes.
+
+For each test database the suite uses, a template is built by Django's own
+``create_test_db`` (migrations, ``createcachetable``) under a name of ours, and marked
+with a fingerprint of everything that shapes its schema and initial data. A later run
+whose fingerprint matches skips migrations entirely; workers are cloned from the
+template. The template is never written by tests: only its clones are.
+
+    PostgreSQL  <test name>_template, marked by COMMENT ON DATABASE
+    SQLite      .concurrent_test/templates/<alias>.sqlite3 beside manage.py, marked
+                by a sidecar file holding the fingerprint
+"""
+
+from __future__ import annotations
+
+import fcntl
+import hashlib
+import json
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+
+import django
+from django.apps import apps
+from django.conf import settings
+from django.db import connections
+
+from . import __version__
+from .exceptions import DatabaseTemplateException, SecurityException
+
+TEMPLATE_MARKER = "django-concurrent-test template"
+_SETTING_KEYS = ("ENGINE", "NAME", "HOST", "PORT", "USER", "OPTIONS", "TEST")
+
+
+@dataclass(frozen=True)
+class Fingerprint:
+    """Digests of each ingredient of a template's schema, and of all of them."""
+
+    parts: dict[str, str]
+
+    @property
+    def digest(self) -> str:
+        """One hash over every part."""
+        return _hash(json.dumps(self.parts, sort_keys=True))
+
+    def changes_from(self, old_parts: dict[str, str] | None) -> str:
+        """Which parts differ from ``old_parts``, for the 'stale' message."""
+        if not old_parts:
+            return "fingerprint changed"
+        changed = sorted(
+            k for k in set(self.parts) | set(old_parts) if self.parts.get(k) != old_parts.get(k)
+        )
+        return ", ".join(changed) + " changed" if changed else "fingerprint changed"
+
+
+def fingerprint(alias: str) -> Fingerprint:
+    """What the template of ``alias`` depends on, each part hashed."""
+    database = connections[alias].settings_dict
+    return Fingerprint(
+        {
+            "migrations": _hash(_migration_sources()),
+            "models": _hash(_model_shapes()),
+            "installed apps": _hash("\n".join(settings.INSTALLED_APPS)),
+            "Django version": django.get_version(),
+            "database settings": _hash(
+                repr(sorted((key, repr(database.get(key))) for key in _SETTING_KEYS))
+            ),
+            "django-concurrent-test version": __version__,
+        }
+    )
+
+
+def _migration_sources() -> str:
+    from django.db.migrations.loader import MigrationLoader
+
+    chunks = []
+    for app_config in sorted(apps.get_app_configs(), key=lambda config: config.label):
+        module_name, _explicit = MigrationLoader.migrations_module(app_config.label)
+        if not module_name:
+            continue
+        try:
+            module = __import__(module_name, fromlist=["__path__"])
+        except ImportError:
+            continue
+        for folder in getattr(module, "__path__", []):
+            for path in sorted(Path(folder).glob("*.py")):
+                chunks.append(f"{module_name}:{path.name}:{_hash(path.read_bytes())}")
+    return "\n".join(chunks)
+
+
+def _model_shapes() -> str:
+    shapes = []
+    for model in sorted(apps.get_models(include_auto_created=True), key=lambda m: m._meta.label):
+        fields = sorted(
+            (f.name, f.column or "", type(f).__name__, f.null, f.unique, str(f.max_length))
+            for f in model._meta.local_fields
+        )
+        shapes.append(f"{model._meta.label}:{model._meta.db_table}:{fields}")
+    return "\n".join(shapes)
+
+
+def _hash(data: str | bytes) -> str:
+    raw = data.encode() if isinstance(data, str) else data
+    return hashlib.sha256(raw).hexdigest()[:16]
+
+
+class TemplateCache:
+    """Prepares one template per test database and points its aliases at it."""
+
+    def __init__(self, directory: Path, verbosity: int, log) -> None:
+        self.directory = Path(directory)
+        self.verbosity = verbosity
+        self.log = log
+        self._ledger_path = self.directory / "templates.json"
+
+    def setup(self, groups, serialized_aliases, protected: set[str]) -> list[tuple]:
+        """Use or build each group's template; return ``(connection, old_name)`` pairs."""
+        ledger = self._read_ledger()
+        restore = []
+        for group in groups:
+            connection = connections[group.primary]
+            restore.append((connection, connection.settings_dict["NAME"]))
+            name = self.template_name(group.primary)
+            if name in protected:
+                raise SecurityException(
+                    f"Refusing to use {name!r} as a template: a configured database has that NAME."
+                )
+            current = fingerprint(group.primary)
+            entry = ledger.get(f"{group.primary}:{name}")
+            with self._locked(connection, name):
+                self._prepare(group, name, current, entry, group.primary in serialized_aliases)
+            ledger[f"{group.primary}:{name}"] = current.parts
+            for alias in group.aliases[1:]:
+                connections[alias].creation.set_as_test_mirror(connection.settings_dict)
+        self._write_ledger(ledger)
+        return restore
+
+    def template_name(self, alias: str) -> str:
+        """The template's database name (PostgreSQL) or file path (SQLite)."""
+        connection = connections[alias]
+        if connection.vendor == "sqlite":
+            return str(self.directory / "templates" / f"{alias}.sqlite3")
+        return f"{connection.creation._get_test_db_name()}_template"
+
+    @contextmanager
+    def _locked(self, connection, name: str):
+        """One run builds a template while another run wanting it waits."""
+        key = int(hashlib.sha1(name.encode()).hexdigest()[:15], 16)
+        if connection.vendor == "postgresql":
+            with connection._nodb_cursor() as cursor:
+                cursor.execute("SELECT pg_advisory_lock(%s)", [key])
+                try:
+                    yield
+                finally:
+                    cursor.execute("SELECT pg_advisory_unlock(%s)", [key])
+            return
+        self.directory.mkdir(parents=True, exist_ok=True)
+        with open(self.directory / f".template-{key}.lock", "w") as lock:
+            fcntl.flock(lock, fcntl.LOCK_EX)
+            try:
+                yield
+            finally:
+                fcntl.flock(lock, fcntl.LOCK_UN)
+
+    def invalidate(self, groups) -> None:
+        """Forget the templates' fingerprints: tests ran on them in this process."""
+        for group in groups:
+            connection = connections[group.primary]
+            name = self.template_name(group.primary)
+            if connection.vendor == "sqlite":
+                Path(name + ".fingerprint").unlink(missing_ok=True)
+            else:
+                self._mark(connection, name, "invalidated")
+
+    def _prepare(self, group, name: str, current: Fingerprint, old_parts, serialize: bool):
+        connection = connections[group.primary]
+        marker = self._marker(connection, name)
+        if marker == current.digest:
+            self.log("Using cached database template")
+            _point_at(connection, name)
+            if serialize:
+                connection._test_serialized_contents = connection.creation.serialize_db_to_string()
+            return
+        if marker is not None:
+            self.log(f"Template is stale ({current.changes_from(old_parts)}), rebuilding")
+        self._build(connection, name, serialize)
+        self._mark(connection, name, current.digest)
+
+    def _build(self, connection, name: str, serialize: bool) -> None:
+        test_settings = connection.settings_dict["TEST"]
+        previous = test_settings.get("NAME")
+        test_settings["NAME"] = name
+        if connection.vendor == "sqlite":
+            Path(name).parent.mkdir(parents=True, exist_ok=True)
+        try:
+            connection.creation.create_test_db(
+                verbosity=self.verbosity, autoclobber=True, serialize=serialize, keepdb=False
+            )
+        except Exception as error:
+            raise DatabaseTemplateException(
+                f"Failed to create template database {name!r} for alias "
+                f"{connection.alias!r}: {error}"
+            ) from error
+        finally:
+            test_settings["NAME"] = previous
+
+    def _marker(self, connection, name: str) -> str | None:
+        """The fingerprint digest stored with an existing template of ours, else None."""
+        if connection.vendor == "sqlite":
+            sidecar = Path(name + ".fingerprint")
+            exists = Path(name).exists() and sidecar.exists()
+            return sidecar.read_text().strip() if exists else None
+        with connection._nodb_cursor() as cursor:
+            cursor.execute(
+                "SELECT shobj_description(oid, 'pg_database') FROM pg_database WHERE datname = %s",
+                [name],
+            )
+            row = cursor.fetchone()
+        if row is None:
+            return None
+        comment = row[0] or ""
+        if not comment.startswith(TEMPLATE_MARKER):
+            raise SecurityException(
+                f"Refusing to replace database {name!r}: it exists but was not made by "
+                "django-concurrent-test (no template marker). Rename or drop it yourself."
+            )
+        return comment[len(TEMPLATE_MARKER) :].strip()
+
+    def _mark(self, connection, name: str, digest: str) -> None:
+        if connection.vendor == "sqlite":
+            Path(name + ".fingerprint").write_text(digest + "\n")
+            return
+        connection.close()  # the template must have no session when it is cloned
+        quoted = connection.ops.quote_name(name)
+        with connection._nodb_cursor() as cursor:
+            cursor.execute(f"COMMENT ON DATABASE {quoted} IS %s", [f"{TEMPLATE_MARKER} {digest}"])
+
+    def _read_ledger(self) -> dict:
+        try:
+            data = json.loads(self._ledger_path.read_text())
+        except (OSError, ValueError):
+            return {}
+        return data if isinstance(data, dict) else {}
+
+    def _write_ledger(self, ledger: dict) -> None:
+        try:
+            self.directory.mkdir(parents=True, exist_ok=True)
+            self._ledger_path.write_text(json.dumps(ledger, indent=1, sort_keys=True))
+        except OSError:
+            pass  # only the "what changed" detail of a later message is lost
+
+
+def _point_at(connection, name: str) -> None:
+    connection.close()
+    settings.DATABASES[connection.alias]["NAME"] = name
+    connection.settings_dict["NAME"] = name
+
+
+def restore_names(restore: list[tuple]) -> None:
+    """Point the aliases back at their configured databases (nothing is dropped)."""
+    for connection, old_name in restore:
+        connection.close()
+        settings.DATABASES[connection.alias]["NAME"] = old_name
+        connection.settings_dict["NAME"] = old_name
