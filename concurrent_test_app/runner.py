@@ -375,6 +375,8 @@ class ConcurrentTestRunner(DiscoverRunner):
             failfast=self.failfast,
             buffer=self.buffer,
             worker_setup=self.config.worker_setup,
+            max_operations=self.config.max_operations,
+            health_check_interval=self.config.health_check_interval,
         )
 
     def worker_order(self, clone_set: CloneSet, worker_id: int) -> Verify:

@@ -17,6 +17,7 @@ import unittest
 from dataclasses import dataclass
 from typing import Any
 
+from .connections import ConnectionKeeper
 from .events import (
     Booted,
     Fatal,
@@ -52,6 +53,8 @@ class WorkerSpec:
     buffer: bool = False
     worker_setup: str | None = None
     dump_path: str | None = None  # where faulthandler writes the stack on SIGUSR1
+    max_operations: int = 1000
+    health_check_interval: float = 60.0
 
 
 def worker_main(spec: WorkerSpec, conn) -> None:
@@ -80,8 +83,10 @@ def worker_main(spec: WorkerSpec, conn) -> None:
     install_counter(tally)
     captured = capture_output()
     result = StreamingResult(conn, tally, captured, failfast=spec.failfast, buffer=spec.buffer)
+    keeper = ConnectionKeeper(spec.max_operations, spec.health_check_interval)
+    keeper.install()
     try:
-        _serve(conn, result)
+        _serve(conn, result, keeper)
     finally:
         from django.db import connections
 
@@ -156,13 +161,14 @@ def database_identity(connection, vendor: str) -> str:
     raise ValueError(f"no identity check for backend {vendor!r}")
 
 
-def _serve(conn, result: StreamingResult) -> None:
+def _serve(conn, result: StreamingResult, keeper: ConnectionKeeper) -> None:
     while True:
         message = conn.recv()
         if isinstance(message, Stop):
             return
         if isinstance(message, Verify):
             continue
+        keeper.between_units()
         started = time.perf_counter()
         run_unit(message, result)
         result.flush_output()
