@@ -8,7 +8,6 @@ from __future__ import annotations
 
 from django.db import DatabaseError, connection
 from django.test import TransactionTestCase
-
 from library.models import Genre
 
 
