@@ -110,7 +110,10 @@ class PostgresCloner:
     def plan(self, group: DatabaseGroup, worker_id: int) -> Clone:
         # Named after the test database, with this run's pid: two runs against one
         # server (two CI jobs, two developers) never reach for the same clone.
-        name = postgres_clone_name(f"{group.test_name}_p{os.getpid()}", worker_id)
+        # With --keepdb the clones are kept for the next run, so their names must be
+        # stable instead.
+        base = group.test_name if self.keepdb else f"{group.test_name}_p{os.getpid()}"
+        name = postgres_clone_name(base, worker_id)
         return Clone(group, worker_id, name, name)
 
     def create(self, clones: list[Clone]) -> None:
