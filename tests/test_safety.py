@@ -163,7 +163,10 @@ def test_foreign_database_with_a_clone_name_is_never_touched():
         cursor.execute(f'DROP DATABASE IF EXISTS "{foreign}"')
         cursor.execute(f'CREATE DATABASE "{foreign}"')  # no marker: not ours
     try:
-        run = run_manage("concurrenttest", "--workers", "2", "library", backend="postgres")
+        # With --keepdb clone names are stable (without it they carry the run's pid).
+        run = run_manage(
+            "concurrenttest", "--workers", "2", "--keepdb", "library", backend="postgres"
+        )
 
         assert run.returncode == 2, run.describe()
         assert f"Refusing to drop database {foreign!r}" in run.stderr, run.describe()
@@ -172,6 +175,10 @@ def test_foreign_database_with_a_clone_name_is_never_touched():
     finally:
         with admin.cursor() as cursor:
             cursor.execute(f'DROP DATABASE IF EXISTS "{foreign}"')
+            # --keepdb kept the clones the run made before it stopped: ours, marked.
+            for name, comment in postgres_databases().items():
+                if comment == "django-concurrent-test clone":
+                    cursor.execute(f'DROP DATABASE IF EXISTS "{name}"')
         admin.close()
 
 

@@ -30,6 +30,12 @@ _FIXTURE_RE = re.compile(r"^(?P<name>\w+) \((?P<where>[^)]*)\)(?P<rest>.*)$", re
 _STDOUT_HEADING = "\nStdout:\n"
 _STDERR_HEADING = "\nStderr:\n"
 
+# The runner's own errors appear under the names shared/junit/README.md gives them.
+RUNNER_TYPE_NAMES = {
+    "WorkerCrashException": "WorkerCrashed",
+    "WorkerTimeoutException": "WorkerTimeout",
+}
+
 
 @dataclass
 class Outcome:
@@ -275,9 +281,8 @@ class RecordingResultMixin:
             record.stderr = record.stderr or errout
         if is_database_error(exc_type):
             record.database_errors += 1
-        return Outcome(
-            kind, getattr(exc_type, "__qualname__", str(exc_type)), _message(value), text
-        )
+        type_name = getattr(exc_type, "__qualname__", str(exc_type))
+        return Outcome(kind, RUNNER_TYPE_NAMES.get(type_name, type_name), _message(value), text)
 
     def addSuccess(self, test):
         super().addSuccess(test)
