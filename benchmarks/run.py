@@ -1,165 +1,270 @@
-"""Time benchproject's suite under Django's runners and ours, round-robin, and compare medians.
+"""Time the benchmark suites under Django's runners, pytest-xdist and ours; compare medians.
 
-    python benchmarks/run.py [--db sqlite|postgres|both] [--runs 3] [--workers 2] [--json PATH]
+    python benchmarks/run.py [--suite standard|migration-heavy|both] [--db sqlite|postgres|both]
+                             [--runs 3] [--variants a,b] [--no-overhead] [--json PATH]
 
-Each run is a fresh `manage.py test` subprocess; its wall time includes interpreter start,
-test database creation and teardown, because that is what a developer waits for.
+Each run is a fresh subprocess; its wall time includes interpreter start, test database
+creation and teardown, because that is what a developer waits for. Besides the table of
+variants it reports, for our runner, the lower bound of a run (issue 8) and, per suite, the
+fixed cost up to the first test and the per-test overhead on 5,000 trivial tests.
 """
 
 from __future__ import annotations
 
 import argparse
+import importlib.util
 import json
 import os
 import platform
-import signal
+import shutil
 import statistics
 import subprocess
 import sys
-import time
+import tempfile
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
+from urllib.parse import unquote, urlparse
+
+from measure import Outcome, run_command
 
 BENCHMARKS_DIR = Path(__file__).resolve().parent
-PROJECT_DIR = BENCHMARKS_DIR / "benchproject"
 REPO_ROOT = BENCHMARKS_DIR.parent
 DEFAULT_JSON = BENCHMARKS_DIR / "results" / "latest.json"
 DEFAULT_PG_URL = "postgres://postgres:postgres@127.0.0.1:5432/bench"
 DJANGO_RUNNER = "django.test.runner.DiscoverRunner"
 OUR_RUNNER = "concurrent_test_app.runner.ConcurrentTestRunner"
 OUTPUT_TAIL_LINES = 30
+TRIVIAL_TESTS = 5000
 
 
 def manage_test(*args: str) -> tuple[str, ...]:
     return ("manage.py", "test", "--noinput", "-v", "0", *args)
 
 
+def django(*args: str) -> tuple[str, ...]:
+    return manage_test("--testrunner", DJANGO_RUNNER, *args)
+
+
+def ours(workers: str) -> tuple[str, ...]:
+    return manage_test("--testrunner", OUR_RUNNER, "--workers", workers)
+
+
 @dataclass(frozen=True)
 class Variant:
-    """One way of running the suite: arguments after the Python executable, run in benchproject."""
+    """One way of running a suite: arguments after the Python executable, run in the project.
+
+    ``state`` says what the variant needs before a timed run: ``cold`` deletes the timing
+    store (and turns the template cache off through ``env``) and spoils every warm state of
+    the same ``state_key``; ``warm`` runs the same command once, untimed, whenever its
+    state may have been spoilt since it was last primed.
+    """
 
     name: str
     args: tuple[str, ...]
+    env: tuple[tuple[str, str], ...] = ()
+    state: str | None = None  # None, "cold" or "warm"
+    state_key: str = "ours"
+    requires: tuple[str, ...] = ()  # importable modules; without them: not applicable
 
-    def for_workers(self, workers: int) -> Variant:
-        fill = {"workers": workers}
-        return Variant(self.name.format(**fill), tuple(arg.format(**fill) for arg in self.args))
+    def missing(self) -> list[str]:
+        return [module for module in self.requires if importlib.util.find_spec(module) is None]
 
 
-# The variants, in the order they run within a round. "{workers}" comes from --workers.
-# Add pytest-xdist (e.g. ("-m", "pytest", "-n", "{workers}")) or fixed worker counts here.
+COLD = (("DJANGO_TEST_TEMPLATE_CACHE", "false"),)
+
+# The variants, in the order they run within a round.
 VARIANTS = (
-    Variant("sequential", manage_test("--testrunner", DJANGO_RUNNER)),
+    Variant("sequential", django()),
+    Variant("django-parallel-2", django("--parallel", "2")),
+    Variant("django-parallel-4", django("--parallel", "4")),
+    Variant("ours-cold-2", ours("2"), env=COLD, state="cold"),
+    Variant("ours-warm-2", ours("2"), state="warm"),
+    Variant("ours-warm-4", ours("4"), state="warm"),
+    Variant("ours-warm-auto", ours("auto"), state="warm"),
     Variant(
-        "django-parallel-{workers}",
-        manage_test("--testrunner", DJANGO_RUNNER, "--parallel", "{workers}"),
+        "pytest-xdist-2",
+        # pytest.ini beside manage.py sets DJANGO_SETTINGS_MODULE and the test paths.
+        ("-m", "pytest", "-q", "-n", "2", "--reuse-db"),
+        state="warm",
+        state_key="xdist",
+        requires=("pytest_django", "xdist"),
     ),
-    Variant("ours-{workers}", manage_test("--testrunner", OUR_RUNNER, "--workers", "{workers}")),
 )
 # The ratios divide every median by these two variants' medians.
 SEQUENTIAL_BASELINE = "sequential"
-PARALLEL_BASELINE = "django-parallel-{workers}"
+PARALLEL_BASELINE = "django-parallel-2"
+
+# The overhead measurements (--no-overhead skips them), on the micro-benchmark modules.
+STARTUP = Variant("startup", django("microbench.startup"))
+TRIVIAL_VARIANTS = (
+    Variant("sequential", django("microbench.trivial")),
+    Variant("ours-2", ours("2") + ("microbench.trivial",)),
+)
+PROBE_VARIANTS = (
+    Variant("sequential", django("microbench.probe")),
+    Variant("django-parallel-2", django("--parallel", "2", "microbench.probe")),
+    Variant("ours-cold-2", ours("2") + ("microbench.probe",), env=COLD, state="cold"),
+    Variant("ours-warm-2", ours("2") + ("microbench.probe",), state="warm"),
+)
+
+
+@dataclass(frozen=True)
+class Suite:
+    """A benchmark project: its directory and the PostgreSQL database name suffix."""
+
+    name: str
+    directory: Path
+    pg_suffix: str
+
+
+SUITES = {
+    "standard": Suite("standard", BENCHMARKS_DIR / "benchproject", ""),
+    "migration-heavy": Suite("migration-heavy", BENCHMARKS_DIR / "migrationheavy", "_mh"),
+}
 
 
 @dataclass
 class Result:
-    """Every timing of one variant on one database; a single failure invalidates it."""
+    """Every timed run of one variant on one suite and database; one failure invalidates it."""
 
     variant: Variant
-    timings: list[float] = field(default_factory=list)
+    outcomes: list[Outcome] = field(default_factory=list)
+    longest_units: list[float | None] = field(default_factory=list)
     failure: str | None = None
     output_tail: str = ""
 
     @property
     def valid(self) -> bool:
-        return self.failure is None and bool(self.timings)
+        return self.failure is None and bool(self.outcomes)
+
+    @property
+    def timings(self) -> list[float]:
+        return [o.wall for o in self.outcomes]
 
     @property
     def median(self) -> float | None:
         return statistics.median(self.timings) if self.valid else None
 
 
-def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--db", choices=("sqlite", "postgres", "both"), default="sqlite")
-    parser.add_argument("--runs", type=int, default=3, help="rounds of every variant (default 3)")
-    parser.add_argument(
-        "--workers", type=int, default=2, help="processes for the parallel variants"
-    )
-    parser.add_argument("--json", type=Path, default=DEFAULT_JSON, help=f"default {DEFAULT_JSON}")
-    parser.add_argument(
-        "--pg-url",
-        default=os.environ.get("DATABASE_URL") or DEFAULT_PG_URL,
-        help=f"PostgreSQL server for --db postgres (default $DATABASE_URL or {DEFAULT_PG_URL})",
-    )
-    parser.add_argument(
-        "--timeout", type=float, default=900, help="seconds before a run counts as hung"
-    )
-    args = parser.parse_args(argv)
-    if args.runs < 1 or args.workers < 1:
-        parser.error("--runs and --workers must be at least 1")
-    return args
+def median_of(values) -> float | None:
+    values = [v for v in values if v is not None]
+    return statistics.median(values) if values else None
 
 
-def environment_for(database: str, pg_url: str) -> dict[str, str]:
-    """The subprocess environment: the repository importable, the database chosen by DATABASE_URL."""
-    env = dict(os.environ)
-    env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(REPO_ROOT), env.get("PYTHONPATH")]))
-    env.pop("DATABASE_URL", None)
-    if database == "postgres":
-        env["DATABASE_URL"] = pg_url
-    return env
+class Bench:
+    """Runs commands of one suite on one database, keeping cold and warm states honest."""
+
+    def __init__(self, suite: Suite, database: str, args: argparse.Namespace) -> None:
+        self.suite = suite
+        self.database = database
+        self.timeout = args.timeout
+        self.pg_url = suite_pg_url(args.pg_url, suite) if database == "postgres" else None
+        self.pg_settings = pg_settings(self.pg_url) if self.pg_url else None
+        self.env = environment_for(self.pg_url)
+        self.primed: set[tuple[str, tuple[str, ...]]] = set()
+
+    @property
+    def timing_store(self) -> Path:
+        return self.suite.directory / ".concurrent_test" / "timings.json"
+
+    def run(self, variant: Variant, extra_env: dict[str, str] | None = None) -> Outcome:
+        """Prepare the variant's state, then run it once (timed by the caller's use)."""
+        env = {**self.env, **dict(variant.env), **(extra_env or {})}
+        if variant.state == "cold":
+            self.timing_store.unlink(missing_ok=True)
+            self.primed = {p for p in self.primed if p[0] != variant.state_key}
+        elif variant.state == "warm" and (variant.state_key, variant.args) not in self.primed:
+            print(f"{'':<38} (priming {variant.name}, untimed)", flush=True)
+            priming = self._execute(variant, env)
+            if priming.code != 0:
+                return priming  # the timed run would fail alike; report this one
+            self.primed.add((variant.state_key, variant.args))
+        return self._execute(variant, env)
+
+    def _execute(self, variant: Variant, env: dict[str, str]) -> Outcome:
+        return run_command(
+            [sys.executable, *variant.args],
+            self.suite.directory,
+            env,
+            self.timeout,
+            self.pg_settings,
+        )
+
+    def longest_unit_since(self, started: float) -> float | None:
+        """The longest unit our runner stored for the run that began at ``started``."""
+        try:
+            units = json.loads(self.timing_store.read_text()).get("units", {})
+        except (OSError, ValueError):
+            return None
+        durations = [entry[0] for entry in units.values() if entry[1] >= started]
+        return max(durations) if durations else None
+
+    def cleanup(self) -> None:
+        """Drop what pytest-django's --reuse-db keeps on the server (NAME_test_gwN)."""
+        if self.pg_settings is None:
+            return
+        try:
+            import psycopg2
+
+            connection = psycopg2.connect(**connect_kwargs(self.pg_settings))
+            connection.autocommit = True
+            prefix = f"{self.pg_settings['NAME']}_test_gw"
+            with connection.cursor() as cursor:
+                cursor.execute(
+                    "SELECT datname FROM pg_database WHERE left(datname, %s) = %s",
+                    [len(prefix), prefix],
+                )
+                for (name,) in cursor.fetchall():
+                    cursor.execute(f'DROP DATABASE IF EXISTS "{name}"')
+            connection.close()
+        except Exception as error:  # best effort: leftovers are only disk space
+            print(f"Could not drop pytest-xdist's databases: {error}")
 
 
-def time_once(
-    variant: Variant, env: dict[str, str], timeout: float
-) -> tuple[float, int | None, str]:
-    """Run the variant once; return (wall seconds, exit code or None on timeout, output)."""
-    command = [sys.executable, *variant.args]
-    started = time.perf_counter()
-    # A session of its own, so a hung run can be killed together with its worker processes.
-    process = subprocess.Popen(
-        command,
-        cwd=PROJECT_DIR,
-        env=env,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        text=True,
-        start_new_session=True,
-    )
-    try:
-        output, _ = process.communicate(timeout=timeout)
-    except subprocess.TimeoutExpired:
-        os.killpg(process.pid, signal.SIGKILL)
-        output, _ = process.communicate()
-        return time.perf_counter() - started, None, output
-    return time.perf_counter() - started, process.returncode, output
-
-
-def record(result: Result, seconds: float, code: int | None, output: str) -> str:
-    """Store one run's outcome in `result` and return the progress line's verdict."""
-    if code == 0:
-        result.timings.append(seconds)
-        return f"{seconds:7.2f}s"
-    reason = "timed out" if code is None else f"exit code {code}"
-    result.failure = f"{reason} after {seconds:.1f}s"
-    result.output_tail = "\n".join(output.rstrip().splitlines()[-OUTPUT_TAIL_LINES:])
+def record(result: Result, outcome: Outcome) -> str:
+    """Store one run's outcome in ``result`` and return the progress line's verdict."""
+    if outcome.code == 0:
+        result.outcomes.append(outcome)
+        server = "" if outcome.server_cpu is None else f" + server {outcome.server_cpu:.2f}s"
+        return f"{outcome.wall:7.2f}s  (cpu {outcome.client_cpu:.2f}s{server})"
+    reason = "timed out" if outcome.code is None else f"exit code {outcome.code}"
+    result.failure = f"{reason} after {outcome.wall:.1f}s"
+    result.output_tail = "\n".join(outcome.output.rstrip().splitlines()[-OUTPUT_TAIL_LINES:])
     return f"FAILED ({result.failure}); last lines of output:\n{result.output_tail}\n"
 
 
-def run_database(database: str, variants: list[Variant], args: argparse.Namespace) -> list[Result]:
-    """Run every variant args.runs times, round-robin, so drift in the machine hits all alike."""
-    env = environment_for(database, args.pg_url)
-    results = [Result(variant) for variant in variants]
-    for round_number in range(1, args.runs + 1):
-        for result in results:
+def not_applicable(variant: Variant) -> str | None:
+    missing = variant.missing()
+    return f"not applicable: {', '.join(missing)} not installed" if missing else None
+
+
+def run_rounds(
+    bench: Bench, variants, runs: int, label: str = "", prepare=None, first: Result | None = None
+) -> list[Result]:
+    """Every variant once per round, round-robin, so drift in the machine hits all alike.
+
+    ``first`` (the start-up probe) runs at the head of every round; ``prepare(variant)``
+    returns extra environment for one run.
+    """
+    results = [Result(variant, failure=not_applicable(variant)) for variant in variants]
+    for round_number in range(1, runs + 1):
+        for result in ([first] if first else []) + results:
             if result.failure:
-                continue  # A failed variant's numbers are invalid already; spare the time.
-            label = f"[{database}] run {round_number}/{args.runs}"
-            print(f"{label:<22} {result.variant.name:<24}", end=" ", flush=True)
-            print(record(result, *time_once(result.variant, env, args.timeout)), flush=True)
+                continue  # invalid already (failed or not applicable); spare the time
+            extra_env = prepare(result.variant) if prepare else None
+            tag = f"[{bench.suite.name}/{bench.database}{label}] {round_number}/{runs}"
+            print(f"{tag:<38} {result.variant.name:<20}", end=" ", flush=True)
+            outcome = bench.run(result.variant, extra_env)
+            verdict = record(result, outcome)
+            delay = first_test_delay(outcome) if outcome.code == 0 else None
+            print(verdict + (f"  first test at {delay:.2f}s" if delay else ""), flush=True)
+            if outcome.code == 0 and result.variant.name.startswith("ours"):
+                result.longest_units.append(bench.longest_unit_since(outcome.started))
     return results
+
+
+# -- figures -----------------------------------------------------------------------------
 
 
 def ratio(result: Result, baseline: Result | None) -> float | None:
@@ -168,20 +273,17 @@ def ratio(result: Result, baseline: Result | None) -> float | None:
     return result.median / baseline.median
 
 
-def rounded(value: float | None) -> float | None:
-    return None if value is None else round(value, 3)
+def rounded(value: float | None, digits: int = 3) -> float | None:
+    return None if value is None else round(value, digits)
 
 
-def baselines(results: list[Result], workers: int) -> tuple[Result | None, Result | None]:
+def summarise(results: list[Result]) -> dict[str, dict]:
     by_name = {result.variant.name: result for result in results}
-    return by_name.get(SEQUENTIAL_BASELINE), by_name.get(PARALLEL_BASELINE.format(workers=workers))
-
-
-def summarise(results: list[Result], workers: int) -> dict[str, dict]:
-    sequential, parallel = baselines(results, workers)
+    sequential, parallel = by_name.get(SEQUENTIAL_BASELINE), by_name.get(PARALLEL_BASELINE)
     return {
         result.variant.name: {
             "command": ["python", *result.variant.args],
+            "env": dict(result.variant.env),
             "valid": result.valid,
             "failure": result.failure,
             "output_tail": result.output_tail or None,
@@ -190,31 +292,269 @@ def summarise(results: list[Result], workers: int) -> dict[str, dict]:
             "min": rounded(min(result.timings) if result.valid else None),
             "max": rounded(max(result.timings) if result.valid else None),
             "ratio_to_sequential": rounded(ratio(result, sequential)),
-            "ratio_to_django_parallel": rounded(ratio(result, parallel)),
+            "ratio_to_django_parallel_2": rounded(ratio(result, parallel)),
+            "client_cpu": [round(o.client_cpu, 3) for o in result.outcomes],
+            "server_cpu": [rounded(o.server_cpu) for o in result.outcomes],
         }
         for result in results
     }
 
 
-def print_table(database: str, summary: dict[str, dict], args: argparse.Namespace) -> None:
-    parallel_name = PARALLEL_BASELINE.format(workers=args.workers)
-    print(
-        f"\n{database}: {args.runs} run(s), {args.workers} workers, wall seconds (ratio = median / baseline median)"
+def lower_bounds(results: list[Result], startup: Result, cores: int) -> dict[str, dict]:
+    """Issue 8's bound for each of our variants' runs, and ours ÷ bound.
+
+    bound = startup + max(longest unit, (CPU work - startup CPU) / cores), where CPU work
+    is the run's client CPU (runner and workers) plus its PostgreSQL backends' CPU, and
+    startup is the no-database one-test run (interpreter, Django set-up, checks) that every
+    runner pays before it can do anything else; its CPU is taken out of the work once.
+    """
+    if not startup.valid:
+        return {}
+    startup_wall = statistics.median(startup.timings)
+    startup_cpu = statistics.median(o.client_cpu for o in startup.outcomes)
+    bounds = {}
+    for result in results:
+        if not result.valid or not result.variant.name.startswith("ours"):
+            continue
+        rows = []
+        for outcome, longest in zip(result.outcomes, result.longest_units):
+            work = outcome.client_cpu + (outcome.server_cpu or 0.0)
+            spread = max(0.0, work - startup_cpu) / cores
+            bound = startup_wall + max(longest or 0.0, spread)
+            rows.append((outcome.wall, work, longest, bound, outcome.wall / bound))
+        bounds[result.variant.name] = {
+            "cores": cores,
+            "startup_wall": round(startup_wall, 3),
+            "startup_cpu": round(startup_cpu, 3),
+            "cpu_work": [round(r[1], 3) for r in rows],
+            "longest_unit": [rounded(r[2]) for r in rows],
+            "bound": [round(r[3], 3) for r in rows],
+            "ours_over_bound": [round(r[4], 3) for r in rows],
+            "median_bound": rounded(median_of(r[3] for r in rows)),
+            "median_ours_over_bound": rounded(median_of(r[4] for r in rows)),
+            "server_cpu_measured": all(o.server_cpu is not None for o in result.outcomes),
+        }
+    return bounds
+
+
+def overhead_figures(
+    trivial: dict[str, list[Result]], probes: list[Result], startup: Result, parallel_median
+) -> dict:
+    """Per-test overhead on the trivial suite and fixed cost up to the first test."""
+    figures: dict = {"trivial_tests": TRIVIAL_TESTS}
+    walls = {
+        (size, r.variant.name): median_of(r.timings) if r.valid else None
+        for size, results in trivial.items()
+        for r in results
+    }
+    cpus = {
+        (size, r.variant.name): median_of(o.client_cpu for o in r.outcomes) if r.valid else None
+        for size, results in trivial.items()
+        for r in results
+    }
+    figures["wall"] = {f"{name}-{size}": rounded(v) for (size, name), v in walls.items()}
+    figures["cpu"] = {f"{name}-{size}": rounded(v) for (size, name), v in cpus.items()}
+    big, small = TRIVIAL_TESTS, 2
+    try:
+        seq, seq0 = walls[(big, "sequential")], walls[(small, "sequential")]
+        our, our0 = walls[(big, "ours-2")], walls[(small, "ours-2")]
+        figures["per_test_ms_brief"] = round((our - seq / 2) / big * 1000, 4)
+        figures["per_test_ms_net"] = round(((our - our0) - (seq - seq0) / 2) / big * 1000, 4)
+        cseq, cseq0 = cpus[(big, "sequential")], cpus[(small, "sequential")]
+        cour, cour0 = cpus[(big, "ours-2")], cpus[(small, "ours-2")]
+        figures["per_test_cpu_ms"] = round(((cour - cour0) - (cseq - cseq0)) / big * 1000, 4)
+    except (KeyError, TypeError):
+        pass  # a failed trivial run: no figure rather than a wrong one
+    figures["first_test_seconds"] = {
+        r.variant.name: rounded(median_of(first_test_delay(o) for o in r.outcomes))
+        for r in probes
+        if r.valid
+    }
+    sequential_first = figures["first_test_seconds"].get("sequential")
+    if startup.valid and sequential_first is not None:
+        creation = sequential_first - statistics.median(startup.timings)
+        figures["test_database_creation_seconds"] = round(creation, 3)
+        if parallel_median:
+            figures["creation_share_of_django_parallel_2"] = round(creation / parallel_median, 3)
+    return figures
+
+
+def first_test_delay(outcome: Outcome) -> float | None:
+    """Seconds from the command's start to the earliest probe test's start."""
+    if not outcome.probe_file:
+        return None
+    try:
+        stamps = [float(line) for line in Path(outcome.probe_file).read_text().split()]
+    except (OSError, ValueError):
+        return None
+    return min(stamps) - outcome.started if stamps else None
+
+
+# -- one suite on one database -----------------------------------------------------------
+
+
+def run_suite(suite: Suite, database: str, variants, args: argparse.Namespace) -> dict:
+    bench = Bench(suite, database, args)
+    startup = Result(STARTUP)
+    results = run_rounds(bench, variants, args.runs, first=startup)
+    summary = summarise(results)
+    report = {
+        "variants": summary,
+        "startup": summarise([startup])["startup"],
+        "lower_bound": lower_bounds(results, startup, usable_cpus()),
+    }
+    if args.overhead:
+        parallel = summary.get(PARALLEL_BASELINE, {}).get("median")
+        report["overhead"] = run_overhead(bench, startup, parallel, args)
+    bench.cleanup()
+    return report
+
+
+def run_overhead(bench: Bench, startup: Result, parallel_median, args) -> dict:
+    """The trivial suite at 5,000 and 2 tests, then the first-test probes."""
+    trivial = {
+        size: run_rounds(
+            bench,
+            TRIVIAL_VARIANTS,
+            args.runs,
+            f" trivial x{size}",
+            prepare=lambda _variant, size=size: {"BENCH_TRIVIAL_TESTS": str(size)},
+        )
+        for size in (TRIVIAL_TESTS, 2)
+    }
+    probe_dir = Path(tempfile.mkdtemp(prefix="bench-probes-"))
+
+    def probe_file(variant: Variant) -> dict[str, str]:
+        path = probe_dir / f"{variant.name}.txt"
+        path.unlink(missing_ok=True)
+        return {"BENCH_PROBE_FILE": str(path)}
+
+    try:
+        probes = run_rounds(bench, PROBE_VARIANTS, args.runs, " probe", prepare=probe_file)
+        figures = overhead_figures(trivial, probes, startup, parallel_median)
+    finally:
+        shutil.rmtree(probe_dir, ignore_errors=True)
+    figures["failures"] = {
+        f"{r.variant.name}": r.failure
+        for results in [*trivial.values(), probes]
+        for r in results
+        if r.failure
+    }
+    return figures
+
+
+# -- printing ----------------------------------------------------------------------------
+
+
+def print_tables(suite: str, database: str, report: dict, runs: int) -> None:
+    print(f"\n{suite} suite, {database}: {runs} run(s), wall seconds, ratio = median / baseline")
+    header = (
+        f"{'variant':<20} {'median':>8} {'min':>8} {'max':>8} {'cpu':>7} "
+        f"{'vs sequential':>14} {'vs django-parallel-2':>21}"
     )
-    header = f"{'variant':<24} {'median':>8} {'min':>8} {'max':>8} {'vs sequential':>14} {'vs ' + parallel_name:>22}"
     print(header)
     print("-" * len(header))
-    for name, row in summary.items():
+    for name, row in report["variants"].items():
         if not row["valid"]:
-            print(f"{name:<24} {'FAILED':>8}   {row['failure']}")
+            print(f"{name:<20} {'-':>8}   {row['failure']}")
             continue
+        cpu = median_of(
+            c + (s or 0.0) for c, s in zip(row["client_cpu"], row["server_cpu"])
+        )
         ratios = [
             f"{r:.2f}" if r is not None else "-"
-            for r in (row["ratio_to_sequential"], row["ratio_to_django_parallel"])
+            for r in (row["ratio_to_sequential"], row["ratio_to_django_parallel_2"])
         ]
         print(
-            f"{name:<24} {row['median']:8.2f} {row['min']:8.2f} {row['max']:8.2f} {ratios[0]:>14} {ratios[1]:>22}"
+            f"{name:<20} {row['median']:8.2f} {row['min']:8.2f} {row['max']:8.2f} {cpu:7.2f} "
+            f"{ratios[0]:>14} {ratios[1]:>21}"
         )
+    bounds = report["lower_bound"]
+    if bounds:
+        any_row = next(iter(bounds.values()))
+        print(
+            f"\nLower bound = startup {any_row['startup_wall']:.2f}s + max(longest unit, "
+            f"(cpu work - startup cpu {any_row['startup_cpu']:.2f}s) / {any_row['cores']} cores)"
+        )
+        header = f"{'variant':<20} {'cpu work':>9} {'longest unit':>13} {'bound':>8} {'ours / bound':>13}"
+        print(header)
+        print("-" * len(header))
+        for name, row in bounds.items():
+            work = median_of(row["cpu_work"])
+            longest = median_of(row["longest_unit"])
+            server = "" if row["server_cpu_measured"] or database != "postgres" else "  (no server cpu)"
+            print(
+                f"{name:<20} {work:9.2f} {(longest or 0):13.2f} {row['median_bound']:8.2f} "
+                f"{row['median_ours_over_bound']:13.2f}{server}"
+            )
+    overhead = report.get("overhead")
+    if overhead:
+        print(f"\nOverhead ({TRIVIAL_TESTS} trivial tests, medians):")
+        for key in ("per_test_ms_brief", "per_test_ms_net", "per_test_cpu_ms"):
+            if key in overhead:
+                print(f"  {key:<36} {overhead[key]:.4f} ms")
+        print("  first test starts after (s):    " + ", ".join(
+            f"{name} {value:.2f}" for name, value in overhead["first_test_seconds"].items()
+            if value is not None
+        ))
+        if "test_database_creation_seconds" in overhead:
+            share = overhead.get("creation_share_of_django_parallel_2")
+            print(
+                f"  test database creation: {overhead['test_database_creation_seconds']:.2f}s"
+                + (f" = {share:.0%} of django-parallel-2's median" if share else "")
+            )
+        for name, failure in overhead["failures"].items():
+            print(f"  {name}: FAILED {failure}")
+
+
+# -- environment -------------------------------------------------------------------------
+
+
+def suite_pg_url(url: str, suite: Suite) -> str:
+    """The server URL with the suite's database name: NAME for standard, NAME_mh for heavy."""
+    parsed = urlparse(url)
+    name = unquote(parsed.path.lstrip("/")) or "bench"
+    return parsed._replace(path=f"/{name}{suite.pg_suffix}").geturl()
+
+
+def pg_settings(url: str) -> dict:
+    parsed = urlparse(url)
+    return {
+        "NAME": unquote(parsed.path.lstrip("/")),
+        "USER": unquote(parsed.username or ""),
+        "PASSWORD": unquote(parsed.password or ""),
+        "HOST": parsed.hostname or "",
+        "PORT": str(parsed.port or ""),
+    }
+
+
+def connect_kwargs(settings: dict) -> dict:
+    return {
+        "dbname": "postgres",
+        "user": settings["USER"],
+        "password": settings["PASSWORD"],
+        "host": settings["HOST"],
+        "port": settings["PORT"] or None,
+    }
+
+
+def environment_for(pg_url: str | None) -> dict[str, str]:
+    """The subprocess environment: the repository importable, the database from DATABASE_URL.
+
+    DJANGO_TEST_* variables of the caller are removed, so that "defaults" means the
+    runner's defaults; the variants that need one set it themselves.
+    """
+    env = {k: v for k, v in os.environ.items() if not k.startswith("DJANGO_TEST_")}
+    env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(REPO_ROOT), env.get("PYTHONPATH")]))
+    env.pop("DATABASE_URL", None)
+    env.pop("DJANGO_SETTINGS_MODULE", None)  # each project's manage.py / pytest.ini sets it
+    if pg_url:
+        env["DATABASE_URL"] = pg_url
+    return env
+
+
+def usable_cpus() -> int:
+    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
 
 
 def machine_info() -> dict:
@@ -224,20 +564,16 @@ def machine_info() -> dict:
         django_version = django.get_version()
     except ImportError:
         django_version = None
-    usable = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else None
     return {
         "date": datetime.now(timezone.utc).isoformat(timespec="seconds"),
         "cpu_count": os.cpu_count(),
-        "usable_cpus": usable,
+        "usable_cpus": usable_cpus(),
+        "load_average_at_start": os.getloadavg(),
         "platform": platform.platform(),
         "python": platform.python_version(),
         "python_executable": sys.executable,
         "django": django_version,
         "git_commit": git_commit(),
-        # Recorded because they change how our runner behaves (workers, template caching).
-        "django_test_environment": {
-            k: v for k, v in os.environ.items() if k.startswith("DJANGO_TEST_")
-        },
     }
 
 
@@ -251,12 +587,6 @@ def git_commit() -> str | None:
     return completed.stdout.strip()
 
 
-def save(path: Path, report: dict) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(json.dumps(report, indent=2) + "\n")
-    print(f"\nRaw timings, medians and ratios saved to {path}")
-
-
 def redact(url: str) -> str:
     """The URL without its password, fit for a results file that may be shared."""
     scheme, sep, rest = url.partition("://")
@@ -266,31 +596,80 @@ def redact(url: str) -> str:
     return f"{scheme}{sep}{credentials.split(':', 1)[0]}:***@{location}"
 
 
+def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument(
+        "--suite", choices=("standard", "migration-heavy", "both"), default="standard"
+    )
+    parser.add_argument("--db", choices=("sqlite", "postgres", "both"), default="sqlite")
+    parser.add_argument("--runs", type=int, default=3, help="rounds of every variant (default 3)")
+    parser.add_argument(
+        "--variants",
+        help="comma-separated variant names to run (default: all; "
+        + ", ".join(v.name for v in VARIANTS)
+        + ")",
+    )
+    parser.add_argument(
+        "--no-overhead",
+        dest="overhead",
+        action="store_false",
+        help="skip the fixed-cost probe and the 5,000 trivial tests",
+    )
+    parser.add_argument("--json", type=Path, default=DEFAULT_JSON, help=f"default {DEFAULT_JSON}")
+    parser.add_argument(
+        "--pg-url",
+        default=os.environ.get("DATABASE_URL") or DEFAULT_PG_URL,
+        help=f"PostgreSQL server for --db postgres (default $DATABASE_URL or {DEFAULT_PG_URL}); "
+        "the migration-heavy suite uses database NAME_mh",
+    )
+    parser.add_argument(
+        "--timeout", type=float, default=900, help="seconds before a run counts as hung"
+    )
+    args = parser.parse_args(argv)
+    if args.runs < 1:
+        parser.error("--runs must be at least 1")
+    if args.variants:
+        names = {v.name for v in VARIANTS}
+        unknown = set(args.variants.split(",")) - names
+        if unknown:
+            parser.error(f"unknown variant(s) {', '.join(sorted(unknown))}; known: {sorted(names)}")
+    return args
+
+
 def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
+    suites = list(SUITES) if args.suite == "both" else [args.suite]
     databases = ["sqlite", "postgres"] if args.db == "both" else [args.db]
-    variants = [variant.for_workers(args.workers) for variant in VARIANTS]
+    wanted = set(args.variants.split(",")) if args.variants else None
+    variants = [v for v in VARIANTS if wanted is None or v.name in wanted]
     report = {
         "machine": machine_info(),
-        "settings": {"runs": args.runs, "workers": args.workers, "pg_url": redact(args.pg_url)},
-        "databases": {},
+        "settings": {
+            "runs": args.runs,
+            "pg_url": redact(args.pg_url),
+            "overhead": args.overhead,
+        },
+        "suites": {},
     }
-    for database in databases:
-        summary = summarise(run_database(database, variants, args), args.workers)
-        report["databases"][database] = summary
-    for database, summary in report["databases"].items():
-        print_table(database, summary, args)
-    save(args.json, report)
+    for suite_name in suites:
+        for database in databases:
+            result = run_suite(SUITES[suite_name], database, variants, args)
+            report["suites"].setdefault(suite_name, {})[database] = result
+    for suite_name, by_database in report["suites"].items():
+        for database, result in by_database.items():
+            print_tables(suite_name, database, result, args.runs)
+    args.json.parent.mkdir(parents=True, exist_ok=True)
+    args.json.write_text(json.dumps(report, indent=2) + "\n")
+    print(f"\nRaw timings, medians, ratios and bounds saved to {args.json}")
     failed = [
-        f"{db}/{name}"
-        for db, rows in report["databases"].items()
-        for name, row in rows.items()
-        if not row["valid"]
+        f"{suite}/{db}/{name}"
+        for suite, by_database in report["suites"].items()
+        for db, result in by_database.items()
+        for name, row in result["variants"].items()
+        if not row["valid"] and not (row["failure"] or "").startswith("not applicable")
     ]
     if failed:
-        print(
-            f"Invalid (failed) variants: {', '.join(failed)}; their output tails are printed above."
-        )
+        print(f"Invalid (failed) variants: {', '.join(failed)}; their output tails are above.")
     return 1 if failed else 0
 
 

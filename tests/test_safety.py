@@ -177,7 +177,8 @@ def test_foreign_database_with_a_clone_name_is_never_touched():
             cursor.execute(f'DROP DATABASE IF EXISTS "{foreign}"')
             # --keepdb kept the clones the run made before it stopped: ours, marked.
             for name, comment in postgres_databases().items():
-                if comment == "django-concurrent-test clone":
+                ours = name.startswith(f"test_{postgres_database_name()}")
+                if ours and comment == "django-concurrent-test clone":
                     cursor.execute(f'DROP DATABASE IF EXISTS "{name}"')
         admin.close()
 

@@ -34,9 +34,13 @@ def database_from_url(url: str) -> dict:
     parsed = urlparse(url)
     if parsed.scheme not in ("postgres", "postgresql"):
         raise ValueError(f"DATABASE_URL={url!r}: expected a postgres:// URL")
+    name = unquote(parsed.path.lstrip("/")) or "bench"
     return {
         "ENGINE": "django.db.backends.postgresql",
-        "NAME": unquote(parsed.path.lstrip("/")) or "bench",
+        "NAME": name,
+        # NAME_test rather than Django's test_NAME: on a shared server every database the
+        # benchmarks create (test database, clones, templates, xdist's _gwN) starts with NAME.
+        "TEST": {"NAME": f"{name}_test"},
         "USER": unquote(parsed.username or ""),
         "PASSWORD": unquote(parsed.password or ""),
         "HOST": parsed.hostname or "",
