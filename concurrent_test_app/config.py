@@ -98,6 +98,18 @@ def parse_path(value: Any) -> str | None:
     return str(value)
 
 
+def parse_shard_option(value: Any):
+    """``I/N`` with 1 ≤ I ≤ N (run shard I of N), or empty for no sharding."""
+    from .planning import parse_shard
+
+    if value is None or str(value).strip() == "":
+        return None
+    try:
+        return parse_shard(str(value).strip())
+    except ValueError:
+        raise _Invalid from None
+
+
 def _integer(value: Any) -> int:
     if isinstance(value, bool):
         raise _Invalid
@@ -252,6 +264,14 @@ OPTIONS: tuple[Option, ...] = (
         None,
         "a file path",
         "timing store (default: .concurrent_test/timings.json beside manage.py)",
+    ),
+    Option(
+        "shard",
+        "DJANGO_TEST_SHARD",
+        parse_shard_option,
+        None,
+        "I/N with 1 <= I <= N, e.g. 2/4",
+        "run only shard I of N (balanced by the timing store); CI variables are read too",
     ),
     Option(
         "allow_production",

@@ -29,9 +29,14 @@ def unit_key(test) -> str:
     """The unit a test belongs to: its class, or its module if that has module fixtures.
 
     A module with ``setUpModule``/``tearDownModule`` is kept whole so that its fixtures
-    run once, as in a sequential run, instead of once per class.
+    run once, as in a sequential run, instead of once per class. A class is never split
+    unless it says ``concurrent_split = True``; then each test is its own unit.
     """
     cls = type(test)
+    if getattr(cls, "concurrent_split", False):
+        # Opt-in: a long class without costly class fixtures may spread its tests over
+        # workers (each piece repeats setUpClass/setUpTestData).
+        return test.id()
     module = sys.modules.get(cls.__module__)
     if module is not None and (hasattr(module, "setUpModule") or hasattr(module, "tearDownModule")):
         return cls.__module__
@@ -100,3 +105,68 @@ def simulate_shares(
         share[0] += len(unit.indices)
         share[1] += estimates[unit.key]
     return [WorkerShare(count, seconds) for count, seconds in loads]
+
+
+@dataclass(frozen=True)
+class Shard:
+    """Shard ``index`` (1-based) of ``total``: this machine runs only its share."""
+
+    index: int
+    total: int
+
+    def __str__(self) -> str:
+        return f"{self.index}/{self.total}"
+
+
+def parse_shard(text: str) -> Shard:
+    """``"I/N"`` with 1 ≤ I ≤ N; ValueError otherwise."""
+    index, _, total = str(text).partition("/")
+    shard = Shard(int(index), int(total))
+    if not 1 <= shard.index <= shard.total:
+        raise ValueError(text)
+    return shard
+
+
+def shard_from_ci(environ) -> tuple[Shard, str] | None:
+    """The shard a CI system's own parallelism assigns, and which variables said so.
+
+    GitLab's ``parallel:`` sets CI_NODE_INDEX (1-based) and CI_NODE_TOTAL; for a GitHub
+    Actions matrix, export DJANGO_TEST_SHARD_INDEX/DJANGO_TEST_SHARD_TOTAL from it (the
+    README shows how), since Actions has no standard variables for this.
+    """
+    for index_name, total_name in (
+        ("DJANGO_TEST_SHARD_INDEX", "DJANGO_TEST_SHARD_TOTAL"),
+        ("CI_NODE_INDEX", "CI_NODE_TOTAL"),
+    ):
+        if environ.get(index_name) and environ.get(total_name):
+            shard = parse_shard(f"{environ[index_name]}/{environ[total_name]}")
+            return shard, f"{index_name}/{total_name}"
+    return None
+
+
+def select_shard(
+    units: list[PlannedUnit], estimates: dict[str, float], shard: Shard
+) -> list[PlannedUnit]:
+    """This shard's units: longest-first onto the least-loaded shard.
+
+    With timings this balances estimated durations; without any, every estimate is 0
+    and units are dealt by a stable hash of their key, so every shard computes the same
+    split and each unit lands in exactly one shard.
+    """
+    if not any(estimates.get(unit.key, 0) for unit in units):
+        return [unit for unit in units if _stable_bucket(unit.key, shard.total) == shard.index - 1]
+    loads = [0.0] * shard.total
+    chosen = []
+    for unit in sorted(units, key=lambda u: (-estimates.get(u.key, 0.0), u.key)):
+        target = min(range(shard.total), key=lambda i: (loads[i], i))
+        loads[target] += estimates.get(unit.key, 0.0)
+        if target == shard.index - 1:
+            chosen.append(unit)
+    keep = {unit.key for unit in chosen}
+    return [unit for unit in units if unit.key in keep]  # the dispatch order stays
+
+
+def _stable_bucket(key: str, total: int) -> int:
+    import hashlib
+
+    return int(hashlib.sha1(key.encode()).hexdigest(), 16) % total

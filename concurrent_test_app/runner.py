@@ -36,13 +36,16 @@ from .databases import (
     check_postgres_permissions,
 )
 from .events import AliasBinding, Verify
-from .exceptions import WorkerStartError
+from .exceptions import ConfigurationError, WorkerStartError
 from .interrupts import InterruptGuard, stop_registered_results
 from .planning import (
+    Shard,
     estimate_units,
     iter_tests,
     order_longest_first,
     plan_units,
+    select_shard,
+    shard_from_ci,
     simulate_shares,
 )
 from .pool import WorkerPool
@@ -131,9 +134,33 @@ class ConcurrentTestRunner(DiscoverRunner):
     # -- databases ----------------------------------------------------------------------
 
     def build_suite(self, *args, **kwargs):
-        """Django's discovery; the suite is kept so workers can start before migrations."""
-        self._suite = super().build_suite(*args, **kwargs)
-        return self._suite
+        """Django's discovery, cut to this shard; kept so workers start before migrations."""
+        suite = super().build_suite(*args, **kwargs)
+        shard = self.shard
+        if shard is not None:
+            suite = self._cut_to_shard(suite, shard)
+        self._suite = suite
+        return suite
+
+    @cached_property
+    def shard(self) -> Shard | None:
+        """``--shard``/DJANGO_TEST_SHARD, else what the CI system's variables say."""
+        if self.config.shard is not None:
+            return self.config.shard
+        try:
+            found = shard_from_ci(os.environ)
+        except ValueError as error:
+            raise ConfigurationError(f"CI shard variables: {error}: expected I/N") from None
+        return found[0] if found else None
+
+    def _cut_to_shard(self, suite, shard: Shard):
+        tests = list(iter_tests(suite))
+        units = plan_units(tests)
+        estimates = estimate_units(units, self.timing_store.unit_estimates())
+        chosen = select_shard(units, estimates, shard)
+        indices = sorted(index for unit in chosen for index in unit.indices)
+        self.announce(f"Shard {shard}: {len(chosen)} of {len(units)} units, {len(indices)} tests")
+        return self.test_suite([tests[index] for index in indices])
 
     def setup_databases(self, **kwargs):
         """Start the workers, then run Django's set-up (migrations) while they boot."""

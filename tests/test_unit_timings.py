@@ -77,3 +77,19 @@ def test_longest_first_within_django_phases():
     ordered = [unit.key.rsplit(".", 1)[1] for unit in order_longest_first(units, tests, estimates)]
     # TestCase classes first (Django's rule), longest first inside each phase.
     assert ordered == ["LongDb", "ShortDb", "LongPlain"]
+
+
+def test_shards_partition_the_units_with_and_without_estimates():
+    import random
+
+    from concurrent_test_app.planning import PlannedUnit, Shard, select_shard
+
+    units = [PlannedUnit(f"app.tests.C{i}", (i,)) for i in range(40)]
+    rng = random.Random(7)
+    for estimates in ({u.key: rng.uniform(0.1, 9) for u in units}, {}):
+        chosen = [select_shard(units, estimates, Shard(i, 4)) for i in range(1, 5)]
+        keys = [unit.key for part in chosen for unit in part]
+        assert sorted(keys) == sorted(u.key for u in units)  # each exactly once
+        if estimates:
+            loads = [sum(estimates[u.key] for u in part) for part in chosen]
+            assert max(loads) - min(loads) <= max(estimates.values())

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.core.management.base import CommandError
 from django.core.management.commands.test import Command as TestCommand
 from django.core.management.utils import get_command_line_option
 
@@ -29,6 +30,18 @@ class Command(TestCommand):
             action="store_true",
             help="Print the resolved configuration with the source of each value, then exit.",
         )
+        parser.add_argument(
+            "--merge-junit",
+            nargs="+",
+            metavar=("OUT", "IN"),
+            help="Merge shard JUnit files: OUT IN1 IN2 ...; then exit.",
+        )
+        parser.add_argument(
+            "--merge-timings",
+            nargs="+",
+            metavar=("OUT", "IN"),
+            help="Merge shard timing stores: OUT IN1 IN2 ...; then exit.",
+        )
 
     def handle(self, *test_labels, **options):
         """Django's handle, with ``--parallel N`` read as ``--workers N``."""
@@ -39,7 +52,26 @@ class Command(TestCommand):
         if options.pop("show_config", False):
             self.show_config(options)
             return
+        junit, timings = options.pop("merge_junit", None), options.pop("merge_timings", None)
+        if junit or timings:
+            self.merge(junit, timings)
+            return
         return super().handle(*test_labels, **options)
+
+    def merge(self, junit: list[str] | None, timings: list[str] | None) -> None:
+        """Merge the reports of CI shards (see README, "CI shards")."""
+        from ...reports.merge import merge_junit, merge_timings
+
+        for name, paths, merge in (
+            ("junit", junit, merge_junit),
+            ("timings", timings, merge_timings),
+        ):
+            if not paths:
+                continue
+            if len(paths) < 2:
+                raise CommandError(f"--merge-{name} OUT IN1 [IN2 ...]: give an output and inputs")
+            count = merge(paths[0], paths[1:])
+            self.stdout.write(f"Merged {len(paths) - 1} files into {paths[0]} ({count} entries)")
 
     def show_config(self, options) -> None:
         """Write every option's resolved value and where it came from."""

@@ -1,0 +1,64 @@
+"""Merging the reports of CI shards: JUnit files into one, timing stores into one."""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from pathlib import Path
+
+from lxml import etree
+
+from ..timings import TimingStore
+from .junit import seconds
+
+_COUNTS = ("tests", "failures", "errors")
+
+
+def merge_junit(output: str | Path, inputs: list[str | Path]) -> int:
+    """Write one ``<testsuites>`` holding every input's suites; return the suite count.
+
+    Totals on the root are recomputed from the suites; suites of the same class from
+    two shards stay separate (a class is never split across shards).
+    """
+    root = etree.Element("testsuites", name="concurrenttest")
+    totals = dict.fromkeys(_COUNTS, 0)
+    elapsed = 0.0
+    for path in inputs:
+        tree = etree.parse(str(path))
+        document = tree.getroot()
+        suites = [document] if document.tag == "testsuite" else document.findall("testsuite")
+        for suite in suites:
+            root.append(suite)
+            for key in totals:
+                totals[key] += int(suite.get(key, 0))
+        elapsed = max(elapsed, float(document.get("time", 0) or 0))
+    for key, value in totals.items():
+        root.set(key, str(value))
+    root.set("time", seconds(elapsed))  # shards run side by side: the longest one
+    _write_atomically(
+        Path(output),
+        etree.tostring(root, xml_declaration=True, encoding="UTF-8", pretty_print=True),
+    )
+    return len(root)
+
+
+def merge_timings(output: str | Path, inputs: list[str | Path]) -> int:
+    """Combine timing stores, the newest entry of each key winning; return entry count."""
+    merged = TimingStore(Path(output))
+    for path in inputs:
+        store = TimingStore.load(Path(path))
+        for mine, theirs in ((merged.units, store.units), (merged.tests, store.tests)):
+            for key, entry in theirs.items():
+                if key not in mine or entry[1] > mine[key][1]:
+                    mine[key] = entry
+    merged.save()
+    return len(merged.units)
+
+
+def _write_atomically(path: Path, data: bytes) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=".merge-")
+    with os.fdopen(handle, "wb") as stream:
+        stream.write(data)
+    os.chmod(temporary, 0o644)
+    os.replace(temporary, path)

@@ -1,0 +1,73 @@
+"""CI shards: every unit in exactly one shard, and shard reports merge into one."""
+
+from __future__ import annotations
+
+import shutil
+
+import pytest
+from helpers import run_manage, validated_junit
+
+LABELS = ("library", "shop", "scenarios.outcomes", "scenarios.slow")
+
+
+def _shard_ids(tmp_path, shard, store, env=None, extra=()):
+    timings = tmp_path / f"timings-{shard.replace('/', 'of')}.json"
+    if store is not None:
+        shutil.copy(store, timings)  # every shard starts from the same store, as in CI
+    args = ["concurrenttest", "--workers", "2", "-v", "2", "--timings-file", str(timings)]
+    if shard:
+        args += ["--shard", shard]
+    run = run_manage(*args, *extra, *LABELS, env=env)
+    assert run.report.ran is not None, run.describe()
+    return run
+
+
+@pytest.mark.parametrize("with_timings", [True, False], ids=["timings", "no-timings"])
+def test_every_test_runs_in_exactly_one_shard(tmp_path, with_timings):
+    store = None
+    full = _shard_ids(tmp_path, "", None)
+    if with_timings:
+        store = tmp_path / "timings-.json"  # the full run just wrote it
+        assert store.exists()
+    shards = [_shard_ids(tmp_path, f"{i}/3", store) for i in (1, 2, 3)]
+
+    ids = [run.report.ids for run in shards]
+    assert set().union(*ids) == full.report.ids
+    assert sum(len(found) for found in ids) == len(full.report.ids)  # disjoint
+    assert all(f"[CONCURRENT] Shard {i}/3: " in run.stdout for i, run in enumerate(shards, 1))
+
+
+def test_gitlab_parallel_variables_choose_the_shard(tmp_path):
+    run = _shard_ids(tmp_path, "", None, env={"CI_NODE_INDEX": "2", "CI_NODE_TOTAL": "2"})
+
+    assert "[CONCURRENT] Shard 2/2: " in run.stdout, run.describe()
+
+
+def test_invalid_shard_is_refused():
+    run = run_manage("concurrenttest", "--shard", "3/2", "library")
+
+    assert run.returncode == 2, run.describe()
+    assert "--shard='3/2': expected I/N with 1 <= I <= N" in run.stderr, run.describe()
+
+
+def test_shard_reports_merge_into_one_valid_report(tmp_path):
+    reports = []
+    for i in (1, 2):
+        path = tmp_path / f"shard{i}.xml"
+        _shard_ids(tmp_path, f"{i}/2", None, extra=("--junitxml", str(path)))
+        reports.append(validated_junit(path))
+    merged = tmp_path / "merged.xml"
+
+    run = run_manage(
+        "concurrenttest",
+        "--merge-junit",
+        str(merged),
+        *map(str, (tmp_path / "shard1.xml", tmp_path / "shard2.xml")),
+    )
+
+    assert run.returncode == 0, run.describe()
+    root = validated_junit(merged)
+    for key in ("tests", "failures", "errors"):
+        assert int(root.get(key)) == sum(int(r.get(key)) for r in reports)
+    suites = [s.get("name") for s in root.findall("testsuite")]
+    assert len(suites) == len(set(suites)) == sum(len(r.findall("testsuite")) for r in reports)
