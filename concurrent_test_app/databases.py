@@ -12,11 +12,14 @@ from __future__ import annotations
 
 import hashlib
 import os
+import re
 import shutil
+import socket
 import sqlite3
 import tempfile
 import time
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Protocol
 
 from django.db import connections
@@ -25,6 +28,7 @@ from .exceptions import DatabaseCloneException, PermissionException, SecurityExc
 
 CLONE_MARKER = "django-concurrent-test clone"
 TEMP_PREFIX = "django-concurrent-test-"
+OWNER_FILE = "owner"  # in a clone directory: the marker of the run that made it
 
 
 @dataclass(frozen=True)
@@ -135,7 +139,7 @@ class PostgresCloner:
         self._with_retries(
             cursor, f"CREATE DATABASE {quote(clone.name)} WITH TEMPLATE {quote(source)}"
         )
-        cursor.execute(f"COMMENT ON DATABASE {quote(clone.name)} IS %s", [CLONE_MARKER])
+        cursor.execute(f"COMMENT ON DATABASE {quote(clone.name)} IS %s", [owner_marker()])
 
     def drop(self, clone: Clone) -> None:
         connection = connections[clone.group.primary]
@@ -162,7 +166,7 @@ class PostgresCloner:
             [name],
         )
         row = cursor.fetchone()
-        return row is not None and row[0] == CLONE_MARKER
+        return row is not None and (row[0] or "").startswith(CLONE_MARKER)
 
     def _with_retries(self, cursor, sql: str) -> None:
         delay = self.retry_delay
@@ -205,6 +209,57 @@ def postgres_clone_name(source: str, worker_id: int) -> str:
     return prefix + digest + suffix
 
 
+def owner_marker() -> str:
+    """The comment on a clone: our mark, and which host and process made it."""
+    return f"{CLONE_MARKER} host={socket.gethostname()} pid={os.getpid()}"
+
+
+def dead_owner(marker: str | None) -> bool:
+    """True when ``marker`` names a process on this host that no longer exists."""
+    match = re.fullmatch(re.escape(CLONE_MARKER) + r" host=(\S+) pid=(\d+)", marker or "")
+    if not match or match.group(1) != socket.gethostname():
+        return False  # another machine's clone: its owner may well be alive
+    return not _alive(int(match.group(2)))
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+def sweep_postgres_leftovers(alias: str, log) -> None:
+    """Drop clones of ours whose run was killed (its process is gone on this host)."""
+    connection = connections[alias]
+    with connection._nodb_cursor() as cursor:
+        cursor.execute(
+            "SELECT datname, shobj_description(oid, 'pg_database') FROM pg_database "
+            "WHERE shobj_description(oid, 'pg_database') LIKE %s",
+            [CLONE_MARKER + "%"],
+        )
+        for name, marker in cursor.fetchall():
+            if dead_owner(marker):
+                log(f"Dropping {name!r}, left behind by a run that was killed")
+                cursor.execute(f"DROP DATABASE IF EXISTS {connection.ops.quote_name(name)}")
+
+
+def sweep_sqlite_leftovers(log) -> None:
+    """Remove clone directories of ours whose run was killed."""
+    for folder in Path(tempfile.gettempdir()).glob(TEMP_PREFIX + "*"):
+        owner = folder / OWNER_FILE
+        try:
+            marker = owner.read_text().strip()
+        except OSError:
+            continue  # not ours, or not yet written: leave it
+        if dead_owner(marker):
+            log(f"Removing {str(folder)!r}, left behind by a run that was killed")
+            shutil.rmtree(folder, ignore_errors=True)
+
+
 def check_postgres_permissions(alias: str) -> None:
     """Raise PermissionException unless the user of ``alias`` may create databases."""
     connection = connections[alias]
@@ -234,6 +289,7 @@ class CloneSet:
         self.groups = list(groups)
         self.keepdb = keepdb
         self.directory = tempfile.mkdtemp(prefix=TEMP_PREFIX)
+        Path(self.directory, OWNER_FILE).write_text(owner_marker() + "\n")
         self._cloners = {
             "sqlite": SQLiteCloner(self.directory),
             "postgresql": PostgresCloner(max_retries, retry_delay, keepdb),

@@ -21,6 +21,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from multiprocessing.connection import wait
 
+from .databases import OWNER_FILE, TEMP_PREFIX, owner_marker
 from .events import (
     Booted,
     Fatal,
@@ -85,7 +86,10 @@ class WorkerPool:
 
     def start(self) -> None:
         """Spawn every worker; they import Django while the parent clones databases."""
-        self.dump_dir = tempfile.mkdtemp(prefix="django-concurrent-test-stacks-")
+        self.dump_dir = tempfile.mkdtemp(prefix=TEMP_PREFIX + "stacks-")
+        # Marked like the clone directories, so a killed run's folder is swept too.
+        with open(os.path.join(self.dump_dir, OWNER_FILE), "w") as owner:
+            owner.write(owner_marker() + "\n")
         self.workers = [self._spawn(spec) for spec in self.specs]
 
     def _spawn(self, spec: WorkerSpec) -> WorkerHandle:

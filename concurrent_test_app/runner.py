@@ -34,6 +34,8 @@ from .databases import (
     CloneSet,
     DatabaseGroup,
     check_postgres_permissions,
+    sweep_postgres_leftovers,
+    sweep_sqlite_leftovers,
 )
 from .events import AliasBinding, Verify
 from .exceptions import ConfigurationError, WorkerStartError
@@ -303,6 +305,7 @@ class ConcurrentTestRunner(DiscoverRunner):
             caching = " with template caching" if getattr(self, "_template_restore", None) else ""
             self.announce(f"Setting up {len(clone_set.clones)} test databases{caching}")
             started = time.time()
+            self.sweep_leftovers()
             clone_set.create()
             self.reporting.phase("database setup", started, time.time())
             self.announce(f"Successfully setup {len(clone_set.clones)} databases")
@@ -347,6 +350,16 @@ class ConcurrentTestRunner(DiscoverRunner):
             store.save()
         except OSError as error:
             warnings.warn(f"Could not save the timing store {store.path}: {error}", stacklevel=2)
+
+    def sweep_leftovers(self) -> None:
+        """Remove clones that killed runs of ours left behind (never anyone else's)."""
+        vendors = {group.vendor for group in self._groups}
+        if "sqlite" in vendors:
+            sweep_sqlite_leftovers(self.announce)
+        for group in self._groups:
+            if group.vendor == "postgresql":
+                sweep_postgres_leftovers(group.primary, self.announce)
+                break  # one query sees every database on the server
 
     def check_permissions(self) -> None:
         """Fail before anything is created if the database user cannot create databases."""

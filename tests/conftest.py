@@ -107,5 +107,6 @@ def postgres_clones() -> set[str]:
     return {
         name
         for name, comment in postgres_databases().items()
-        if name.startswith(prefix) and (_CLONE_NAME_RE.search(name) or comment == CLONE_COMMENT)
+        if name.startswith(prefix)
+        and (_CLONE_NAME_RE.search(name) or (comment or "").startswith(CLONE_COMMENT))
     }

@@ -178,7 +178,7 @@ def test_foreign_database_with_a_clone_name_is_never_touched():
             # --keepdb kept the clones the run made before it stopped: ours, marked.
             for name, comment in postgres_databases().items():
                 ours = name.startswith(f"test_{postgres_database_name()}")
-                if ours and comment == "django-concurrent-test clone":
+                if ours and (comment or "").startswith("django-concurrent-test clone"):
                     cursor.execute(f'DROP DATABASE IF EXISTS "{name}"')
         admin.close()
 
