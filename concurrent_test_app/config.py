@@ -266,6 +266,22 @@ OPTIONS: tuple[Option, ...] = (
         "timing store (default: .concurrent_test/timings.json beside manage.py)",
     ),
     Option(
+        "rerun_failures",
+        "DJANGO_TEST_RERUN_FAILURES",
+        parse_non_negative_int,
+        0,
+        "an integer of 0 or more",
+        "rerun a failing test up to N times; one that then passes is reported as flaky",
+    ),
+    Option(
+        "fail_on_flaky",
+        "DJANGO_TEST_FAIL_ON_FLAKY",
+        parse_bool,
+        False,
+        "true/false, 1/0, yes/no or on/off",
+        "make a flaky test (failed, then passed on a rerun) fail the run",
+    ),
+    Option(
         "shard",
         "DJANGO_TEST_SHARD",
         parse_shard_option,

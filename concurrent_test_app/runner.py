@@ -264,9 +264,12 @@ class ConcurrentTestRunner(DiscoverRunner):
     def run_tests(self, test_labels, **kwargs):
         """Django's run_tests; after an interrupt, exit with 128 + the signal number."""
         self.interrupted_status = None
+        self.flaky = []
         failures = super().run_tests(test_labels, **kwargs)
         if self.interrupted_status is not None:
             sys.exit(self.interrupted_status)
+        if self.config.fail_on_flaky:
+            failures += len(self.flaky)
         return failures
 
     def _stop_on_interrupt(self) -> None:
@@ -333,14 +336,20 @@ class ConcurrentTestRunner(DiscoverRunner):
         kwargs = self.get_test_runner_kwargs()
         kwargs["resultclass"] = with_replay_formatting(kwargs.get("resultclass"))
         runner = self.test_runner(**kwargs)
-        suite = ConcurrentSuite(pool, tests, units)
+        suite = ConcurrentSuite(pool, tests, units, reruns=self.config.rerun_failures)
         try:
-            return runner.run(suite)
+            result = runner.run(suite)
         finally:
             self.save_timings(suite)
             shuffler = getattr(self, "_shuffler", None)
             if shuffler is not None:
                 self.log(f"Used shuffle seed: {shuffler.seed_display}")
+        self.flaky = suite.flaky
+        if suite.flaky:
+            sys.stderr.write(f"Flaky: {len(suite.flaky)}\n")
+            for test_id in suite.flaky:
+                sys.stderr.write(f"  {test_id} (failed, then passed on a rerun)\n")
+        return result
 
     def save_timings(self, suite: ConcurrentSuite) -> None:
         """Store this run's durations for the next plan; a failure to write only warns."""

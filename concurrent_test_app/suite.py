@@ -33,6 +33,7 @@ class ReplayContext:
 
     worker_id: int
     timing: TestTiming | None
+    reruns: tuple[RemoteError, ...] = ()  # the failed attempts before this one, oldest first
 
 
 class ReplayedFormattingMixin:
@@ -58,6 +59,23 @@ def with_replay_formatting(resultclass: type | None) -> type:
     return type(base.__name__, (ReplayedFormattingMixin, base), {})
 
 
+def _failure_of(events: TestEvents) -> RemoteError | None:
+    """The first failure or error among a test's result calls (subtests included)."""
+    for call in events.calls:
+        if call.method in ("addFailure", "addError"):
+            return call.args[0]
+        if call.method == "addSubTest" and call.args[1] is not None:
+            return call.args[1]
+        if call.method == "addUnexpectedSuccess":
+            return RemoteError("UnexpectedSuccess", "unexpected success", "unexpected success\n")
+    return None
+
+
+def _lost_worker(error: RemoteError) -> bool:
+    # A test that crashed or hung its worker is not rerun blindly.
+    return error.type_name.endswith(("WorkerCrashException", "WorkerTimeoutException"))
+
+
 def write_chunks(chunks) -> None:
     """Write a worker's captured prints to this process's current stdout/stderr."""
     for name, text in chunks:
@@ -69,11 +87,16 @@ def write_chunks(chunks) -> None:
 class ConcurrentSuite:
     """A suite whose run hands its units to the pool and replays what comes back."""
 
-    def __init__(self, pool: WorkerPool, tests: list, units: list[PlannedUnit]) -> None:
+    def __init__(
+        self, pool: WorkerPool, tests: list, units: list[PlannedUnit], reruns: int = 0
+    ) -> None:
         self.pool = pool
         self.tests = tests
         self.units = units
+        self.reruns = reruns
         self.test_durations: dict[str, float] = {}  # test id -> seconds in its worker
+        self.failed_attempts: dict[int, list[RemoteError]] = {}
+        self.flaky: list[str] = []  # ids of tests that failed, then passed on a rerun
 
     def __iter__(self):
         return iter(self.tests)
@@ -88,7 +111,9 @@ class ConcurrentSuite:
     def unit_durations(self) -> dict[str, float]:
         """Seconds each unit took in its worker, keyed by unit key."""
         return {
-            self.units[index].key: seconds for index, seconds in self.pool.unit_durations.items()
+            self.units[index].key: seconds
+            for index, seconds in self.pool.unit_durations.items()
+            if index >= 0  # reruns (index -1) are single tests, not units
         }
 
     def run(self, result):
@@ -119,6 +144,13 @@ class ConcurrentSuite:
         if isinstance(events, Output):
             write_chunks(events.chunks)
             return
+        if isinstance(events.test, int) and self._held_for_rerun(events):
+            return
+        attempts = (
+            tuple(self.failed_attempts.get(events.test, ())) if isinstance(events.test, int) else ()
+        )
+        if attempts and not _failure_of(events):
+            self.flaky.append(self.tests[events.test].id())
         if isinstance(events.test, int):
             test = self.tests[events.test]
             if events.timing is not None:
@@ -130,7 +162,7 @@ class ConcurrentSuite:
                 # at the start of a line; CPython 3.11's addUnexpectedSuccess forgets to
                 # record that, which would glue "ERROR" to the previous line.
                 result._newline = True
-        result.concurrent_context = ReplayContext(worker_id, events.timing)
+        result.concurrent_context = ReplayContext(worker_id, events.timing, attempts)
         try:
             for call in events.calls:
                 method = getattr(result, call.method, None)
@@ -143,6 +175,17 @@ class ConcurrentSuite:
                     write_chunks(events.output)
         finally:
             result.concurrent_context = None
+
+    def _held_for_rerun(self, events: TestEvents) -> bool:
+        """Keep a failed test's events back and queue it again, while reruns remain."""
+        failure = _failure_of(events)
+        attempts = self.failed_attempts.setdefault(events.test, [])
+        if failure is None or len(attempts) >= self.reruns or _lost_worker(failure):
+            return False
+        attempts.append(failure)
+        # A unit of its own: its class fixtures run again around it, as on a fresh start.
+        self.pool.queue.append(Unit(-1, ((events.test, self.tests[events.test]),)))
+        return True
 
     def _decode(self, test, arg):
         if isinstance(arg, RemoteError):

@@ -120,6 +120,14 @@ def _case(case: TestRecord, name: str, annotate: bool):
         child.set("message", clean(outcome.message, MESSAGE_LIMIT))
         if outcome.text:
             child.text = clean(outcome.text)
+    # Surefire's convention: a case that passed on a rerun lists its failed attempts as
+    # flakyFailure/flakyError; one that kept failing adds a rerunFailure/rerunError each.
+    prefix = "flaky" if case.status == "passed" else "rerun"
+    for attempt in case.reruns:
+        kind = "Failure" if attempt.kind == "failure" else "Error"
+        child = etree.SubElement(element, prefix + kind, type=clean(attempt.type or "Error"))
+        child.set("message", clean(attempt.message, MESSAGE_LIMIT))
+        etree.SubElement(child, "stackTrace").text = clean(attempt.text)
     if case.stdout:
         etree.SubElement(element, "system-out").text = clean(case.stdout)
     if case.stderr:

@@ -70,6 +70,7 @@ class TestRecord:
     is_test: bool = True  # False for subtest and fixture cases (not in "Ran N tests")
     has_failed_subtests: bool = False
     has_own_outcome: bool = False
+    reruns: list[Outcome] = field(default_factory=list)  # failed attempts before the last
 
     @property
     def status(self) -> str:
@@ -186,6 +187,11 @@ class RecordingResultMixin:
     def startTest(self, test):
         super().startTest(test)
         record = self._new_record(test, class_path(test), test._testMethodName)
+        context = getattr(self, "concurrent_context", None)
+        for attempt in getattr(context, "reruns", ()):
+            kind = "failure" if attempt.builtin_base == "AssertionError" else "error"
+            type_name = attempt.type_name.rpartition(".")[2]
+            record.reruns.append(Outcome(kind, type_name, attempt.message, attempt.formatted))
         if self.annotate:
             record.file, record.line = source_location(test)
         self._current = (test, record, time.perf_counter())
