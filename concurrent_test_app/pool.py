@@ -40,6 +40,7 @@ from .exceptions import WorkerCrashException, WorkerStartError, WorkerTimeoutExc
 from .worker import WorkerSpec, worker_main
 
 BOOT_TIMEOUT = 120.0
+LAST_OUTPUT_CHARS = 4000  # of a lost test's output, quoted in its error
 
 
 @dataclass
@@ -52,6 +53,7 @@ class WorkerHandle:
     unit: Unit | None = None
     in_flight: int | str | None = None
     in_flight_since: float = 0.0  # time.monotonic() when the test in flight started
+    held_output: list = field(default_factory=list)  # what the test in flight printed
     finished: set = field(default_factory=set)
 
     @property
@@ -94,6 +96,7 @@ class WorkerPool:
 
     def _spawn(self, spec: WorkerSpec) -> WorkerHandle:
         dump_path = os.path.join(self.dump_dir, f"worker{spec.worker_id}.txt")
+        open(dump_path, "w").close()  # a replacement starts with an empty dump file
         spec = dataclasses.replace(spec, dump_path=dump_path)
         self.startup_spans[spec.worker_id] = (time.time(), time.time())
         parent_conn, child_conn = self.context.Pipe()
@@ -245,9 +248,15 @@ class WorkerPool:
             if any(call.method == "stopTest" for call in message.calls):
                 worker.finished.add(message.test)
                 worker.in_flight = None
+                held, worker.held_output = tuple(worker.held_output), []
+                message = dataclasses.replace(message, output=held + message.output)
             self.on_events(worker.worker_id, message)
         elif isinstance(message, Output):
-            self.on_events(worker.worker_id, message)
+            if worker.in_flight is not None:
+                # Printed by the running test: shown with its result, or with its crash.
+                worker.held_output.extend(message.chunks)
+            else:
+                self.on_events(worker.worker_id, message)
         elif isinstance(message, UnitDone):
             self.unit_durations[message.index] = message.duration
             worker.unit = None
@@ -273,7 +282,11 @@ class WorkerPool:
         lost = worker.in_flight
         where = "" if lost is None else f" while running {self.describe(lost)}"
         self.log(f"Worker {worker.worker_id} died ({cause}){where}; restarting it")
-        self._lose_worker(worker, f"died ({cause}) while running this test", WorkerCrashException)
+        detail = f"died ({cause}) while running this test"
+        fatal = _read_dump(worker.spec.dump_path, 0).strip()
+        if fatal:
+            detail += f"\n{fatal}"
+        self._lose_worker(worker, detail, WorkerCrashException)
 
     def _lose_worker(self, worker: WorkerHandle, detail: str, error_type: type) -> None:
         """Report the test in flight, requeue the rest of the unit, start a replacement."""
@@ -293,6 +306,10 @@ class WorkerPool:
 
     def _report_lost_test(self, worker: WorkerHandle, ref, error_type: type, detail: str):
         message = f"Worker {worker.worker_id} {detail}"
+        last_words = "".join(text for _, text in worker.held_output)[-LAST_OUTPUT_CHARS:]
+        worker.held_output = []
+        if last_words:
+            message += f"\nLast output of the test:\n{last_words.rstrip()}"
         try:
             raise error_type(message)
         except error_type as error:
@@ -364,9 +381,19 @@ def _dump_stack(worker: WorkerHandle, wait_seconds: float = 1.0) -> str:
     while time.monotonic() < deadline and os.path.getsize(path) == before:
         time.sleep(0.05)
     time.sleep(0.1)  # let faulthandler finish writing every thread
-    with open(path, errors="replace") as dump:
-        dump.seek(before)
-        return dump.read()
+    return _read_dump(path, before)
+
+
+def _read_dump(path: str | None, offset: int) -> str:
+    """What faulthandler wrote to a worker's dump file after ``offset``."""
+    if not path:
+        return ""
+    try:
+        with open(path, errors="replace") as dump:
+            dump.seek(offset)
+            return dump.read()
+    except OSError:
+        return ""
 
 
 def _send_unit(conn, unit: Unit) -> None:

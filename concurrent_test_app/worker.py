@@ -12,6 +12,7 @@ import io
 import os
 import signal
 import sys
+import threading
 import time
 import unittest
 from dataclasses import dataclass
@@ -62,7 +63,6 @@ def worker_main(spec: WorkerSpec, conn) -> None:
     # The parent coordinates interrupts; a Ctrl-C reaching the whole process group
     # must not kill workers mid-test and lose their results.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
-    faulthandler.enable()
     _enable_stack_dumps(spec.dump_path)
     _boot(spec)
     conn.send(Booted(spec.worker_id, os.getpid()))
@@ -83,6 +83,7 @@ def worker_main(spec: WorkerSpec, conn) -> None:
     install_counter(tally)
     captured = capture_output()
     result = StreamingResult(conn, tally, captured, failfast=spec.failfast, buffer=spec.buffer)
+    send_lines_as_written(result.flush_output)
     keeper = ConnectionKeeper(spec.max_operations, spec.health_check_interval)
     keeper.install()
     try:
@@ -91,16 +92,42 @@ def worker_main(spec: WorkerSpec, conn) -> None:
         from django.db import connections
 
         connections.close_all()
+    _exit_despite_leaked_threads(spec.worker_id)
+
+
+def _exit_despite_leaked_threads(worker_id: int) -> None:
+    """A test that left a non-daemon thread running must not keep the worker alive."""
+    leaked = [
+        thread
+        for thread in threading.enumerate()
+        if thread is not threading.main_thread() and not thread.daemon and thread.is_alive()
+    ]
+    if leaked:
+        names = ", ".join(thread.name for thread in leaked)
+        sys.__stderr__.write(
+            f"[CONCURRENT] Worker {worker_id}: tests left threads running ({names}); "
+            "exiting without waiting for them\n"
+        )
+        sys.__stderr__.flush()
+        os._exit(0)
 
 
 _DUMP_FILES: list = []  # kept open for faulthandler for the life of the process
 
 
 def _enable_stack_dumps(path: str | None) -> None:
-    """On SIGUSR1, write every thread's stack to ``path`` (the parent asks on timeout)."""
-    if path and hasattr(signal, "SIGUSR1"):
-        dump = open(path, "a")  # noqa: SIM115 - must outlive this function
-        _DUMP_FILES.append(dump)
+    """Write every thread's stack to ``path`` on a fatal signal, and on SIGUSR1.
+
+    The parent reads it into the error of the test that crashed (or hung, when it sends
+    SIGUSR1 on timeout); on the shared terminal it would cut into other lines.
+    """
+    if not path:
+        faulthandler.enable()
+        return
+    dump = open(path, "a")  # noqa: SIM115 - must outlive this function
+    _DUMP_FILES.append(dump)
+    faulthandler.enable(file=dump, all_threads=True)
+    if hasattr(signal, "SIGUSR1"):
         faulthandler.register(signal.SIGUSR1, file=dump, all_threads=True)
 
 
@@ -213,10 +240,14 @@ class _CapturedStream(io.TextIOBase):
         self.name = name
         self.chunks = chunks
         self.original = original
+        self.on_line = None  # set by the result: sends complete lines as they come
 
     def write(self, text: str) -> int:
         if text:
             self.chunks.append((self.name, text))
+            # Whole lines leave at once, so the parent holds a crashed test's last words.
+            if self.on_line is not None and "\n" in text:
+                self.on_line()
         return len(text)
 
     def isatty(self) -> bool:
@@ -236,6 +267,13 @@ def capture_output() -> list:
     sys.stdout = _CapturedStream("stdout", chunks, sys.stdout)
     sys.stderr = _CapturedStream("stderr", chunks, sys.stderr)
     return chunks
+
+
+def send_lines_as_written(on_line) -> None:
+    """Have the captured streams call ``on_line`` after each write ending a line."""
+    for stream in (sys.stdout, sys.stderr):
+        if isinstance(stream, _CapturedStream):
+            stream.on_line = on_line
 
 
 class StreamingResult(unittest.TestResult):

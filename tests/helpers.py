@@ -68,6 +68,7 @@ class Completed:
     returncode: int
     stdout: str
     stderr: str
+    pid: int = 0  # also the process group of the run (started in a new session)
 
     @property
     def output(self) -> str:
@@ -156,7 +157,7 @@ def run_in_testproject(
             f"{' '.join(args)} did not finish within {timeout}s\n"
             f"--- stdout ---\n{stdout}\n--- stderr ---\n{stderr}"
         ) from None
-    return Completed(tuple(args), process.returncode, stdout, stderr)
+    return Completed(tuple(args), process.returncode, stdout, stderr, process.pid)
 
 
 def kill_process_group(pgid: int) -> None:
