@@ -106,10 +106,11 @@ class SQLiteCloner:
 class PostgresCloner:
     """``CREATE DATABASE … TEMPLATE`` clones, commented so we can prove they are ours."""
 
-    def __init__(self, max_retries: int, retry_delay: float, keepdb: bool) -> None:
+    def __init__(self, max_retries: int, retry_delay: float, keepdb: bool, log=None) -> None:
         self.max_retries = max_retries
         self.retry_delay = retry_delay
         self.keepdb = keepdb
+        self.log = log or (lambda message: None)
 
     def plan(self, group: DatabaseGroup, worker_id: int) -> Clone:
         # Named after the test database, with this run's pid: two runs against one
@@ -181,6 +182,9 @@ class PostgresCloner:
                 transient = code == "55006"
                 if not transient or attempt == self.max_retries:
                     raise DatabaseCloneException(f"{sql} failed: {error}") from error
+                self.log(
+                    f"Retry {attempt + 1} of {self.max_retries} in {delay:g}s: {str(error).strip()}"
+                )
                 time.sleep(delay)
                 delay *= 2
 
@@ -284,7 +288,15 @@ class CloneSet:
     """All clones of one run: planned, created, verified against safety rules, dropped."""
 
     def __init__(
-        self, groups, worker_ids, protected_names, *, keepdb=False, max_retries=3, retry_delay=1.0
+        self,
+        groups,
+        worker_ids,
+        protected_names,
+        *,
+        keepdb=False,
+        max_retries=3,
+        retry_delay=1.0,
+        log=None,
     ) -> None:
         self.groups = list(groups)
         self.keepdb = keepdb
@@ -292,7 +304,7 @@ class CloneSet:
         Path(self.directory, OWNER_FILE).write_text(owner_marker() + "\n")
         self._cloners = {
             "sqlite": SQLiteCloner(self.directory),
-            "postgresql": PostgresCloner(max_retries, retry_delay, keepdb),
+            "postgresql": PostgresCloner(max_retries, retry_delay, keepdb, log),
         }
         self.clones = [
             self._cloners[group.vendor].plan(group, worker_id)

@@ -303,6 +303,7 @@ class ConcurrentTestRunner(DiscoverRunner):
             keepdb=self.keepdb,
             max_retries=self.config.max_retries,
             retry_delay=self.config.retry_delay,
+            log=self.announce if self.verbosity >= 2 else None,
         )
         try:
             caching = " with template caching" if getattr(self, "_template_restore", None) else ""
