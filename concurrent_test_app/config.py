@@ -45,6 +45,13 @@ def parse_positive_float(value: Any) -> float:
     return number
 
 
+def parse_optional_positive_float(value: Any) -> float | None:
+    """A number greater than zero, or None/empty for no limit."""
+    if value is None or str(value).strip() == "":
+        return None
+    return parse_positive_float(value)
+
+
 def parse_non_negative_float(value: Any) -> float:
     """A number of zero or more."""
     number = _number(value)
@@ -216,6 +223,14 @@ OPTIONS: tuple[Option, ...] = (
         None,
         "a file path",
         "write an HTML timeline of the workers to this file",
+    ),
+    Option(
+        "run_timeout",
+        "DJANGO_TEST_RUN_TIMEOUT",
+        parse_optional_positive_float,
+        None,
+        "a number of seconds greater than 0, or empty for no limit",
+        "seconds the whole test phase may take; then the run stops like on Ctrl-C",
     ),
     Option(
         "max_operations",

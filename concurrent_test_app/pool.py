@@ -71,6 +71,7 @@ class WorkerPool:
         log: Callable[[str], None],
         max_restarts: int | None = None,
         test_timeout: float | None = None,
+        run_timeout: float | None = None,
     ) -> None:
         self.context = multiprocessing.get_context("spawn")
         self.specs = specs
@@ -78,6 +79,8 @@ class WorkerPool:
         self.max_restarts = 2 * len(specs) if max_restarts is None else max_restarts
         self.restarts = 0
         self.test_timeout = test_timeout
+        self.run_timeout = run_timeout
+        self.run_timed_out = False
         self.aborted = False
         self.workers: list[WorkerHandle] = []
         # worker id -> (spawned, ready) in time.time() seconds, for the timeline
@@ -166,6 +169,7 @@ class WorkerPool:
         self.describe = describe
         self.should_stop = should_stop
         self.queue = deque(units)
+        deadline = time.monotonic() + self.run_timeout if self.run_timeout else None
         for worker in list(self.workers):
             self._dispatch(worker)
         while any(worker.unit is not None for worker in self.workers):
@@ -175,6 +179,9 @@ class WorkerPool:
                 worker = busy.get(ready) or sentinels[ready]
                 if worker.unit is not None:
                     self._service(worker)
+            if deadline is not None and time.monotonic() > deadline and not self.aborted:
+                self.log(f"The run timed out after {self.run_timeout:g}s; stopping it")
+                self.run_timed_out = self.aborted = True
             if self.aborted:
                 self._stop_busy_workers()
                 break

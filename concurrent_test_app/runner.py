@@ -60,6 +60,7 @@ from .worker import WorkerSpec
 
 PREFIX = "[CONCURRENT]"
 SECURITY_FAILURE = "Concurrent testing not allowed in production"
+RUN_TIMEOUT_STATUS = 124
 
 
 @dataclass(frozen=True)
@@ -90,6 +91,7 @@ class ConcurrentTestRunner(DiscoverRunner):
         self.reporting = ReportSession(self.config, verbosity=self.verbosity)
         self._groups: list[DatabaseGroup] = []
         self._protected_names: set[str] = set()
+        self._run_timed_out = False
         remember_configured_debug()  # before Django's test set-up forces DEBUG = False
         for warning in check_app_installed():  # the app's own checks cannot run without it
             self.announce(f"Warning ({warning.id}): {warning.msg} {warning.hint}")
@@ -252,8 +254,9 @@ class ConcurrentTestRunner(DiscoverRunner):
                     result = self.run_sequentially(suite, plan.fallback_reason)
                 else:
                     result = self._run_concurrently(plan)
-            if guard.exit_status is not None:
-                self.interrupted_status = guard.exit_status
+            if guard.exit_status is not None or self._run_timed_out:
+                # 124 is what timeout(1) returns when its command ran out of time.
+                self.interrupted_status = guard.exit_status or RUN_TIMEOUT_STATUS
                 not_run = len(plan.tests) - result.testsRun
                 sys.stderr.write(f"INTERRUPTED: {not_run} of {len(plan.tests)} tests not run\n")
             return result
@@ -284,12 +287,14 @@ class ConcurrentTestRunner(DiscoverRunner):
             [self.worker_spec(worker_id) for worker_id in range(1, workers + 1)],
             log=self.announce,
             test_timeout=self.config.timeout,
+            run_timeout=self.config.run_timeout,
         )
         self._pool.start()
 
     def _close_pool(self) -> None:
         pool, self._pool = getattr(self, "_pool", None), None
         if pool is not None:
+            self._run_timed_out = self._run_timed_out or pool.run_timed_out
             pool.close()
 
     def _run_concurrently(self, plan: RunPlan):

@@ -38,3 +38,16 @@ def test_timeout_does_not_touch_tests_that_finish_in_time(backend):
 
     assert run.returncode == 0, run.describe()
     assert "timed out" not in run.stdout, run.describe()
+
+
+def test_run_timeout_stops_the_whole_run():
+    # scenarios.slow needs 12 × 0.3 s of sleeping: at least 1.8 s on 2 workers.
+    run = run_manage(
+        "concurrenttest", "--workers", "2", "--run-timeout", "1", "-v", "2", "scenarios.slow"
+    )
+
+    assert run.returncode == 124, run.describe()
+    assert "[CONCURRENT] The run timed out after 1s; stopping it" in run.stdout, run.describe()
+    not_run = 12 - run.report.ran
+    assert not_run > 0, run.describe()
+    assert f"INTERRUPTED: {not_run} of 12 tests not run" in run.stderr, run.describe()
