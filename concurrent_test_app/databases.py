@@ -330,6 +330,18 @@ class CloneSet:
         """The clones one worker binds to."""
         return [clone for clone in self.clones if clone.worker_id == worker_id]
 
+    def recreate(self, worker_id: int) -> None:
+        """Give a worker fresh copies of its clones (after its predecessor died mid-test)."""
+        for group in self.groups:
+            clones = [c for c in self.clones if c.worker_id == worker_id and c.group == group]
+            cloner = self._cloners[group.vendor]
+            for clone in clones:
+                if clone in self._created:
+                    cloner.drop(clone)
+                    self._created.remove(clone)
+            cloner.create(clones)
+            self._created.extend(clones)
+
     def drop(self) -> None:
         """Drop the clones this run created and the temp directory.
 

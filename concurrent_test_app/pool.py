@@ -81,6 +81,7 @@ class WorkerPool:
         self.test_timeout = test_timeout
         self.run_timeout = run_timeout
         self.run_timed_out = False
+        self.reset_databases: Callable[[int], None] | None = None  # set by the runner
         self.aborted = False
         self.workers: list[WorkerHandle] = []
         # worker id -> (spawned, ready) in time.time() seconds, for the timeline
@@ -338,6 +339,14 @@ class WorkerPool:
                 self.queue.clear()
             return
         self.restarts += 1
+        if self.reset_databases is not None:
+            # What the dead test wrote (a TransactionTestCase commits) must not leak into
+            # the tests that follow on this worker's databases.
+            try:
+                self.reset_databases(dead.worker_id)
+            except Exception as error:  # noqa: BLE001 - reported, and the run goes on
+                self.log(f"Could not reset worker {dead.worker_id}'s databases: {error}")
+                return
         replacement = self._spawn(dead.spec)
         self.workers.append(replacement)
         try:

@@ -320,6 +320,7 @@ class ConcurrentTestRunner(DiscoverRunner):
             self.announce(f"Successfully setup {len(clone_set.clones)} databases")
             self.announce("Verifying database isolation")
             orders = {w: self.worker_order(clone_set, w) for w in range(1, plan.workers + 1)}
+            self._pool.reset_databases = clone_set.recreate
             try:
                 self._pool.verify(orders)
             except WorkerStartError as error:

@@ -51,3 +51,23 @@ def test_run_timeout_stops_the_whole_run():
     not_run = 12 - run.report.ran
     assert not_run > 0, run.describe()
     assert f"INTERRUPTED: {not_run} of 12 tests not run" in run.stderr, run.describe()
+
+
+def test_replacement_worker_gets_fresh_databases(backend):
+    run = run_manage(
+        "concurrenttest",
+        "--workers",
+        "2",
+        "-v",
+        "2",
+        "scenarios.crash_dirty",
+        backend=backend,
+        env={"CRASH_SCENARIO": "1"},
+    )
+
+    assert run.returncode == 1, run.describe()
+    outcomes = dict(run.report.outcomes)
+    crashed = "scenarios.crash_dirty.DirtyCrashTests.test_a_commits_then_crashes"
+    after = "scenarios.crash_dirty.DirtyCrashTests.test_b_starts_from_a_clean_database"
+    assert outcomes[crashed] == "ERROR", run.describe()
+    assert outcomes[after] == "ok", run.describe()  # the committed row did not leak
