@@ -65,6 +65,7 @@ class Variant:
     env: tuple[tuple[str, str], ...] = ()
     state: str | None = None  # None, "cold" or "warm"
     state_key: str = "ours"
+    prime_key: str = "suite"  # warm variants with the same keys share one priming run
     requires: tuple[str, ...] = ()  # importable modules; without them: not applicable
 
     def missing(self) -> list[str]:
@@ -105,7 +106,7 @@ PROBE_VARIANTS = (
     Variant("sequential", django("microbench.probe")),
     Variant("django-parallel-2", django("--parallel", "2", "microbench.probe")),
     Variant("ours-cold-2", ours("2") + ("microbench.probe",), env=COLD, state="cold"),
-    Variant("ours-warm-2", ours("2") + ("microbench.probe",), state="warm"),
+    Variant("ours-warm-2", ours("2") + ("microbench.probe",), state="warm", prime_key="probe"),
 )
 
 
@@ -168,21 +169,23 @@ class Bench:
     def timing_store(self) -> Path:
         return self.suite.directory / ".concurrent_test" / "timings.json"
 
-    def run(self, variant: Variant, extra_env: dict[str, str] | None = None) -> Outcome:
-        """Prepare the variant's state, then run it once (timed by the caller's use)."""
-        env = {**self.env, **dict(variant.env), **(extra_env or {})}
+    def environment(self, variant: Variant, extra_env: dict[str, str] | None) -> dict[str, str]:
+        return {**self.env, **dict(variant.env), **(extra_env or {})}
+
+    def prime_if_needed(self, variant: Variant, env: dict[str, str]) -> Outcome | None:
+        """Prepare the variant's state; a warm one is run untimed if its state may be spoilt."""
+        key = (variant.state_key, variant.prime_key)
         if variant.state == "cold":
             self.timing_store.unlink(missing_ok=True)
             self.primed = {p for p in self.primed if p[0] != variant.state_key}
-        elif variant.state == "warm" and (variant.state_key, variant.args) not in self.primed:
-            print(f"{'':<38} (priming {variant.name}, untimed)", flush=True)
-            priming = self._execute(variant, env)
-            if priming.code != 0:
-                return priming  # the timed run would fail alike; report this one
-            self.primed.add((variant.state_key, variant.args))
-        return self._execute(variant, env)
+        elif variant.state == "warm" and key not in self.primed:
+            outcome = self.execute(variant, env)
+            if outcome.code == 0:
+                self.primed.add(key)
+            return outcome
+        return None
 
-    def _execute(self, variant: Variant, env: dict[str, str]) -> Outcome:
+    def execute(self, variant: Variant, env: dict[str, str]) -> Outcome:
         return run_command(
             [sys.executable, *variant.args],
             self.suite.directory,
@@ -204,9 +207,9 @@ class Bench:
         """Drop what pytest-django's --reuse-db keeps on the server (NAME_test_gwN)."""
         if self.pg_settings is None:
             return
-        try:
-            import psycopg2
+        import psycopg2
 
+        try:
             connection = psycopg2.connect(**connect_kwargs(self.pg_settings))
             connection.autocommit = True
             prefix = f"{self.pg_settings['NAME']}_test_gw"
@@ -218,7 +221,7 @@ class Bench:
                 for (name,) in cursor.fetchall():
                     cursor.execute(f'DROP DATABASE IF EXISTS "{name}"')
             connection.close()
-        except Exception as error:  # best effort: leftovers are only disk space
+        except psycopg2.Error as error:  # best effort: leftovers are only disk space
             print(f"Could not drop pytest-xdist's databases: {error}")
 
 
@@ -252,10 +255,16 @@ def run_rounds(
         for result in ([first] if first else []) + results:
             if result.failure:
                 continue  # invalid already (failed or not applicable); spare the time
-            extra_env = prepare(result.variant) if prepare else None
+            env = bench.environment(result.variant, prepare(result.variant) if prepare else None)
             tag = f"[{bench.suite.name}/{bench.database}{label}] {round_number}/{runs}"
-            print(f"{tag:<38} {result.variant.name:<20}", end=" ", flush=True)
-            outcome = bench.run(result.variant, extra_env)
+            priming = bench.prime_if_needed(result.variant, env)
+            if priming is not None:
+                print(f"{tag:<38} {result.variant.name:<20} (priming, untimed) {priming.wall:.2f}s")
+            if priming is not None and priming.code != 0:
+                outcome = priming  # the timed run would fail alike; report this one
+            else:
+                print(f"{tag:<38} {result.variant.name:<20}", end=" ", flush=True)
+                outcome = bench.execute(result.variant, env)
             verdict = record(result, outcome)
             delay = first_test_delay(outcome) if outcome.code == 0 else None
             print(verdict + (f"  first test at {delay:.2f}s" if delay else ""), flush=True)
@@ -317,7 +326,7 @@ def lower_bounds(results: list[Result], startup: Result, cores: int) -> dict[str
         if not result.valid or not result.variant.name.startswith("ours"):
             continue
         rows = []
-        for outcome, longest in zip(result.outcomes, result.longest_units):
+        for outcome, longest in zip(result.outcomes, result.longest_units, strict=True):
             work = outcome.client_cpu + (outcome.server_cpu or 0.0)
             spread = max(0.0, work - startup_cpu) / cores
             bound = startup_wall + max(longest or 0.0, spread)
@@ -459,7 +468,7 @@ def print_tables(suite: str, database: str, report: dict, runs: int) -> None:
             print(f"{name:<20} {'-':>8}   {row['failure']}")
             continue
         cpu = median_of(
-            c + (s or 0.0) for c, s in zip(row["client_cpu"], row["server_cpu"])
+            c + (s or 0.0) for c, s in zip(row["client_cpu"], row["server_cpu"], strict=True)
         )
         ratios = [
             f"{r:.2f}" if r is not None else "-"
@@ -482,7 +491,9 @@ def print_tables(suite: str, database: str, report: dict, runs: int) -> None:
         for name, row in bounds.items():
             work = median_of(row["cpu_work"])
             longest = median_of(row["longest_unit"])
-            server = "" if row["server_cpu_measured"] or database != "postgres" else "  (no server cpu)"
+            server = (
+                "" if row["server_cpu_measured"] or database != "postgres" else "  (no server cpu)"
+            )
             print(
                 f"{name:<20} {work:9.2f} {(longest or 0):13.2f} {row['median_bound']:8.2f} "
                 f"{row['median_ours_over_bound']:13.2f}{server}"
@@ -493,10 +504,14 @@ def print_tables(suite: str, database: str, report: dict, runs: int) -> None:
         for key in ("per_test_ms_brief", "per_test_ms_net", "per_test_cpu_ms"):
             if key in overhead:
                 print(f"  {key:<36} {overhead[key]:.4f} ms")
-        print("  first test starts after (s):    " + ", ".join(
-            f"{name} {value:.2f}" for name, value in overhead["first_test_seconds"].items()
-            if value is not None
-        ))
+        print(
+            "  first test starts after (s):    "
+            + ", ".join(
+                f"{name} {value:.2f}"
+                for name, value in overhead["first_test_seconds"].items()
+                if value is not None
+            )
+        )
         if "test_database_creation_seconds" in overhead:
             share = overhead.get("creation_share_of_django_parallel_2")
             print(
