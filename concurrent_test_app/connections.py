@@ -50,6 +50,7 @@ class ConnectionKeeper:
         for alias in connections:
             connection = connections[alias]
             if connection.connection is None:
+                self.operations[alias] = 0  # closed already: the next one starts afresh
                 continue
             if self.operations.get(alias, 0) > self.max_operations:
                 connection.close()

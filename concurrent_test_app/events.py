@@ -96,6 +96,8 @@ class UnitDone:
 
     index: int
     duration: float = 0.0
+    recycled: int = 0  # connections this worker closed after MAX_OPERATIONS, so far
+    replaced: int = 0  # broken idle connections this worker replaced, so far
 
 
 @dataclass(frozen=True)

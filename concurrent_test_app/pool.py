@@ -87,6 +87,7 @@ class WorkerPool:
         # worker id -> (spawned, ready) in time.time() seconds, for the timeline
         self.startup_spans: dict[int, tuple[float, float]] = {}
         self.unit_durations: dict[int, float] = {}  # unit index -> seconds in its worker
+        self.connection_upkeep: dict[int, tuple[int, int]] = {}  # worker -> (recycled, replaced)
 
     # -- start-up ---------------------------------------------------------------------
 
@@ -267,6 +268,7 @@ class WorkerPool:
                 self.on_events(worker.worker_id, message)
         elif isinstance(message, UnitDone):
             self.unit_durations[message.index] = message.duration
+            self.connection_upkeep[worker.worker_id] = (message.recycled, message.replaced)
             worker.unit = None
             self._dispatch(worker)
         elif isinstance(message, Fatal):

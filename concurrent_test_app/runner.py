@@ -348,6 +348,8 @@ class ConcurrentTestRunner(DiscoverRunner):
             result = runner.run(suite)
         finally:
             self.save_timings(suite)
+            upkeep = pool.connection_upkeep.values()
+            self.reporting.connection_upkeep(sum(r for r, _ in upkeep), sum(b for _, b in upkeep))
             shuffler = getattr(self, "_shuffler", None)
             if shuffler is not None:
                 self.log(f"Used shuffle seed: {shuffler.seed_display}")
@@ -430,6 +432,7 @@ class ConcurrentTestRunner(DiscoverRunner):
             debug_mode=self.debug_mode,
             failfast=self.failfast,
             buffer=self.buffer,
+            debug_sql=self.debug_sql,
             worker_setup=self.config.worker_setup,
             max_operations=self.config.max_operations,
             health_check_interval=self.config.health_check_interval,

@@ -7,6 +7,7 @@ Django's own.
 
 from __future__ import annotations
 
+import io
 import sys
 import unittest
 from dataclasses import dataclass
@@ -49,6 +50,16 @@ class ReplayedFormattingMixin:
         if formatted is not None:
             return formatted
         return super()._exc_info_to_string(err, test)
+
+    def replayDebugSQL(self, test, sql: str) -> None:
+        """``--debug-sql``: the worker's SQL log of ``test`` so far stands in for ours.
+
+        Django's DebugSQLTextTestResult prints ``debug_sql_stream`` with a failure (and
+        after every test at ``-v 2``); the queries ran in the worker, not here.
+        """
+        if hasattr(self, "debug_sql_stream"):
+            self.debug_sql_stream = io.StringIO(sql)
+            self.debug_sql_stream.seek(0, io.SEEK_END)
 
 
 def with_replay_formatting(resultclass: type | None) -> type:
@@ -163,6 +174,11 @@ class ConcurrentSuite:
                 # record that, which would glue "ERROR" to the previous line.
                 result._newline = True
         result.concurrent_context = ReplayContext(worker_id, events.timing, attempts)
+        # With --buffer the worker kept a passing test's prints to itself and sends a
+        # failing one's as unittest mirrors them at stopTest ("Stdout:" ...): shown
+        # after the status, outside this process's own buffer, which would add a
+        # second heading.
+        buffered = getattr(result, "buffer", False)
         try:
             for call in events.calls:
                 method = getattr(result, call.method, None)
@@ -171,8 +187,10 @@ class ConcurrentSuite:
                         continue  # this Python's unittest predates durations
                     raise RuntimeError(f"Unknown result call {call.method!r} from a worker")
                 method(test, *(self._decode(test, arg) for arg in call.args))
-                if call.method == "startTest":
+                if call.method == "startTest" and not buffered:
                     write_chunks(events.output)
+            if buffered:
+                write_chunks(events.output)
         finally:
             result.concurrent_context = None
 

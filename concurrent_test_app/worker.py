@@ -52,6 +52,7 @@ class WorkerSpec:
     debug_mode: bool = False
     failfast: bool = False
     buffer: bool = False
+    debug_sql: bool = False
     worker_setup: str | None = None
     dump_path: str | None = None  # where faulthandler writes the stack on SIGUSR1
     max_operations: int = 1000
@@ -83,6 +84,8 @@ def worker_main(spec: WorkerSpec, conn) -> None:
     install_counter(tally)
     captured = capture_output()
     result = StreamingResult(conn, tally, captured, failfast=spec.failfast, buffer=spec.buffer)
+    if spec.debug_sql:
+        result.sql_log = SQLLog()
     send_lines_as_written(result.flush_output)
     keeper = ConnectionKeeper(spec.max_operations, spec.health_check_interval)
     keeper.install()
@@ -199,7 +202,9 @@ def _serve(conn, result: StreamingResult, keeper: ConnectionKeeper) -> None:
         started = time.perf_counter()
         run_unit(message, result)
         result.flush_output()
-        conn.send(UnitDone(message.index, time.perf_counter() - started))
+        conn.send(
+            UnitDone(message.index, time.perf_counter() - started, keeper.recycled, keeper.replaced)
+        )
 
 
 def run_unit(unit: Unit, result: StreamingResult) -> None:
@@ -296,6 +301,7 @@ class StreamingResult(unittest.TestResult):
         self._index_of: dict[int, int] = {}
         self._pending: dict[Any, list[ResultCall]] = {}
         self._started: dict[Any, tuple[float, float]] = {}
+        self.sql_log: SQLLog | None = None
 
     def bind(self, index_of: dict[int, int]) -> None:
         """Map ``id(test)`` of this unit's tests to their indices in the parent."""
@@ -327,6 +333,11 @@ class StreamingResult(unittest.TestResult):
     def _error(self, err, test):
         return encode_error(err, self._exc_info_to_string(err, test))
 
+    def _record_sql(self, test) -> None:
+        """``--debug-sql``: send the test's SQL log so far ahead of its failure or end."""
+        if self.sql_log is not None and self._ref(test) in self._pending:
+            self._record(test, "replayDebugSQL", self.sql_log.text())
+
     def startTest(self, test) -> None:
         super().startTest(test)
         ref = self._ref(test)
@@ -335,9 +346,14 @@ class StreamingResult(unittest.TestResult):
         self._pending[ref] = [ResultCall("startTest")]
         self._tally.reset()  # queries of class fixtures are not the test's
         self._started[ref] = (time.time(), time.perf_counter())
+        if self.sql_log is not None:
+            self.sql_log.start()
 
     def stopTest(self, test) -> None:
         super().stopTest(test)
+        if self.sql_log is not None:
+            self._record_sql(test)
+            self.sql_log.stop()
         ref = self._ref(test)
         started_at, start = self._started.pop(ref, (time.time(), time.perf_counter()))
         timing = TestTiming(started_at, time.perf_counter() - start, *self._tally.reset())
@@ -350,10 +366,12 @@ class StreamingResult(unittest.TestResult):
         self._record(test, "addSuccess")
 
     def addError(self, test, err) -> None:
+        self._record_sql(test)
         self._record(test, "addError", self._error(err, test))
         super().addError(test, err)
 
     def addFailure(self, test, err) -> None:
+        self._record_sql(test)
         self._record(test, "addFailure", self._error(err, test))
         super().addFailure(test, err)
 
@@ -372,11 +390,47 @@ class StreamingResult(unittest.TestResult):
     def addSubTest(self, test, subtest, err) -> None:
         info = _subtest_info(subtest)
         encoded = None if err is None else self._error(err, test)
+        if err is not None:
+            self._record_sql(test)
         self._record(test, "addSubTest", info, encoded)
         super().addSubTest(test, subtest, err)
 
     def addDuration(self, test, elapsed) -> None:
         self._record(test, "addDuration", elapsed)
+
+
+class SQLLog:
+    """``--debug-sql`` in a worker: the SQL the running test logged, as Django keeps it.
+
+    Django's DebugSQLTextTestResult attaches a handler to ``django.db.backends`` per
+    test in the process that runs the queries; here that is the worker, which sends
+    the text with the test's failure (see ``replayDebugSQL`` on the parent's result).
+    """
+
+    def __init__(self) -> None:
+        import logging
+
+        from django.db import connections
+
+        for alias in connections:
+            connections[alias].force_debug_cursor = True  # as setup_databases(debug_sql=True)
+        self.logger = logging.getLogger("django.db.backends")
+        self.logger.setLevel(logging.DEBUG)
+        self.stream = io.StringIO()
+        self.handler: Any = None
+
+    def start(self) -> None:
+        import logging
+
+        self.stream = io.StringIO()
+        self.handler = logging.StreamHandler(self.stream)
+        self.logger.addHandler(self.handler)
+
+    def stop(self) -> None:
+        self.logger.removeHandler(self.handler)
+
+    def text(self) -> str:
+        return self.stream.getvalue()
 
 
 def _subtest_info(subtest) -> SubTestInfo:

@@ -59,6 +59,8 @@ def benchmark_report(stats: RunStats) -> str:
         f"  Pooled connections: {_int(stats.connections_pooled)}",
         f"  Connection hits: {_int(stats.connections_hits)}",
         f"  Connection misses: {_int(stats.connections_misses)}",
+        f"  Connections recycled: {_int(stats.connections_recycled)}",
+        f"  Connections replaced: {_int(stats.connections_replaced)}",
         "",
         f"Slowest tests (top {len(stats.slowest)}):",
     ]

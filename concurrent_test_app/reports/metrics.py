@@ -91,6 +91,8 @@ class RunStats:
     connections_hits: int
     connections_misses: int
     slowest: list[tuple[str, float, int]] = field(default_factory=list)  # (id, s, worker)
+    connections_recycled: int = 0
+    connections_replaced: int = 0
 
     @property
     def write_ratio(self) -> float:
@@ -121,6 +123,8 @@ class RunStats:
             "connections_pooled": self.connections_pooled,
             "connections_hits": self.connections_hits,
             "connections_misses": self.connections_misses,
+            "connections_recycled": self.connections_recycled,
+            "connections_replaced": self.connections_replaced,
         }
 
     def as_json(self) -> dict:
@@ -153,7 +157,8 @@ def compute_stats(
     writes = sum(record.writes for record in tests)
     queries = reads + writes
     # One connection per worker and database, opened once (see README "Connection Pool").
-    opened = workers * databases if queries else 0
+    upkeep = recorder.connections_recycled + recorder.connections_replaced
+    opened = (workers * databases if queries else 0) + upkeep  # each reopening is a miss
     ranked = sorted(tests, key=lambda record: record.duration, reverse=True)[:slowest]
     return RunStats(
         mode=mode,
@@ -179,6 +184,8 @@ def compute_stats(
         connections_pooled=0,
         connections_hits=max(queries - opened, 0),
         connections_misses=opened,
+        connections_recycled=recorder.connections_recycled,
+        connections_replaced=recorder.connections_replaced,
         slowest=[(f"{r.classname}.{r.name}", r.duration, r.worker_id) for r in ranked],
     )
 

@@ -106,6 +106,8 @@ class Recorder:
         self.tally = QueryTally()  # in-process counts of a sequential run
         self.done = 0
         self.failed = 0
+        self.connections_recycled = 0  # closed by workers after MAX_OPERATIONS queries
+        self.connections_replaced = 0  # found broken after HEALTH_CHECK_INTERVAL idle
 
     def cases(self) -> list[TestRecord]:
         """The records that appear as JUnit ``<testcase>`` elements, in finishing order."""

@@ -174,6 +174,11 @@ class ReportSession:
             install_counter(self.recorder.tally)
             self._counting_in_process = True
 
+    def connection_upkeep(self, recycled: int, replaced: int) -> None:
+        """How many worker connections were recycled (MAX_OPERATIONS) or replaced (broken)."""
+        self.recorder.connections_recycled = recycled
+        self.recorder.connections_replaced = replaced
+
     def phase(self, name: str, start: float, end: float, worker_id: int | None = None) -> None:
         """A span of set-up work (``time.time()`` seconds), e.g. database cloning."""
         self.recorder.phases.append(Phase(name, start, end, worker_id))
