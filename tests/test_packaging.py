@@ -1,0 +1,68 @@
+"""The package builds, twine accepts it, and the README's first command works as written."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+import sys
+import tarfile
+import zipfile
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def _clean_copy(target: Path) -> Path:
+    """The committed files only, as a fresh clone has them."""
+    files = subprocess.run(["git", "ls-files"], cwd=ROOT, capture_output=True, text=True,
+                           check=True).stdout.split()  # fmt: skip
+    for name in files:
+        source = ROOT / name
+        if source.is_file():
+            (target / name).parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy2(source, target / name)
+    return target
+
+
+def test_sdist_and_wheel_build_and_pass_twine_check(tmp_path):
+    source = _clean_copy(tmp_path / "src")
+    dist = tmp_path / "dist"
+    subprocess.run([sys.executable, "-m", "build", "--outdir", str(dist), str(source)],
+                   check=True, capture_output=True, timeout=600)  # fmt: skip
+    sdist = next(dist.glob("*.tar.gz"))
+    wheel = next(dist.glob("*.whl"))
+    checked = subprocess.run(
+        [sys.executable, "-m", "twine", "check", "--strict", str(sdist), str(wheel)],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert checked.returncode == 0, checked.stdout + checked.stderr
+
+    with tarfile.open(sdist) as archive:
+        names = {name.split("/", 1)[1] for name in archive.getnames() if "/" in name}
+    for expected in (
+        "README.rst",
+        "LICENSE",
+        "tests/test_verdicts.py",
+        "testproject/manage.py",
+        "concurrent_test_app/runner.py",
+    ):
+        assert expected in names, expected
+    assert not any(name.endswith(".sqlite3") for name in names)
+    with zipfile.ZipFile(wheel) as archive:
+        top = {name.split("/", 1)[0] for name in archive.namelist()}
+    assert "concurrent_test_app" in top and "testproject" not in top and "tests" not in top
+
+
+def test_readme_first_command_runs_the_demo(tmp_path):
+    readme = (ROOT / "README.rst").read_text().splitlines()
+    command = next(line.strip() for line in readme if line.strip().startswith("python3 -m venv"))
+    source = _clean_copy(tmp_path / "clone")
+    done = subprocess.run(["bash", "-c", command], cwd=source, capture_output=True, text=True,
+                          timeout=900, check=False)  # fmt: skip
+    output = done.stdout + done.stderr
+    assert done.returncode == 0, output
+    assert "[CONCURRENT] Starting production-grade concurrent test run with 2 workers" in output
+    assert "\nOK\n" in output
