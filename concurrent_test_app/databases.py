@@ -140,7 +140,10 @@ class PostgresCloner:
         self._with_retries(
             cursor, f"CREATE DATABASE {quote(clone.name)} WITH TEMPLATE {quote(source)}"
         )
-        cursor.execute(f"COMMENT ON DATABASE {quote(clone.name)} IS %s", [owner_marker()])
+        # A kept clone (--keepdb) outlives its run on purpose: no pid, so the next
+        # run's sweep of killed runs' leftovers does not drop it.
+        marker = f"{CLONE_MARKER} kept" if self.keepdb else owner_marker()
+        cursor.execute(f"COMMENT ON DATABASE {quote(clone.name)} IS %s", [marker])
 
     def drop(self, clone: Clone) -> None:
         connection = connections[clone.group.primary]
