@@ -8,6 +8,7 @@ interpreter loads only Django, the project and this file. ``worker_main`` and
 from __future__ import annotations
 
 import faulthandler
+import importlib
 import io
 import os
 import signal
@@ -209,7 +210,8 @@ def _serve(conn, result: StreamingResult, keeper: ConnectionKeeper) -> None:
 
 def run_unit(unit: Unit, result: StreamingResult) -> None:
     """Run one unit as a top-level suite, so class and module fixtures behave as usual."""
-    tests = [_materialize(test) for _, test in unit.tests]
+    loaded: dict[str, dict] = {}
+    tests = [_materialize(test, loaded) for _, test in unit.tests]
     result.bind({id(test): index for test, (index, _) in zip(tests, unit.tests, strict=True)})
     unittest.TestSuite(tests).run(result)
     # TestSuite.run tore the last class and module down; forget them so the next unit
@@ -218,11 +220,50 @@ def run_unit(unit: Unit, result: StreamingResult) -> None:
     result._moduleSetUpFailed = False
 
 
-def _materialize(test):
-    if isinstance(test, str):  # sent by name because the instance would not pickle
-        suite = unittest.defaultTestLoader.loadTestsFromName(test)
-        return next(iter(_flatten(suite)))
-    return test
+def _materialize(test, loaded: dict[str, dict]):
+    """The test itself, or, when it came by name (it would not pickle), rebuilt here."""
+    if not isinstance(test, str):
+        return test
+    found = _test_case_by_name(test)
+    if found is not None:
+        return found
+    # Not a TestCase method: a test a module's load_tests made (a doctest, say).
+    # Rebuild that module's tests as discovery did and pick this one by id; a
+    # name is never called, as loadTestsFromName would call a doctest's function.
+    module_name = test
+    while "." in module_name:
+        module_name = module_name.rpartition(".")[0]
+        if module_name not in loaded:
+            try:
+                module = importlib.import_module(module_name)
+            except ImportError:
+                loaded[module_name] = {}
+                continue
+            suite = unittest.defaultTestLoader.loadTestsFromModule(module)
+            loaded[module_name] = {case.id(): case for case in _flatten(suite)}
+        if test in loaded[module_name]:
+            return loaded[module_name][test]
+    raise LookupError(f"test {test!r} would not pickle and cannot be found by its id here")
+
+
+def _test_case_by_name(name: str):
+    """``module.Class.method`` as an instance of the TestCase class, or None."""
+    parts = name.split(".")
+    for split in range(len(parts) - 2, 0, -1):
+        try:
+            target = importlib.import_module(".".join(parts[:split]))
+        except ImportError:
+            continue
+        for attribute in parts[split:-1]:
+            target = getattr(target, attribute, None)
+        if (
+            isinstance(target, type)
+            and issubclass(target, unittest.TestCase)
+            and hasattr(target, parts[-1])
+        ):
+            return target(parts[-1])
+        return None
+    return None
 
 
 def _flatten(suite):

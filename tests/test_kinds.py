@@ -1,0 +1,47 @@
+"""Every kind of test a Django project may hold gives the verdicts of a sequential run.
+
+LiveServerTestCase, serialized_rollback, ``databases = "__all__"``, mirrored aliases
+and TEST DEPENDENCIES, setUpTestData with mutable attributes, async tests, plain
+unittest classes, doctests and the load_tests protocol: each scenario runs under
+Django's DiscoverRunner and ``concurrenttest --workers 2``, compared as in test_options.
+"""
+
+from __future__ import annotations
+
+from test_options import assert_same_verdicts, concurrent, sequential
+
+
+def test_test_kinds(backend):
+    expected = sequential("scenarios.kinds", backend=backend)
+    run = concurrent("scenarios.kinds", backend=backend)
+
+    assert_same_verdicts(run, expected)
+    assert run.returncode == 0, run.describe()
+    ids = run.report.ids
+    for name in ("FirstLiveServerTests", "SecondLiveServerTests", "AsyncDatabaseTests"):
+        assert f"scenarios.kinds.{name}.test_" in " ".join(sorted(ids)), run.describe()
+    assert run.report.outcome_of(
+        "scenarios.kinds.FirstLiveServerTests.test_live_server_answers"
+    ) == ["ok"]
+
+
+def test_load_tests_protocol_and_doctests(backend):
+    labels = ("scenarios.loadtests",)
+    expected = sequential(*labels, backend=backend)
+    run = concurrent(*labels, backend=backend)
+
+    assert_same_verdicts(run, expected)
+    assert run.report.outcome_of("scenarios.loadtests.add") == ["ok"], run.describe()
+    assert ("FAIL", "scenarios.loadtests.broken") in run.report.blocks, run.describe()
+    assert "LOADTESTS-DOCTEST-MARKER" in run.stderr, run.describe()
+    assert not any("LeftOutTests" in test_id for test_id in run.report.ids), run.describe()
+
+
+def test_mirror_and_dependencies(backend):
+    labels = ("--settings", "testproject.variants.multidb", "scenarios.multidb")
+    expected = sequential(*labels, backend=backend)
+    run = concurrent(*labels, backend=backend)
+
+    assert_same_verdicts(run, expected)
+    assert run.returncode == 0, run.describe()
+    assert len(run.report.ids) == 4, run.describe()
