@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import functools
 import re
+from contextlib import contextmanager
 
 import pytest
 from helpers import (
@@ -110,3 +111,30 @@ def postgres_clones() -> set[str]:
         if name.startswith(prefix)
         and (_CLONE_NAME_RE.search(name) or (comment or "").startswith(CLONE_COMMENT))
     }
+
+
+@contextmanager
+def postgres_admin():
+    """A cursor on an autocommit connection to the server's ``postgres`` database."""
+    import psycopg2
+
+    connection = psycopg2.connect(**postgres_params(dbname="postgres"))
+    connection.autocommit = True
+    try:
+        with connection.cursor() as cursor:
+            yield cursor
+    finally:
+        connection.close()
+
+
+@contextmanager
+def unmarked_database(name: str):
+    """A database the runner did not make (no marker), created now and dropped after."""
+    with postgres_admin() as cursor:
+        cursor.execute(f'DROP DATABASE IF EXISTS "{name}"')
+        cursor.execute(f'CREATE DATABASE "{name}"')
+    try:
+        yield name
+    finally:
+        with postgres_admin() as cursor:
+            cursor.execute(f'DROP DATABASE IF EXISTS "{name}"')

@@ -7,14 +7,13 @@ import signal
 import subprocess
 import time
 
-from conftest import postgres_clones, postgres_databases
+from conftest import postgres_clones, postgres_databases, require_backend, unmarked_database
 from helpers import (
     TESTPROJECT_DIR,
     kill_process_group,
     manage_command,
     manage_env,
     postgres_database_name,
-    postgres_params,
     run_manage,
 )
 
@@ -39,11 +38,7 @@ def _kill_mid_run(backend: str, env: dict) -> None:
 
 
 def test_next_run_drops_what_a_killed_run_left_on_postgres(tmp_path):
-    from conftest import require_backend
-
     require_backend("postgres")
-    import psycopg2
-
     env = {"ISOLATION_DIR": str(tmp_path)}
     before = postgres_clones()
     _kill_mid_run("postgres", env)
@@ -51,12 +46,7 @@ def test_next_run_drops_what_a_killed_run_left_on_postgres(tmp_path):
     assert left, "the killed run should have left its clones behind"
     # A database that only looks like a clone (no marker) must survive the sweep.
     lookalike = f"test_{postgres_database_name()}_p999999_w1"
-    admin = psycopg2.connect(**postgres_params(dbname="postgres"))
-    admin.autocommit = True
-    with admin.cursor() as cursor:
-        cursor.execute(f'DROP DATABASE IF EXISTS "{lookalike}"')
-        cursor.execute(f'CREATE DATABASE "{lookalike}"')
-    try:
+    with unmarked_database(lookalike):
         run = run_manage("concurrenttest", "--workers", "2", *LABELS, backend="postgres", env=env)
 
         assert run.returncode == 0, run.describe()
@@ -64,10 +54,6 @@ def test_next_run_drops_what_a_killed_run_left_on_postgres(tmp_path):
             assert f"Dropping {name!r}, left behind by a run that was killed" in run.stdout
         assert not (left & set(postgres_databases())), run.describe()
         assert lookalike in postgres_databases()
-    finally:
-        with admin.cursor() as cursor:
-            cursor.execute(f'DROP DATABASE IF EXISTS "{lookalike}"')
-        admin.close()
 
 
 def test_next_run_removes_what_a_killed_run_left_in_the_temp_dir(tmp_path):

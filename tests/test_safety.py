@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 
 import pytest
-from conftest import postgres_databases, require_backend
+from conftest import postgres_admin, postgres_databases, require_backend, unmarked_database
 from helpers import (
     fallback_reasons,
     postgres_database_name,
@@ -154,33 +154,25 @@ def _real_database_state(backend):
 
 def test_foreign_database_with_a_clone_name_is_never_touched():
     require_backend("postgres")
-    import psycopg2
-
     foreign = f"test_{postgres_database_name()}_w1"
-    admin = psycopg2.connect(**postgres_params(dbname="postgres"))
-    admin.autocommit = True
-    with admin.cursor() as cursor:
-        cursor.execute(f'DROP DATABASE IF EXISTS "{foreign}"')
-        cursor.execute(f'CREATE DATABASE "{foreign}"')  # no marker: not ours
     try:
-        # With --keepdb clone names are stable (without it they carry the run's pid).
-        run = run_manage(
-            "concurrenttest", "--workers", "2", "--keepdb", "library", backend="postgres"
-        )
+        with unmarked_database(foreign):
+            # With --keepdb clone names are stable (without it they carry the run's pid).
+            run = run_manage(
+                "concurrenttest", "--workers", "2", "--keepdb", "library", backend="postgres"
+            )
 
-        assert run.returncode == 2, run.describe()
-        assert f"Refusing to drop database {foreign!r}" in run.stderr, run.describe()
-        assert foreign in postgres_databases()
-        assert postgres_databases()[foreign] is None  # still unmarked, still there
+            assert run.returncode == 2, run.describe()
+            assert f"Refusing to drop database {foreign!r}" in run.stderr, run.describe()
+            assert foreign in postgres_databases()
+            assert postgres_databases()[foreign] is None  # still unmarked, still there
     finally:
-        with admin.cursor() as cursor:
-            cursor.execute(f'DROP DATABASE IF EXISTS "{foreign}"')
-            # --keepdb kept the clones the run made before it stopped: ours, marked.
+        # --keepdb kept the clones the run made before it stopped: ours, marked.
+        with postgres_admin() as cursor:
             for name, comment in postgres_databases().items():
                 ours = name.startswith(f"test_{postgres_database_name()}")
                 if ours and (comment or "").startswith("django-concurrent-test clone"):
                     cursor.execute(f'DROP DATABASE IF EXISTS "{name}"')
-        admin.close()
 
 
 def test_check_makes_no_database_query():

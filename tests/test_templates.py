@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import pytest
-from conftest import postgres_databases, require_backend
-from helpers import postgres_database_name, postgres_params, run_manage
+from conftest import postgres_databases, require_backend, unmarked_database
+from helpers import postgres_database_name, run_manage
 
 LABELS = ("library", "shop")
 CACHED = "[CONCURRENT] Using cached database template"
@@ -58,24 +58,13 @@ def test_no_template_cache_migrates_every_time(backend, tmp_path):
 
 def test_foreign_database_with_the_template_name_is_refused():
     require_backend("postgres")
-    import psycopg2
-
     foreign = f"test_{postgres_database_name()}_template"
-    admin = psycopg2.connect(**postgres_params(dbname="postgres"))
-    admin.autocommit = True
-    with admin.cursor() as cursor:
-        cursor.execute(f'DROP DATABASE IF EXISTS "{foreign}"')
-        cursor.execute(f'CREATE DATABASE "{foreign}"')
-    try:
+    with unmarked_database(foreign):
         run = run_manage("concurrenttest", "--workers", "2", *LABELS, backend="postgres")
 
         assert run.returncode == 2, run.describe()
         assert f"Refusing to replace database {foreign!r}" in run.stderr, run.describe()
         assert postgres_databases().get(foreign, "missing") is None
-    finally:
-        with admin.cursor() as cursor:
-            cursor.execute(f'DROP DATABASE IF EXISTS "{foreign}"')
-        admin.close()
 
 
 @pytest.mark.parametrize("workers", ["1"])
