@@ -96,6 +96,7 @@ class UnitDone:
 
     index: int
     duration: float = 0.0
+    load_seconds: float = 0.0  # unpickling the unit, i.e. importing its module(s)
     recycled: int = 0  # connections this worker closed after MAX_OPERATIONS, so far
     replaced: int = 0  # broken idle connections this worker replaced, so far
 

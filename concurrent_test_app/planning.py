@@ -43,15 +43,23 @@ def unit_key(test) -> str:
     return f"{cls.__module__}.{cls.__qualname__}"
 
 
-def plan_units(tests: list) -> list[PlannedUnit]:
+HEAVY_IMPORT_SECONDS = 0.25
+
+
+def plan_units(tests: list, heavy_modules: frozenset[str] = frozenset()) -> list[PlannedUnit]:
     """Group tests into units, keeping the suite's order of first appearance.
 
     Django orders TestCase classes before TransactionTestCase ones; handing units out in
-    that order keeps the rule within every worker.
+    that order keeps the rule within every worker. The classes of a module in
+    ``heavy_modules`` (one whose import took at least HEAVY_IMPORT_SECONDS in a worker)
+    form one unit, so only one worker pays for importing it: a spawned worker, unlike a
+    forked one, imports every test module it runs.
     """
     groups: dict[str, list[int]] = {}
     for index, test in enumerate(tests):
-        groups.setdefault(unit_key(test), []).append(index)
+        module = type(test).__module__
+        key = module if module in heavy_modules else unit_key(test)
+        groups.setdefault(key, []).append(index)
     return [PlannedUnit(key, tuple(indices)) for key, indices in groups.items()]
 
 

@@ -87,6 +87,7 @@ class WorkerPool:
         # worker id -> (spawned, ready) in time.time() seconds, for the timeline
         self.startup_spans: dict[int, tuple[float, float]] = {}
         self.unit_durations: dict[int, float] = {}  # unit index -> seconds in its worker
+        self.unit_loads: dict[int, float] = {}  # unit index -> seconds to unpickle it
         self.connection_upkeep: dict[int, tuple[int, int]] = {}  # worker -> (recycled, replaced)
 
     # -- start-up ---------------------------------------------------------------------
@@ -268,6 +269,7 @@ class WorkerPool:
                 self.on_events(worker.worker_id, message)
         elif isinstance(message, UnitDone):
             self.unit_durations[message.index] = message.duration
+            self.unit_loads[message.index] = message.load_seconds
             self.connection_upkeep[worker.worker_id] = (message.recycled, message.replaced)
             worker.unit = None
             self._dispatch(worker)

@@ -41,6 +41,7 @@ from .events import AliasBinding, Verify
 from .exceptions import ConfigurationError, WorkerStartError
 from .interrupts import InterruptGuard, stop_registered_results
 from .planning import (
+    HEAVY_IMPORT_SECONDS,
     Shard,
     estimate_units,
     iter_tests,
@@ -159,7 +160,7 @@ class ConcurrentTestRunner(DiscoverRunner):
 
     def _cut_to_shard(self, suite, shard: Shard):
         tests = list(iter_tests(suite))
-        units = plan_units(tests)
+        units = plan_units(tests, self.timing_store.heavy_modules(HEAVY_IMPORT_SECONDS))
         estimates = estimate_units(units, self.timing_store.unit_estimates())
         chosen = select_shard(units, estimates, shard)
         indices = sorted(index for unit in chosen for index in unit.indices)
@@ -224,7 +225,7 @@ class ConcurrentTestRunner(DiscoverRunner):
     def plan(self, suite) -> RunPlan:
         """Units in dispatch order, worker count, estimates, or the reason to run sequentially."""
         tests = list(iter_tests(suite))
-        units = plan_units(tests)
+        units = plan_units(tests, self.timing_store.heavy_modules(HEAVY_IMPORT_SECONDS))
         workers = min(self.worker_count, len(units))
         estimates = estimate_units(units, self.timing_store.unit_estimates())
         if not (self.reverse or getattr(self, "shuffle", False)):
@@ -363,7 +364,7 @@ class ConcurrentTestRunner(DiscoverRunner):
     def save_timings(self, suite: ConcurrentSuite) -> None:
         """Store this run's durations for the next plan; a failure to write only warns."""
         store = self.timing_store
-        store.record(suite.unit_durations(), suite.test_durations)
+        store.record(suite.unit_durations(), suite.test_durations, suite.module_import_seconds())
         try:
             store.save()
         except OSError as error:

@@ -127,6 +127,15 @@ class ConcurrentSuite:
             if index >= 0  # reruns (index -1) are single tests, not units
         }
 
+    def module_import_seconds(self) -> dict[str, float]:
+        """The longest time a worker took to load a unit, by the unit's test module."""
+        seconds: dict[str, float] = {}
+        for index, load in self.pool.unit_loads.items():
+            if index >= 0:
+                module = type(self.tests[self.units[index].indices[0]]).__module__
+                seconds[module] = max(seconds.get(module, 0.0), load)
+        return seconds
+
     def run(self, result):
         """Run every unit in the pool, replaying each test's events into ``result``."""
         units = [

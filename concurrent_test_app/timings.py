@@ -35,6 +35,7 @@ class TimingStore:
     path: Path
     units: dict[str, list[float]] = field(default_factory=dict)  # key -> [seconds, seen]
     tests: dict[str, list[float]] = field(default_factory=dict)
+    modules: dict[str, list[float]] = field(default_factory=dict)  # import seconds in a worker
 
     @classmethod
     def load(cls, path: Path) -> TimingStore:
@@ -52,17 +53,28 @@ class TimingStore:
             return store
         store.units = _entries(data.get("units"))
         store.tests = _entries(data.get("tests"))
+        store.modules = _entries(data.get("modules"))
         return store
 
     def unit_estimates(self) -> dict[str, float]:
         """Known unit durations in seconds."""
         return {key: entry[0] for key, entry in self.units.items()}
 
-    def record(self, units: dict[str, float], tests: dict[str, float]) -> None:
+    def heavy_modules(self, threshold: float) -> frozenset[str]:
+        """Test modules whose import took at least ``threshold`` seconds in a worker."""
+        return frozenset(key for key, entry in self.modules.items() if entry[0] >= threshold)
+
+    def record(
+        self,
+        units: dict[str, float],
+        tests: dict[str, float],
+        modules: dict[str, float] | None = None,
+    ) -> None:
         """Remember this run's durations, replacing older ones for the same keys."""
         now = time.time()
         self.units.update({key: [round(d, 4), now] for key, d in units.items()})
         self.tests.update({key: [round(d, 4), now] for key, d in tests.items()})
+        self.modules.update({key: [round(d, 4), now] for key, d in (modules or {}).items()})
 
     def save(self) -> None:
         """Drop aged entries and write the file atomically (temp file + rename)."""
@@ -72,6 +84,7 @@ class TimingStore:
             "version": VERSION,
             "units": {k: v for k, v in sorted(self.units.items()) if v[1] >= cutoff},
             "tests": {k: v for k, v in sorted(self.tests.items()) if v[1] >= cutoff},
+            "modules": {k: v for k, v in sorted(self.modules.items()) if v[1] >= cutoff},
         }
         self.path.parent.mkdir(parents=True, exist_ok=True)
         handle, temporary = tempfile.mkstemp(dir=self.path.parent, prefix=".timings-")

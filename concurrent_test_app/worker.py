@@ -17,6 +17,7 @@ import threading
 import time
 import unittest
 from dataclasses import dataclass
+from multiprocessing.reduction import ForkingPickler
 from typing import Any
 
 from .connections import ConnectionKeeper
@@ -194,7 +195,10 @@ def database_identity(connection, vendor: str) -> str:
 
 def _serve(conn, result: StreamingResult, keeper: ConnectionKeeper) -> None:
     while True:
-        message = conn.recv()
+        data = conn.recv_bytes()
+        loading = time.perf_counter()
+        message = ForkingPickler.loads(data)  # imports the unit's test module if needed
+        load_seconds = time.perf_counter() - loading
         if isinstance(message, Stop):
             return
         if isinstance(message, Verify):
@@ -204,7 +208,13 @@ def _serve(conn, result: StreamingResult, keeper: ConnectionKeeper) -> None:
         run_unit(message, result)
         result.flush_output()
         conn.send(
-            UnitDone(message.index, time.perf_counter() - started, keeper.recycled, keeper.replaced)
+            UnitDone(
+                message.index,
+                time.perf_counter() - started,
+                load_seconds,
+                keeper.recycled,
+                keeper.replaced,
+            )
         )
 
 
