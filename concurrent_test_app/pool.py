@@ -100,6 +100,17 @@ class WorkerPool:
             owner.write(owner_marker() + "\n")
         self.workers = [self._spawn(spec) for spec in self.specs]
 
+    def shrink(self, count: int) -> None:
+        """Keep the first ``count`` workers; stop the others before they get work."""
+        extra, self.workers = self.workers[count:], self.workers[:count]
+        self.specs = self.specs[:count]
+        for worker in extra:
+            _send_quietly(worker.conn, Stop())
+        for worker in extra:
+            _terminate(worker.process, grace=5.0)
+            worker.conn.close()
+            self.startup_spans.pop(worker.worker_id, None)
+
     def _spawn(self, spec: WorkerSpec) -> WorkerHandle:
         dump_path = os.path.join(self.dump_dir, f"worker{spec.worker_id}.txt")
         open(dump_path, "w").close()  # a replacement starts with an empty dump file

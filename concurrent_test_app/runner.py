@@ -189,6 +189,8 @@ class ConcurrentTestRunner(DiscoverRunner):
             self.check_permissions()
         if concurrent:
             self._start_pool(self._plan.workers)
+        else:
+            self._close_pool(grace=0)  # booted early for nothing: this run is sequential
         try:
             if concurrent and self.config.template_cache and not self.keepdb:
                 # Workers only ever see clones, so the migrated database can stay as a
@@ -282,8 +284,22 @@ class ConcurrentTestRunner(DiscoverRunner):
         if pool is not None:
             pool.abort()
 
-    def _start_pool(self, workers: int) -> None:
-        self.announce(f"Starting production-grade concurrent test run with {workers} workers")
+    def setup_test_environment(self, **kwargs):
+        """Django's test environment; workers start booting now, during discovery."""
+        super().setup_test_environment(**kwargs)
+        if self._may_run_concurrently():
+            self._spawn_pool(self.worker_count)
+
+    def _may_run_concurrently(self) -> bool:
+        # Only the reasons known before discovery; the rest close the pool later.
+        return (
+            self.worker_count >= 2
+            and not getattr(self, "pdb", False)
+            and bool(os.environ.get("DJANGO_SETTINGS_MODULE"))
+            and production_reason(settings, allow=self.config.allow_production) is None
+        )
+
+    def _spawn_pool(self, workers: int) -> None:
         self._pool = self.pool_class(
             [self.worker_spec(worker_id) for worker_id in range(1, workers + 1)],
             log=self.announce,
@@ -292,11 +308,18 @@ class ConcurrentTestRunner(DiscoverRunner):
         )
         self._pool.start()
 
-    def _close_pool(self) -> None:
+    def _start_pool(self, workers: int) -> None:
+        self.announce(f"Starting production-grade concurrent test run with {workers} workers")
+        if getattr(self, "_pool", None) is None:
+            self._spawn_pool(workers)
+        else:
+            self._pool.shrink(workers)  # fewer units than workers started early
+
+    def _close_pool(self, grace: float = 5.0) -> None:
         pool, self._pool = getattr(self, "_pool", None), None
         if pool is not None:
             self._run_timed_out = self._run_timed_out or pool.run_timed_out
-            pool.close()
+            pool.close(grace)
 
     def _run_concurrently(self, plan: RunPlan):
         if getattr(self, "_pool", None) is None:
