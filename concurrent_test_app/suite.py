@@ -57,9 +57,12 @@ class ReplayedFormattingMixin:
         Django's DebugSQLTextTestResult prints ``debug_sql_stream`` with a failure (and
         after every test at ``-v 2``); the queries ran in the worker, not here.
         """
-        if hasattr(self, "debug_sql_stream"):
-            self.debug_sql_stream = io.StringIO(sql)
-            self.debug_sql_stream.seek(0, io.SEEK_END)
+        stream = io.StringIO(sql)
+        stream.seek(0, io.SEEK_END)
+        if hasattr(self, "debug_sql_stream"):  # Django < 6
+            self.debug_sql_stream = stream
+        elif hasattr(self, "_read_logger_stream") and getattr(self, "handler", None):
+            self.handler.setStream(stream)  # Django 6 reads its log handler's stream
 
 
 def with_replay_formatting(resultclass: type | None) -> type:

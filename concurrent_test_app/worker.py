@@ -497,6 +497,12 @@ class SQLLog:
 
         self.stream = io.StringIO()
         self.handler = logging.StreamHandler(self.stream)
+        try:
+            from django.test.runner import QueryFormatter  # Django 6 formats as it logs
+        except ImportError:
+            pass
+        else:
+            self.handler.setFormatter(QueryFormatter())
         self.logger.addHandler(self.handler)
 
     def stop(self) -> None:
