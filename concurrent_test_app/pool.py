@@ -200,6 +200,8 @@ class WorkerPool:
                 self._stop_busy_workers()
                 break
             self._enforce_timeout()
+        if self.queue and not (self.aborted or self.should_stop()):
+            self._fail_queued("no worker was left to run it")
         if self.queue:
             # Django's own run stops quietly on Ctrl-C or --failfast; say what was left.
             not_run = sum(len(unit.tests) for unit in self.queue)
@@ -327,31 +329,32 @@ class WorkerPool:
         self.workers.remove(worker)
         self._replace(worker)
 
+    def _fail_queued(self, reason: str) -> None:
+        """Report every test still queued as an error: a test is never silently lost."""
+        count = sum(len(unit.tests) for unit in self.queue)
+        self.log(f"Stopping: {reason}; {count} tests not run are reported as errors")
+        message = f"Not run: {reason}"
+        for unit in self.queue:
+            for index, _test in unit.tests:
+                self.on_events(0, _runner_error(index, WorkerCrashException, message))
+        self.queue.clear()
+
     def _report_lost_test(self, worker: WorkerHandle, ref, error_type: type, detail: str):
         message = f"Worker {worker.worker_id} {detail}"
         last_words = "".join(text for _, text in worker.held_output)[-LAST_OUTPUT_CHARS:]
         worker.held_output = []
         if last_words:
             message += f"\nLast output of the test:\n{last_words.rstrip()}"
-        try:
-            raise error_type(message)
-        except error_type as error:
-            err = (error_type, error, error.__traceback__)
-        name = f"{error_type.__module__}.{error_type.__qualname__}"
-        remote = encode_error(err, f"{name}: {message}\n")
-        calls = (ResultCall("addError", (remote,)),)
-        if isinstance(ref, int):
-            calls = (ResultCall("startTest"), *calls, ResultCall("stopTest"))
-        self.on_events(worker.worker_id, TestEvents(ref, calls))
+        self.on_events(worker.worker_id, _runner_error(ref, error_type, message))
 
     def _replace(self, dead: WorkerHandle) -> None:
-        if self.restarts >= self.max_restarts or not (self.queue and not self.should_stop()):
-            if self.queue:
-                self.log(
-                    f"Stopping: workers crashed {self.restarts + 1} times; "
-                    f"{sum(len(u.tests) for u in self.queue)} tests were not run"
-                )
-                self.queue.clear()
+        if not self.queue or self.should_stop():
+            return
+        if self.restarts >= self.max_restarts:
+            self._fail_queued(
+                f"workers crashed {self.restarts + 1} times, more than the limit of "
+                f"{self.max_restarts} restarts"
+            )
             return
         self.restarts += 1
         if self.reset_databases is not None:
@@ -386,6 +389,19 @@ class WorkerPool:
             _terminate(worker.process, grace)
             worker.conn.close()
         shutil.rmtree(getattr(self, "dump_dir", ""), ignore_errors=True)
+
+
+def _runner_error(ref, error_type: type, message: str) -> TestEvents:
+    """An error the runner itself reports on a test: a crash, a timeout, a test not run."""
+    try:
+        raise error_type(message)
+    except error_type as error:
+        err = (error_type, error, error.__traceback__)
+    name = f"{error_type.__module__}.{error_type.__qualname__}"
+    calls = (ResultCall("addError", (encode_error(err, f"{name}: {message}\n"),)),)
+    if isinstance(ref, int):
+        calls = (ResultCall("startTest"), *calls, ResultCall("stopTest"))
+    return TestEvents(ref, calls)
 
 
 def _terminate(process, grace: float = 5.0) -> None:

@@ -71,3 +71,25 @@ def test_replacement_worker_gets_fresh_databases(backend):
     after = "scenarios.crash_dirty.DirtyCrashTests.test_b_starts_from_a_clean_database"
     assert outcomes[crashed] == "ERROR", run.describe()
     assert outcomes[after] == "ok", run.describe()  # the committed row did not leak
+
+
+def test_restart_limit_reports_every_test_that_did_not_run():
+    run = run_manage(
+        "concurrenttest",
+        "--workers",
+        "2",
+        "-v",
+        "2",
+        "scenarios.crash_always",
+        env={"CRASH_ALWAYS": "1"},
+        timeout=240,
+    )
+
+    assert run.returncode == 1, run.describe()
+    assert "[CONCURRENT] Stopping: workers crashed 5 times, more than the limit of 4" in run.stdout
+    outcomes = dict(run.report.outcomes)
+    expected = {f"scenarios.crash_always.{cls}.test_{i}" for cls in ("CrashingTests",
+                "MoreCrashingTests") for i in range(1, 5)}  # fmt: skip
+    assert set(outcomes) == expected, run.describe()  # none lost
+    assert set(outcomes.values()) == {"ERROR"}, run.describe()
+    assert run.report.ran == 8, run.describe()
