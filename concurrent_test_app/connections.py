@@ -10,6 +10,27 @@ import time
 from dataclasses import dataclass, field
 
 
+def with_connect_retries(call, retries: int, delay: float, log=None):
+    """``call()``, retried on a database OperationalError (a server restarting, say).
+
+    Waits ``delay`` seconds before the first retry and doubles it each time; the last
+    failure propagates with the database's own message.
+    """
+    from django.db import OperationalError
+
+    for attempt in range(retries + 1):
+        try:
+            return call()
+        except OperationalError as error:
+            if attempt == retries:
+                raise
+            if log is not None:
+                log(f"Retry {attempt + 1} of {retries} in {delay:g}s: {str(error).strip()}")
+            time.sleep(delay)
+            delay *= 2
+    raise AssertionError("unreachable")  # pragma: no cover
+
+
 @dataclass
 class ConnectionKeeper:
     """Counts queries per alias and closes connections that did too much or went bad.

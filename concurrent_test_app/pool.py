@@ -40,6 +40,7 @@ from .exceptions import WorkerCrashException, WorkerStartError, WorkerTimeoutExc
 from .worker import WorkerSpec, worker_main
 
 BOOT_TIMEOUT = 120.0
+RERUN_INDEX = -1  # the index of a unit that reruns one failed test
 LAST_OUTPUT_CHARS = 4000  # of a lost test's output, quoted in its error
 
 
@@ -294,6 +295,13 @@ class WorkerPool:
     def _dispatch(self, worker: WorkerHandle) -> None:
         if self.queue and not self.should_stop():
             unit = self.queue.popleft()
+            if unit.index == RERUN_INDEX:
+                # A rerun starts in a fresh process on fresh databases: nothing the
+                # earlier attempt left behind (module state, rows) can decide it.
+                worker = self._renew(worker)
+                if worker is None:
+                    self.queue.appendleft(unit)
+                    return
             worker.unit, worker.finished, worker.in_flight = unit, set(), None
             _send_unit(worker.conn, unit)
         else:
@@ -357,26 +365,40 @@ class WorkerPool:
             )
             return
         self.restarts += 1
+        replacement = self._respawn(dead)
+        if replacement is not None:
+            self._dispatch(replacement)
+
+    def _respawn(self, old: WorkerHandle) -> WorkerHandle | None:
+        """A new process for ``old``'s worker id, on fresh copies of its databases."""
         if self.reset_databases is not None:
-            # What the dead test wrote (a TransactionTestCase commits) must not leak into
-            # the tests that follow on this worker's databases.
+            # What the old process wrote (a TransactionTestCase commits) must not leak
+            # into the tests that follow on this worker's databases.
             try:
-                self.reset_databases(dead.worker_id)
+                self.reset_databases(old.worker_id)
             except Exception as error:  # noqa: BLE001 - reported, and the run goes on
-                self.log(f"Could not reset worker {dead.worker_id}'s databases: {error}")
-                return
-        replacement = self._spawn(dead.spec)
+                self.log(f"Could not reset worker {old.worker_id}'s databases: {error}")
+                return None
+        replacement = self._spawn(old.spec)
         self.workers.append(replacement)
         try:
             self._expect(replacement, Booted)
             replacement.conn.send(self.orders[replacement.worker_id])
             self._expect(replacement, Ready)
         except WorkerStartError as error:
-            self.log(f"Could not restart worker {dead.worker_id}: {error}")
+            self.log(f"Could not restart worker {old.worker_id}: {error}")
             self.workers.remove(replacement)
             _terminate(replacement.process)
-            return
-        self._dispatch(replacement)
+            return None
+        return replacement
+
+    def _renew(self, worker: WorkerHandle) -> WorkerHandle | None:
+        """Retire a healthy worker and start a fresh one in its place (for a rerun)."""
+        _send_quietly(worker.conn, Stop())
+        _terminate(worker.process)
+        worker.conn.close()
+        self.workers.remove(worker)
+        return self._respawn(worker)
 
     # -- shutdown -----------------------------------------------------------------------
 

@@ -460,6 +460,9 @@ class ConcurrentTestRunner(DiscoverRunner):
             worker_setup=self.config.worker_setup,
             max_operations=self.config.max_operations,
             health_check_interval=self.config.health_check_interval,
+            max_retries=self.config.max_retries,
+            retry_delay=self.config.retry_delay,
+            verbosity=self.verbosity,
         )
 
     def worker_order(self, clone_set: CloneSet, worker_id: int) -> Verify:

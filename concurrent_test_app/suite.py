@@ -25,7 +25,7 @@ from .events import (
     formatted_of,
 )
 from .planning import PlannedUnit
-from .pool import WorkerPool
+from .pool import RERUN_INDEX, WorkerPool
 
 
 @dataclass(frozen=True)
@@ -214,7 +214,7 @@ class ConcurrentSuite:
             return False
         attempts.append(failure)
         # A unit of its own: its class fixtures run again around it, as on a fresh start.
-        self.pool.queue.append(Unit(-1, ((events.test, self.tests[events.test]),)))
+        self.pool.queue.append(Unit(RERUN_INDEX, ((events.test, self.tests[events.test]),)))
         return True
 
     def _decode(self, test, arg):

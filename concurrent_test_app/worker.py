@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from multiprocessing.reduction import ForkingPickler
 from typing import Any
 
-from .connections import ConnectionKeeper
+from .connections import ConnectionKeeper, with_connect_retries
 from .events import (
     Booted,
     Fatal,
@@ -59,6 +59,9 @@ class WorkerSpec:
     dump_path: str | None = None  # where faulthandler writes the stack on SIGUSR1
     max_operations: int = 1000
     health_check_interval: float = 60.0
+    max_retries: int = 3
+    retry_delay: float = 1.0
+    verbosity: int = 1
 
 
 def worker_main(spec: WorkerSpec, conn) -> None:
@@ -77,7 +80,12 @@ def worker_main(spec: WorkerSpec, conn) -> None:
         from django.utils.module_loading import import_string
 
         import_string(spec.worker_setup)(spec.worker_id)
-    problem, identities = verify_bindings(order.bindings)
+    problem, identities = with_connect_retries(
+        lambda: verify_bindings(order.bindings),
+        spec.max_retries,
+        spec.retry_delay,
+        _worker_log(spec) if spec.verbosity >= 2 else None,
+    )
     if problem:
         conn.send(Fatal(f"Worker {spec.worker_id} refuses to run tests: {problem}"))
         return
@@ -98,6 +106,14 @@ def worker_main(spec: WorkerSpec, conn) -> None:
 
         connections.close_all()
     _exit_despite_leaked_threads(spec.worker_id)
+
+
+def _worker_log(spec: WorkerSpec):
+    def log(message: str) -> None:
+        sys.__stdout__.write(f"[CONCURRENT] Worker {spec.worker_id}: {message}\n")
+        sys.__stdout__.flush()
+
+    return log
 
 
 def _exit_despite_leaked_threads(worker_id: int) -> None:

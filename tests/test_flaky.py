@@ -30,6 +30,10 @@ def test_reruns_mark_flaky_and_keep_real_failures(backend, tmp_path):
     outcomes = dict(run.report.outcomes)
     assert outcomes[FLAKY] == "ok" and outcomes[ALWAYS] == "FAIL", run.describe()
     assert (_attempts(tmp_path, "second"), _attempts(tmp_path, "always")) == (2, 3)
+    # Every attempt ran in a process of its own: reruns start in a fresh worker.
+    for name, attempts in (("second", 2), ("always", 3)):
+        pids = (tmp_path / f"{name}.pids").read_text().split()
+        assert len(pids) == len(set(pids)) == attempts, pids
     root = validated_junit(report)
     flaky = root.find(".//testcase[@name='test_passes_on_the_second_attempt']")
     assert [child.tag for child in flaky] == ["flakyFailure"]

@@ -16,6 +16,8 @@ def _attempt(name: str) -> int:
     counter = Path(folder) / name
     count = int(counter.read_text()) + 1 if counter.exists() else 1
     counter.write_text(str(count))
+    with open(Path(folder) / f"{name}.pids", "a") as pids:
+        pids.write(f"{os.getpid()}\n")  # which process ran each attempt
     return count
 
 
