@@ -14,6 +14,7 @@ import re
 import signal
 import subprocess
 import sys
+import time
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
@@ -431,3 +432,14 @@ def junit_cases(root) -> dict[tuple[str, str], list[str]]:
         assert key not in cases, f"duplicate testcase {key}"
         cases[key] = [child.tag for child in case if child.tag in {"failure", "error", "skipped"}]
     return cases
+
+
+# --- nothing left behind -------------------------------------------------------
+
+
+def assert_no_processes_left(run: Completed, timeout: float = 15) -> None:
+    """No process of the run's group (workers included) outlives it."""
+    deadline = time.monotonic() + timeout
+    while process_group_alive(run.pid) and time.monotonic() < deadline:
+        time.sleep(0.1)  # workers may still be finishing their exit
+    assert not process_group_alive(run.pid), "a worker outlived the run\n" + run.describe()

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from helpers import run_manage, validated_junit
+from helpers import assert_no_processes_left, run_manage, validated_junit
 
 FLAKY = "scenarios.flaky.FlakyTests.test_passes_on_the_second_attempt"
 ALWAYS = "scenarios.flaky.FlakyTests.test_always_fails"
@@ -40,6 +40,7 @@ def test_reruns_mark_flaky_and_keep_real_failures(backend, tmp_path):
     assert "FLAKY-FIRST-ATTEMPT" in flaky.find("flakyFailure/stackTrace").text
     always = root.find(".//testcase[@name='test_always_fails']")
     assert [child.tag for child in always] == ["failure", "rerunFailure", "rerunFailure"]
+    assert_no_processes_left(run)
 
 
 def test_flaky_alone_passes_unless_fail_on_flaky(tmp_path):

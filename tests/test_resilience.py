@@ -2,16 +2,24 @@
 
 from __future__ import annotations
 
-from helpers import run_manage
+from conftest import postgres_clones
+from helpers import assert_no_processes_left, run_manage, validated_junit
 
 HANG = "scenarios.hang"
 
 
-def test_hanging_test_times_out_with_its_stack_and_the_run_goes_on(backend):
+def test_hanging_test_times_out_with_its_stack_and_the_run_goes_on(backend, tmp_path):
+    before = postgres_clones() if backend == "postgres" else set()
+    report = tmp_path / "junit.xml"
     run = run_manage(
         "concurrenttest", "--workers", "2", "--timeout", "3", "-v", "2", HANG,
-        backend=backend, env={"HANG_SCENARIO": "1"}, timeout=240,
+        "--junitxml", str(report), backend=backend, env={"HANG_SCENARIO": "1"}, timeout=240,
     )  # fmt: skip
+    root = validated_junit(report)
+    assert len(root.findall(".//testcase/error[@type='WorkerTimeout']")) == 1
+    assert_no_processes_left(run)
+    if backend == "postgres":
+        assert postgres_clones() == before
 
     assert run.returncode == 1, run.describe()
     assert any(

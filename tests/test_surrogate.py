@@ -2,18 +2,31 @@
 
 from __future__ import annotations
 
-from helpers import fallback_reasons, run_manage, started_workers
+from helpers import (
+    assert_no_processes_left,
+    fallback_reasons,
+    run_manage,
+    started_workers,
+    validated_junit,
+)
 
 # A second module with several classes, so that the run is really concurrent
 # and the unpicklable exceptions have to cross from a worker to the parent.
 LABELS = ("scenarios.unpicklable", "scenarios.crash")
 
 
-def test_unpicklable_exceptions_are_reported(backend, baseline):
+def test_unpicklable_exceptions_are_reported(backend, baseline, tmp_path):
     expected = baseline(*LABELS, backend=backend)
     assert expected.report.outcomes, expected.describe()
 
-    run = run_manage("concurrenttest", "--workers", "2", "-v", "2", *LABELS, backend=backend)
+    report = tmp_path / "junit.xml"
+    run = run_manage(
+        "concurrenttest", "--workers", "2", "-v", "2", "--junitxml", str(report), *LABELS,
+        backend=backend,
+    )  # fmt: skip
+    errors = validated_junit(report).findall(".//testcase/error")
+    assert {error.get("type") for error in errors} >= {"UnpicklableError", "UnunpicklableError"}
+    assert_no_processes_left(run)
 
     assert started_workers(run) == [2], run.describe()
     assert fallback_reasons(run) == [], run.describe()
