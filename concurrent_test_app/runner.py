@@ -159,9 +159,7 @@ class ConcurrentTestRunner(DiscoverRunner):
         return found[0] if found else None
 
     def _cut_to_shard(self, suite, shard: Shard):
-        tests = list(iter_tests(suite))
-        units = plan_units(tests, self.timing_store.heavy_modules(HEAVY_IMPORT_SECONDS))
-        estimates = estimate_units(units, self.timing_store.unit_estimates())
+        tests, units, estimates = self._units_of(suite)
         chosen = select_shard(units, estimates, shard)
         indices = sorted(index for unit in chosen for index in unit.indices)
         self.announce(f"Shard {shard}: {len(chosen)} of {len(units)} units, {len(indices)} tests")
@@ -226,15 +224,19 @@ class ConcurrentTestRunner(DiscoverRunner):
 
     def plan(self, suite) -> RunPlan:
         """Units in dispatch order, worker count, estimates, or the reason to run sequentially."""
-        tests = list(iter_tests(suite))
-        units = plan_units(tests, self.timing_store.heavy_modules(HEAVY_IMPORT_SECONDS))
+        tests, units, estimates = self._units_of(suite)
         workers = min(self.worker_count, len(units))
-        estimates = estimate_units(units, self.timing_store.unit_estimates())
         if not (self.reverse or getattr(self, "shuffle", False)):
             # --reverse and --shuffle are about order: they keep Django's.
             units = order_longest_first(units, tests, estimates)
         reason = self.fallback_reason(workers, len(units))
         return RunPlan(suite, tests, units, workers, reason, estimates)
+
+    def _units_of(self, suite) -> tuple[list, list, dict[str, float]]:
+        """The suite's tests, its units and their estimated seconds (timing store)."""
+        tests = list(iter_tests(suite))
+        units = plan_units(tests, self.timing_store.heavy_modules(HEAVY_IMPORT_SECONDS))
+        return tests, units, estimate_units(units, self.timing_store.unit_estimates())
 
     @cached_property
     def timing_store(self) -> TimingStore:
