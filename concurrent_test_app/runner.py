@@ -229,7 +229,7 @@ class ConcurrentTestRunner(DiscoverRunner):
         if not (self.reverse or getattr(self, "shuffle", False)):
             # --reverse and --shuffle are about order: they keep Django's.
             units = order_longest_first(units, tests, estimates)
-        reason = self.fallback_reason(workers, len(units))
+        reason = self.fallback_reason(len(units))
         return RunPlan(suite, tests, units, workers, reason, estimates)
 
     def _units_of(self, suite) -> tuple[list, list, dict[str, float]]:
@@ -293,13 +293,9 @@ class ConcurrentTestRunner(DiscoverRunner):
             self._spawn_pool(self.worker_count)
 
     def _may_run_concurrently(self) -> bool:
-        # Only the reasons known before discovery; the rest close the pool later.
-        return (
-            self.worker_count >= 2
-            and not getattr(self, "pdb", False)
-            and bool(os.environ.get("DJANGO_SETTINGS_MODULE"))
-            and production_reason(settings, allow=self.config.allow_production) is None
-        )
+        # Only the reasons known before discovery (units and databases are not yet);
+        # setup_databases closes the pool if a later reason appears.
+        return self.fallback_reason(unit_count=2, groups=()) is None
 
     def _spawn_pool(self, workers: int) -> None:
         self._pool = self.pool_class(
@@ -411,8 +407,11 @@ class ConcurrentTestRunner(DiscoverRunner):
             if group.vendor == "postgresql":
                 check_postgres_permissions(group.primary)
 
-    def fallback_reason(self, workers: int, unit_count: int) -> str | None:
-        """Why this run cannot be concurrent, or None when it can."""
+    def fallback_reason(self, unit_count: int, groups=None) -> str | None:
+        """Why this run cannot be concurrent, or None when it can.
+
+        ``groups`` are the test databases to clone (default: this run's).
+        """
         production = production_reason(settings, allow=self.config.allow_production)
         if production:
             return f"{SECURITY_FAILURE}; the environment looks like production ({production})"
@@ -424,7 +423,7 @@ class ConcurrentTestRunner(DiscoverRunner):
             return f"{unit_count} test class(es) to run, nothing to distribute"
         if not os.environ.get("DJANGO_SETTINGS_MODULE"):
             return "settings were configured in code; spawn workers need DJANGO_SETTINGS_MODULE"
-        for group in self._groups:
+        for group in self._groups if groups is None else groups:
             if group.vendor not in CLONABLE_VENDORS:
                 return (
                     f"database backend {group.vendor!r} (alias {group.primary!r}) cannot be "
