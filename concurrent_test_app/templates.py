@@ -53,21 +53,22 @@ class Fingerprint:
         return ", ".join(changed) + " changed" if changed else "fingerprint changed"
 
 
-def fingerprint(alias: str) -> Fingerprint:
+def project_parts() -> dict[str, str]:
+    """The parts of a fingerprint that every alias shares (hashed once per run)."""
+    return {
+        "migrations": _hash(_migration_sources()),
+        "models": _hash(_model_shapes()),
+        "installed apps": _hash("\n".join(settings.INSTALLED_APPS)),
+        "Django version": django.get_version(),
+        "django-concurrent-test version": __version__,
+    }
+
+
+def fingerprint(alias: str, shared: dict[str, str] | None = None) -> Fingerprint:
     """What the template of ``alias`` depends on, each part hashed."""
     database = connections[alias].settings_dict
-    return Fingerprint(
-        {
-            "migrations": _hash(_migration_sources()),
-            "models": _hash(_model_shapes()),
-            "installed apps": _hash("\n".join(settings.INSTALLED_APPS)),
-            "Django version": django.get_version(),
-            "database settings": _hash(
-                repr(sorted((key, repr(database.get(key))) for key in _SETTING_KEYS))
-            ),
-            "django-concurrent-test version": __version__,
-        }
-    )
+    settings_part = _hash(repr(sorted((key, repr(database.get(key))) for key in _SETTING_KEYS)))
+    return Fingerprint({**(shared or project_parts()), "database settings": settings_part})
 
 
 def _migration_sources() -> str:
@@ -117,6 +118,7 @@ class TemplateCache:
         """Use or build each group's template; return ``(connection, old_name)`` pairs."""
         ledger = self._read_ledger()
         restore = []
+        shared = project_parts()  # migration files are read once, not once per alias
         for group in groups:
             connection = connections[group.primary]
             restore.append((connection, connection.settings_dict["NAME"]))
@@ -125,7 +127,7 @@ class TemplateCache:
                 raise SecurityException(
                     f"Refusing to use {name!r} as a template: a configured database has that NAME."
                 )
-            current = fingerprint(group.primary)
+            current = fingerprint(group.primary, shared)
             entry = ledger.get(f"{group.primary}:{name}")
             with self._locked(connection, name):
                 self._prepare(group, name, current, entry, group.primary in serialized_aliases)
