@@ -119,6 +119,17 @@ class AliasBinding:
 
 
 @dataclass(frozen=True)
+class Preload:
+    """Parent to worker, before Verify: modules to import while the databases are cloned.
+
+    A forked worker (Django's ``--parallel``) inherits every module the parent imported;
+    a spawned one would otherwise pay for each first import inside the tests it runs.
+    """
+
+    modules: tuple[str, ...]
+
+
+@dataclass(frozen=True)
 class Verify:
     """Parent to worker: your clones exist now; bind to them, connect, report what you see."""
 

@@ -102,17 +102,66 @@ class WorkerShare:
     seconds: float
 
 
+def assign_units(
+    units: list[PlannedUnit], estimates: dict[str, float], workers: int
+) -> list[list[PlannedUnit]]:
+    """Replay the dynamic dispatch on estimates: each unit goes to the first free worker."""
+    shares: list[list[PlannedUnit]] = [[] for _ in range(workers)]
+    loads = [[0, 0.0, number] for number in range(workers)]
+    for unit in units:
+        # Without timings every estimate is 0: balance by test count instead.
+        load = min(loads, key=lambda load: (load[1], load[0]))
+        load[0] += len(unit.indices)
+        load[1] += estimates[unit.key]
+        shares[load[2]].append(unit)
+    return shares
+
+
 def simulate_shares(
     units: list[PlannedUnit], estimates: dict[str, float], workers: int
 ) -> list[WorkerShare]:
-    """Replay the dynamic dispatch on estimates: each unit goes to the first free worker."""
-    loads = [[0, 0.0] for _ in range(workers)]
-    for unit in units:
-        # Without timings every estimate is 0: balance by test count instead.
-        share = min(loads, key=lambda load: (load[1], load[0]))
-        share[0] += len(unit.indices)
-        share[1] += estimates[unit.key]
-    return [WorkerShare(count, seconds) for count, seconds in loads]
+    """Each worker's expected tests and seconds under the dispatch order."""
+    return [
+        WorkerShare(
+            sum(len(unit.indices) for unit in share),
+            sum(estimates[unit.key] for unit in share),
+        )
+        for share in assign_units(units, estimates, workers)
+    ]
+
+
+# Never preloaded: the entry script, and the harnesses a runner may be called from
+# (their modules belong to the calling process, not to the tests).
+HARNESS_MODULES = frozenset(
+    {"__main__", "__mp_main__", "conftest", "pytest", "_pytest", "pluggy", "IPython", "pdb"}
+)
+
+
+def preload_modules(
+    loaded: list[str],
+    tests: list,
+    share: list[PlannedUnit],
+    skip_prefix: str,
+    heavy_modules: frozenset[str] = frozenset(),
+) -> tuple[str, ...]:
+    """The modules of ``loaded`` a worker should import before its first test.
+
+    Every module the parent has, except: test modules outside the worker's planned
+    ``share``; ``heavy_modules`` (slow to import: every worker waits until all are
+    ready, so one slow import would hold them all up, while inside the unit that
+    needs it, it delays only that worker); and the runner's parent-side package
+    (``skip_prefix``).
+    """
+    test_modules = {type(test).__module__ for test in tests}
+    mine = {type(tests[index]).__module__ for unit in share for index in unit.indices}
+    return tuple(
+        name
+        for name in loaded
+        if (name not in test_modules or name in mine)
+        and name not in heavy_modules
+        and not name.startswith(skip_prefix)
+        and name.partition(".")[0] not in HARNESS_MODULES
+    )
 
 
 @dataclass(frozen=True)

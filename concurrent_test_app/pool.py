@@ -26,6 +26,7 @@ from .events import (
     Booted,
     Fatal,
     Output,
+    Preload,
     Ready,
     ResultCall,
     Stop,
@@ -100,6 +101,15 @@ class WorkerPool:
         with open(os.path.join(self.dump_dir, OWNER_FILE), "w") as owner:
             owner.write(owner_marker() + "\n")
         self.workers = [self._spawn(spec) for spec in self.specs]
+
+    def preload(self, modules: dict[int, tuple[str, ...]]) -> None:
+        """Have each booting worker import ``modules[worker_id]`` before it binds its clones.
+
+        Sent without waiting: a worker reads it after booting, while the parent creates
+        the clones, so the imports cost no time of their own.
+        """
+        for worker in self.workers:
+            _send_quietly(worker.conn, Preload(modules.get(worker.worker_id, ())))
 
     def shrink(self, count: int) -> None:
         """Keep the first ``count`` workers; stop the others before they get work."""

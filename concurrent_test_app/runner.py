@@ -43,10 +43,12 @@ from .interrupts import InterruptGuard, stop_registered_results
 from .planning import (
     HEAVY_IMPORT_SECONDS,
     Shard,
+    assign_units,
     estimate_units,
     iter_tests,
     order_longest_first,
     plan_units,
+    preload_modules,
     select_shard,
     shard_from_ci,
     simulate_shares,
@@ -187,6 +189,7 @@ class ConcurrentTestRunner(DiscoverRunner):
             self.check_permissions()
         if concurrent:
             self._start_pool(self._plan.workers)
+            self._preload(self._plan)
         else:
             self._close_pool(grace=0)  # booted early for nothing: this run is sequential
         try:
@@ -201,6 +204,18 @@ class ConcurrentTestRunner(DiscoverRunner):
         except BaseException:
             self._close_pool()
             raise
+
+    def _preload(self, plan: RunPlan) -> None:
+        """Send each worker the modules to import while its databases are being cloned."""
+        loaded = list(sys.modules)
+        heavy = self.timing_store.heavy_modules(HEAVY_IMPORT_SECONDS)
+        shares = assign_units(plan.units, plan.estimates, plan.workers)
+        self._pool.preload(
+            {
+                number: preload_modules(loaded, plan.tests, share, __package__, heavy)
+                for number, share in enumerate(shares, start=1)
+            }
+        )
 
     @cached_property
     def template_cache(self) -> TemplateCache:

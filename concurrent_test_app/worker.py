@@ -25,6 +25,7 @@ from .events import (
     Booted,
     Fatal,
     Output,
+    Preload,
     Ready,
     ResultCall,
     Stop,
@@ -73,6 +74,9 @@ def worker_main(spec: WorkerSpec, conn) -> None:
     _boot(spec)
     conn.send(Booted(spec.worker_id, os.getpid()))
     order = conn.recv()
+    while isinstance(order, Preload):
+        preload(order.modules)
+        order = conn.recv()
     if isinstance(order, Stop):
         return
     bind_databases(order)
@@ -163,6 +167,20 @@ def _boot(spec: WorkerSpec) -> None:
     from django.test.utils import setup_test_environment
 
     setup_test_environment(debug=spec.debug_mode)
+
+
+def preload(modules: tuple[str, ...]) -> None:
+    """Import ``modules`` (those the parent has) now, not inside the first test using them.
+
+    A module that fails here is left alone: it fails again, and is reported, where a
+    test needs it.
+    """
+    for name in modules:
+        if name not in sys.modules:
+            try:
+                importlib.import_module(name)
+            except (Exception, SystemExit):  # noqa: BLE001, S110 - see the docstring
+                pass
 
 
 def bind_databases(order: Verify) -> None:
