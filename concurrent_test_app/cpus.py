@@ -50,3 +50,40 @@ def _read(path: Path) -> str | None:
         return path.read_text().strip()
     except OSError:
         return None
+
+
+PROC_STAT = Path("/proc/stat")
+MAX_WORKERS_PER_CPU = 4  # past this, start-up and memory cost more than waiting saves
+
+
+def busy_cpu_seconds(proc_stat: Path = PROC_STAT) -> float | None:
+    """CPU seconds the whole machine has spent busy since boot, or None where unknown.
+
+    Machine-wide on purpose: a local database server's work competes for the same
+    CPUs as the tests, and other load on the machine should make ``auto`` cautious.
+    """
+    line = (_read(proc_stat) or "").partition("\n")[0].split()
+    if len(line) < 8 or line[0] != "cpu":
+        return None
+    try:
+        user, nice, system, _idle, _iowait, irq, softirq, steal = map(int, line[1:9])
+    except ValueError:
+        return None
+    return (user + nice + system + irq + softirq + steal) / os.sysconf("SC_CLK_TCK")
+
+
+def auto_workers(cpus: int, busy_per_worker: float | None, useful: int | None = None) -> int:
+    """Workers for ``auto``: enough to keep ``cpus`` busy, judged by the last run.
+
+    ``busy_per_worker`` is how many CPUs one worker kept busy (its tests and the
+    database's work for them) in the last run; tests that wait on the database or on
+    I/O use less than one, so more workers than CPUs finish sooner. Never fewer than
+    ``cpus``, never more than MAX_WORKERS_PER_CPU per CPU, nor than ``useful`` (more
+    workers than the longest unit allows cannot shorten the run).
+    """
+    if not busy_per_worker or busy_per_worker <= 0:
+        return cpus
+    workers = math.floor(cpus / busy_per_worker)
+    if useful is not None:
+        workers = min(workers, useful)
+    return max(cpus, min(workers, MAX_WORKERS_PER_CPU * cpus))

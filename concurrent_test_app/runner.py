@@ -11,6 +11,7 @@ the suite changes. The phases of a concurrent run:
 from __future__ import annotations
 
 import argparse
+import math
 import os
 import sys
 import time
@@ -28,7 +29,7 @@ from django.utils.module_loading import import_string
 
 from . import config as config_module
 from .checks import check_app_installed
-from .cpus import available_cpus
+from .cpus import auto_workers, available_cpus, busy_cpu_seconds
 from .databases import (
     CLONABLE_VENDORS,
     CloneSet,
@@ -64,6 +65,7 @@ from .worker import WorkerSpec
 PREFIX = "[CONCURRENT]"
 SECURITY_FAILURE = "Concurrent testing not allowed in production"
 RUN_TIMEOUT_STATUS = 124
+MIN_LOAD_SECONDS = 2.0  # test phases shorter than this do not update the machine load
 
 
 @dataclass(frozen=True)
@@ -127,11 +129,22 @@ class ConcurrentTestRunner(DiscoverRunner):
         mixins = tuple(m for m in self.reporting.result_mixins() if not issubclass(base, m))
         return type(base.__name__, (*mixins, base), {}) if mixins else base
 
-    @property
+    @cached_property
     def worker_count(self) -> int:
-        """Requested workers, with ``auto`` resolved to the usable CPUs."""
+        """Requested workers; ``auto`` is the usable CPUs, or more where tests wait.
+
+        See ``cpus.auto_workers``: the last run's machine load says how many CPUs one
+        worker keeps busy, and the timing store how many workers the longest unit
+        leaves useful.
+        """
         workers = self.config.workers
-        return available_cpus() if workers == "auto" else int(workers)
+        if workers != "auto":
+            return int(workers)
+        cpus = available_cpus()
+        estimates = self.timing_store.unit_estimates().values()
+        longest = max(estimates, default=0.0)
+        useful = math.ceil(sum(estimates) / longest) if longest > 0 else None
+        return auto_workers(cpus, self.timing_store.busy_per_worker(), useful)
 
     def announce(self, message: str) -> None:
         """Print one ``[CONCURRENT]`` line, flushed so it is seen while tests run."""
@@ -322,6 +335,13 @@ class ConcurrentTestRunner(DiscoverRunner):
         self._pool.start()
 
     def _start_pool(self, workers: int) -> None:
+        cpus = available_cpus()
+        if self.config.workers == "auto" and workers > cpus:
+            busy = self.timing_store.busy_per_worker() or 0.0
+            self.announce(
+                f"auto: {workers} workers for {cpus} CPUs (in the last run one worker "
+                f"kept {busy:.2f} CPUs busy: its tests mostly waited)"
+            )
         self.announce(f"Starting production-grade concurrent test run with {workers} workers")
         if getattr(self, "_pool", None) is None:
             self._spawn_pool(workers)
@@ -381,8 +401,10 @@ class ConcurrentTestRunner(DiscoverRunner):
         kwargs["resultclass"] = with_replay_formatting(kwargs.get("resultclass"))
         runner = self.test_runner(**kwargs)
         suite = ConcurrentSuite(pool, tests, units, reruns=self.config.rerun_failures)
+        busy_before, started = busy_cpu_seconds(), time.monotonic()
         try:
             result = runner.run(suite)
+            self._record_load(len(pool.specs), busy_before, time.monotonic() - started)
         finally:
             self.save_timings(suite)
             upkeep = pool.connection_upkeep.values()
@@ -396,6 +418,13 @@ class ConcurrentTestRunner(DiscoverRunner):
             for test_id in suite.flaky:
                 sys.stderr.write(f"  {test_id} (failed, then passed on a rerun)\n")
         return result
+
+    def _record_load(self, workers: int, busy_before: float | None, seconds: float) -> None:
+        """Remember how many CPUs the machine kept busy while the tests ran (for auto)."""
+        busy_after = busy_cpu_seconds()
+        # A very short run says little about the suite; keep the earlier figure.
+        if busy_before is not None and busy_after is not None and seconds >= MIN_LOAD_SECONDS:
+            self.timing_store.record_load(workers, (busy_after - busy_before) / seconds)
 
     def save_timings(self, suite: ConcurrentSuite) -> None:
         """Store this run's durations for the next plan; a failure to write only warns."""

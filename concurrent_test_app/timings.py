@@ -36,6 +36,8 @@ class TimingStore:
     units: dict[str, list[float]] = field(default_factory=dict)  # key -> [seconds, seen]
     tests: dict[str, list[float]] = field(default_factory=dict)
     modules: dict[str, list[float]] = field(default_factory=dict)  # import seconds in a worker
+    # The last concurrent run's test phase: [workers, CPUs the machine kept busy, seen]
+    machine_load: list[float] | None = None
 
     @classmethod
     def load(cls, path: Path) -> TimingStore:
@@ -54,6 +56,7 @@ class TimingStore:
         store.units = _entries(data.get("units"))
         store.tests = _entries(data.get("tests"))
         store.modules = _entries(data.get("modules"))
+        store.machine_load = _load_entry(data.get("load"))
         return store
 
     def unit_estimates(self) -> dict[str, float]:
@@ -63,6 +66,17 @@ class TimingStore:
     def heavy_modules(self, threshold: float) -> frozenset[str]:
         """Test modules whose import took at least ``threshold`` seconds in a worker."""
         return frozenset(key for key, entry in self.modules.items() if entry[0] >= threshold)
+
+    def busy_per_worker(self) -> float | None:
+        """CPUs one worker kept busy in the last concurrent run, or None if unknown."""
+        if self.machine_load is None:
+            return None
+        workers, busy, _seen = self.machine_load
+        return busy / workers
+
+    def record_load(self, workers: int, busy_cpus: float) -> None:
+        """Remember how busy the machine was while ``workers`` workers ran tests."""
+        self.machine_load = [workers, round(busy_cpus, 3), time.time()]
 
     def record(
         self,
@@ -86,6 +100,8 @@ class TimingStore:
             "tests": {k: v for k, v in sorted(self.tests.items()) if v[1] >= cutoff},
             "modules": {k: v for k, v in sorted(self.modules.items()) if v[1] >= cutoff},
         }
+        if self.machine_load is not None and self.machine_load[2] >= cutoff:
+            payload["load"] = self.machine_load
         self.path.parent.mkdir(parents=True, exist_ok=True)
         handle, temporary = tempfile.mkstemp(dir=self.path.parent, prefix=".timings-")
         try:
@@ -96,6 +112,18 @@ class TimingStore:
         except BaseException:
             Path(temporary).unlink(missing_ok=True)
             raise
+
+
+def _load_entry(raw) -> list[float] | None:
+    if (
+        isinstance(raw, list)
+        and len(raw) == 3
+        and all(isinstance(x, (int, float)) for x in raw)
+        and raw[0] >= 1
+        and raw[1] > 0
+    ):
+        return [float(x) for x in raw]
+    return None
 
 
 def _entries(raw) -> dict[str, list[float]]:

@@ -1,10 +1,17 @@
-"""Unit tests of CPU counting from cgroup files laid out in a temporary directory."""
+"""Unit tests of CPU counting (cgroup and /proc files laid out in a temporary directory)."""
 
 from __future__ import annotations
 
 import os
 
-from concurrent_test_app.cpus import available_cpus, cgroup_cpu_quota
+import pytest
+
+from concurrent_test_app.cpus import (
+    auto_workers,
+    available_cpus,
+    busy_cpu_seconds,
+    cgroup_cpu_quota,
+)
 
 
 def test_cgroup_v2_quota(tmp_path):
@@ -37,3 +44,29 @@ def test_quota_caps_affinity(tmp_path):
 
 def test_affinity_counts_without_quota(tmp_path):
     assert available_cpus(tmp_path) == len(os.sched_getaffinity(0))
+
+
+def test_busy_cpu_seconds_reads_the_machine_counters(tmp_path):
+    stat = tmp_path / "stat"
+    stat.write_text("cpu  100 20 30 900 50 5 5 10 0 0\ncpu0 1 2 3 4 5 6 7 8 0 0\n")
+    ticks = os.sysconf("SC_CLK_TCK")
+    assert busy_cpu_seconds(stat) == pytest.approx(170 / ticks)
+    stat.write_text("intr 1 2 3\n")
+    assert busy_cpu_seconds(stat) is None
+    assert busy_cpu_seconds(tmp_path / "missing") is None
+
+
+@pytest.mark.parametrize(
+    ("cpus", "busy_per_worker", "useful", "expected"),
+    [
+        (2, None, None, 2),  # nothing measured yet: one worker per CPU
+        (2, 1.0, None, 2),  # CPU-bound tests: one per CPU
+        (2, 1.4, None, 2),  # never fewer than the CPUs
+        (2, 0.4, None, 5),  # tests waiting 60 % of the time: 2 / 0.4 workers
+        (2, 0.4, 3, 3),  # but no more than the longest unit allows
+        (2, 0.01, None, 8),  # sleeping tests: capped at 4 per CPU
+        (4, 0.5, 1, 4),  # the cap never goes below the CPUs
+    ],
+)
+def test_auto_workers(cpus, busy_per_worker, useful, expected):
+    assert auto_workers(cpus, busy_per_worker, useful) == expected

@@ -93,3 +93,18 @@ def test_shards_partition_the_units_with_and_without_estimates():
         if estimates:
             loads = [sum(estimates[u.key] for u in part) for part in chosen]
             assert max(loads) - min(loads) <= max(estimates.values())
+
+
+def test_machine_load_round_trip_and_bad_values(tmp_path):
+    path = tmp_path / "timings.json"
+    store = TimingStore.load(path)
+    assert store.busy_per_worker() is None
+    store.record_load(4, 1.6)
+    store.save()
+    assert TimingStore.load(path).busy_per_worker() == pytest.approx(0.4)
+
+    data = json.loads(path.read_text())
+    for bad in ([0, 1.0, time.time()], [2, -1.0, time.time()], [2, "x", 1.0], {"w": 2}):
+        data["load"] = bad
+        path.write_text(json.dumps(data))
+        assert TimingStore.load(path).busy_per_worker() is None
