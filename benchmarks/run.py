@@ -132,6 +132,8 @@ class Result:
     variant: Variant
     outcomes: list[Outcome] = field(default_factory=list)
     longest_units: list[float | None] = field(default_factory=list)
+    # ours only, from its --benchmark-json report: (workers, scheduling efficiency)
+    schedules: list[tuple[int, float] | None] = field(default_factory=list)
     failure: str | None = None
     output_tail: str = ""
 
@@ -169,8 +171,29 @@ class Bench:
     def timing_store(self) -> Path:
         return self.suite.directory / ".concurrent_test" / "timings.json"
 
+    @property
+    def report_file(self) -> Path:
+        """Where our runner writes its --benchmark-json report (ours variants only)."""
+        return self.suite.directory / ".concurrent_test" / "bench-report.json"
+
     def environment(self, variant: Variant, extra_env: dict[str, str] | None) -> dict[str, str]:
-        return {**self.env, **dict(variant.env), **(extra_env or {})}
+        env = {**self.env, **dict(variant.env), **(extra_env or {})}
+        if variant.args[-2:-1] == ("--workers",):  # ours: ask for its JSON report
+            env["DJANGO_TEST_BENCHMARK_JSON"] = str(self.report_file)
+        return env
+
+    def schedule_of_last_run(self) -> tuple[int, float] | None:
+        """Workers and scheduling efficiency of our last run, from its JSON report.
+
+        Efficiency = (sum of unit times / workers) / test-phase makespan: 1.0 when every
+        worker was busy from the first test to the last (issue 5 asks for >= 0.9).
+        """
+        try:
+            data = json.loads(self.report_file.read_text())
+            self.report_file.unlink()
+            return int(data["workers"]), float(data["worker_utilization"])
+        except (OSError, ValueError, KeyError, TypeError):
+            return None
 
     def prime_if_needed(self, variant: Variant, env: dict[str, str]) -> Outcome | None:
         """Prepare the variant's state; a warm one is run untimed if its state may be spoilt."""
@@ -270,6 +293,7 @@ def run_rounds(
             print(verdict + (f"  first test at {delay:.2f}s" if delay else ""), flush=True)
             if outcome.code == 0 and result.variant.name.startswith("ours"):
                 result.longest_units.append(bench.longest_unit_since(outcome.started))
+                result.schedules.append(bench.schedule_of_last_run())
     return results
 
 
@@ -304,6 +328,11 @@ def summarise(results: list[Result]) -> dict[str, dict]:
             "ratio_to_django_parallel_2": rounded(ratio(result, parallel)),
             "client_cpu": [round(o.client_cpu, 3) for o in result.outcomes],
             "server_cpu": [rounded(o.server_cpu) for o in result.outcomes],
+            "workers": [s[0] if s else None for s in result.schedules],
+            "scheduling_efficiency": [rounded(s[1]) if s else None for s in result.schedules],
+            "median_scheduling_efficiency": rounded(
+                median_of(s[1] if s else None for s in result.schedules)
+            ),
         }
         for result in results
     }
@@ -478,6 +507,7 @@ def print_tables(suite: str, database: str, report: dict, runs: int) -> None:
             f"{name:<20} {row['median']:8.2f} {row['min']:8.2f} {row['max']:8.2f} {cpu:7.2f} "
             f"{ratios[0]:>14} {ratios[1]:>21}"
         )
+    print_schedules(report["variants"])
     bounds = report["lower_bound"]
     if bounds:
         any_row = next(iter(bounds.values()))
@@ -520,6 +550,20 @@ def print_tables(suite: str, database: str, report: dict, runs: int) -> None:
             )
         for name, failure in overhead["failures"].items():
             print(f"  {name}: FAILED {failure}")
+
+
+def print_schedules(variants: dict) -> None:
+    """Our variants' workers and scheduling efficiency, per run and median."""
+    rows = {n: r for n, r in variants.items() if r["valid"] and r["median_scheduling_efficiency"]}
+    if not rows:
+        return
+    print("\nScheduling efficiency = (sum of unit times / workers) / test-phase makespan")
+    for name, row in rows.items():
+        runs = ", ".join(
+            f"{e:.2f} ({w} workers)" if e is not None else "-"
+            for w, e in zip(row["workers"], row["scheduling_efficiency"], strict=True)
+        )
+        print(f"{name:<20} median {row['median_scheduling_efficiency']:.2f}   runs: {runs}")
 
 
 # -- environment -------------------------------------------------------------------------
