@@ -125,6 +125,16 @@ SUITES = {
 }
 
 
+@dataclass(frozen=True)
+class RunReport:
+    """What one run of ours said about itself in its --benchmark-json report."""
+
+    workers: int
+    efficiency: float  # (sum of unit times / workers) / test-phase makespan
+    worker_peak_mb: float  # the largest peak RSS of any worker
+    parent_peak_mb: float
+
+
 @dataclass
 class Result:
     """Every timed run of one variant on one suite and database; one failure invalidates it."""
@@ -132,8 +142,8 @@ class Result:
     variant: Variant
     outcomes: list[Outcome] = field(default_factory=list)
     longest_units: list[float | None] = field(default_factory=list)
-    # ours only, from its --benchmark-json report: (workers, scheduling efficiency)
-    schedules: list[tuple[int, float] | None] = field(default_factory=list)
+    # ours only, from its --benchmark-json report
+    schedules: list[RunReport | None] = field(default_factory=list)
     failure: str | None = None
     output_tail: str = ""
 
@@ -182,8 +192,8 @@ class Bench:
             env["DJANGO_TEST_BENCHMARK_JSON"] = str(self.report_file)
         return env
 
-    def schedule_of_last_run(self) -> tuple[int, float] | None:
-        """Workers and scheduling efficiency of our last run, from its JSON report.
+    def schedule_of_last_run(self) -> RunReport | None:
+        """Workers, scheduling efficiency and memory of our last run, from its JSON report.
 
         Efficiency = (sum of unit times / workers) / test-phase makespan: 1.0 when every
         worker was busy from the first test to the last (issue 5 asks for >= 0.9).
@@ -191,7 +201,12 @@ class Bench:
         try:
             data = json.loads(self.report_file.read_text())
             self.report_file.unlink()
-            return int(data["workers"]), float(data["worker_utilization"])
+            return RunReport(
+                int(data["workers"]),
+                float(data["worker_utilization"]),
+                float(data.get("worker_peak_rss_mb") or 0.0),
+                float(data.get("parent_peak_rss_mb") or 0.0),
+            )
         except (OSError, ValueError, KeyError, TypeError):
             return None
 
@@ -328,11 +343,19 @@ def summarise(results: list[Result]) -> dict[str, dict]:
             "ratio_to_django_parallel_2": rounded(ratio(result, parallel)),
             "client_cpu": [round(o.client_cpu, 3) for o in result.outcomes],
             "server_cpu": [rounded(o.server_cpu) for o in result.outcomes],
-            "workers": [s[0] if s else None for s in result.schedules],
-            "scheduling_efficiency": [rounded(s[1]) if s else None for s in result.schedules],
+            "workers": [s.workers if s else None for s in result.schedules],
+            "scheduling_efficiency": [
+                rounded(s.efficiency) if s else None for s in result.schedules
+            ],
             "median_scheduling_efficiency": rounded(
-                median_of(s[1] if s else None for s in result.schedules)
+                median_of(s.efficiency if s else None for s in result.schedules)
             ),
+            "worker_peak_rss_mb": [
+                rounded(s.worker_peak_mb, 1) if s else None for s in result.schedules
+            ],
+            "parent_peak_rss_mb": [
+                rounded(s.parent_peak_mb, 1) if s else None for s in result.schedules
+            ],
         }
         for result in results
     }
@@ -557,13 +580,20 @@ def print_schedules(variants: dict) -> None:
     rows = {n: r for n, r in variants.items() if r["valid"] and r["median_scheduling_efficiency"]}
     if not rows:
         return
-    print("\nScheduling efficiency = (sum of unit times / workers) / test-phase makespan")
+    print(
+        "\nScheduling efficiency = (sum of unit times / workers) / test-phase makespan;"
+        " peak RSS in MB (largest worker / runner)"
+    )
     for name, row in rows.items():
         runs = ", ".join(
             f"{e:.2f} ({w} workers)" if e is not None else "-"
             for w, e in zip(row["workers"], row["scheduling_efficiency"], strict=True)
         )
-        print(f"{name:<20} median {row['median_scheduling_efficiency']:.2f}   runs: {runs}")
+        memory = median_of(row["worker_peak_rss_mb"]), median_of(row["parent_peak_rss_mb"])
+        print(
+            f"{name:<20} median {row['median_scheduling_efficiency']:.2f}   runs: {runs}"
+            f"   RSS {memory[0] or 0:.0f} / {memory[1] or 0:.0f}"
+        )
 
 
 # -- environment -------------------------------------------------------------------------

@@ -99,6 +99,7 @@ class UnitDone:
     load_seconds: float = 0.0  # unpickling the unit, i.e. importing its module(s)
     recycled: int = 0  # connections this worker closed after MAX_OPERATIONS, so far
     replaced: int = 0  # broken idle connections this worker replaced, so far
+    peak_rss_mb: float = 0.0  # the worker's peak resident memory, so far
 
 
 @dataclass(frozen=True)

@@ -91,6 +91,7 @@ class WorkerPool:
         self.unit_durations: dict[int, float] = {}  # unit index -> seconds in its worker
         self.unit_loads: dict[int, float] = {}  # unit index -> seconds to unpickle it
         self.connection_upkeep: dict[int, tuple[int, int]] = {}  # worker -> (recycled, replaced)
+        self.peak_rss_mb: dict[int, float] = {}  # worker -> its peak resident memory
 
     # -- start-up ---------------------------------------------------------------------
 
@@ -295,6 +296,8 @@ class WorkerPool:
             self.unit_durations[message.index] = message.duration
             self.unit_loads[message.index] = message.load_seconds
             self.connection_upkeep[worker.worker_id] = (message.recycled, message.replaced)
+            previous = self.peak_rss_mb.get(worker.worker_id, 0.0)
+            self.peak_rss_mb[worker.worker_id] = max(previous, message.peak_rss_mb)
             worker.unit = None
             self._dispatch(worker)
         elif isinstance(message, Fatal):

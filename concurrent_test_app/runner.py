@@ -60,7 +60,7 @@ from .safety import production_reason, refuse_real_names, remember_configured_de
 from .suite import ConcurrentSuite, with_replay_formatting
 from .templates import TemplateCache, restore_names
 from .timings import TimingStore, default_path
-from .worker import WorkerSpec
+from .worker import WorkerSpec, peak_rss_mb
 
 PREFIX = "[CONCURRENT]"
 SECURITY_FAILURE = "Concurrent testing not allowed in production"
@@ -409,6 +409,7 @@ class ConcurrentTestRunner(DiscoverRunner):
             self.save_timings(suite)
             upkeep = pool.connection_upkeep.values()
             self.reporting.connection_upkeep(sum(r for r, _ in upkeep), sum(b for _, b in upkeep))
+            self.reporting.memory(max(pool.peak_rss_mb.values(), default=0.0), peak_rss_mb())
             shuffler = getattr(self, "_shuffler", None)
             if shuffler is not None:
                 self.log(f"Used shuffle seed: {shuffler.seed_display}")

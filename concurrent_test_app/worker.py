@@ -270,8 +270,20 @@ def _serve(conn, result: StreamingResult, keeper: ConnectionKeeper) -> None:
                 load_seconds,
                 keeper.recycled,
                 keeper.replaced,
+                peak_rss_mb(),
             )
         )
+
+
+def peak_rss_mb() -> float:
+    """This process's peak resident memory in MB (0.0 where the platform cannot say)."""
+    try:
+        import resource
+    except ImportError:  # Windows
+        return 0.0
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    # Linux reports kilobytes, macOS bytes.
+    return peak / (1024 * 1024) if sys.platform == "darwin" else peak / 1024
 
 
 def run_unit(unit: Unit, result: StreamingResult) -> None:

@@ -62,6 +62,10 @@ def benchmark_report(stats: RunStats) -> str:
         f"  Connections recycled: {_int(stats.connections_recycled)}",
         f"  Connections replaced: {_int(stats.connections_replaced)}",
         "",
+        "Memory:",
+        f"  Peak worker memory (RSS): {stats.worker_peak_rss_mb:.1f} MB",
+        f"  Peak runner memory (RSS): {stats.parent_peak_rss_mb:.1f} MB",
+        "",
         f"Slowest tests (top {len(stats.slowest)}):",
     ]
     lines += [

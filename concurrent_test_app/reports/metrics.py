@@ -93,6 +93,8 @@ class RunStats:
     slowest: list[tuple[str, float, int]] = field(default_factory=list)  # (id, s, worker)
     connections_recycled: int = 0
     connections_replaced: int = 0
+    worker_peak_rss_mb: float = 0.0  # the largest peak resident memory of any worker
+    parent_peak_rss_mb: float = 0.0
 
     @property
     def write_ratio(self) -> float:
@@ -186,6 +188,8 @@ def compute_stats(
         connections_misses=opened,
         connections_recycled=recorder.connections_recycled,
         connections_replaced=recorder.connections_replaced,
+        worker_peak_rss_mb=recorder.worker_peak_rss_mb,
+        parent_peak_rss_mb=recorder.parent_peak_rss_mb,
         slowest=[(f"{r.classname}.{r.name}", r.duration, r.worker_id) for r in ranked],
     )
 

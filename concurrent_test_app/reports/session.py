@@ -179,6 +179,11 @@ class ReportSession:
         self.recorder.connections_recycled = recycled
         self.recorder.connections_replaced = replaced
 
+    def memory(self, worker_peak_mb: float, parent_peak_mb: float) -> None:
+        """The largest peak resident memory of any worker, and the parent's, in MB."""
+        self.recorder.worker_peak_rss_mb = worker_peak_mb
+        self.recorder.parent_peak_rss_mb = parent_peak_mb
+
     def phase(self, name: str, start: float, end: float, worker_id: int | None = None) -> None:
         """A span of set-up work (``time.time()`` seconds), e.g. database cloning."""
         self.recorder.phases.append(Phase(name, start, end, worker_id))
