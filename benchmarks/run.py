@@ -109,6 +109,14 @@ PROBE_VARIANTS = (
     Variant("ours-warm-2", ours("2") + ("microbench.probe",), state="warm", prime_key="probe"),
 )
 
+# The scaling measurement (--scaling): I/O-waiting tests under more and more workers.
+WAITING = "microbench.waiting"
+SCALING_WORKERS = (1, 2, 4, 8)
+SCALING_VARIANTS = (
+    Variant("sequential", django(WAITING)),
+    *(Variant(f"ours-{n}", ours(str(n)) + (WAITING,)) for n in SCALING_WORKERS),
+)
+
 
 @dataclass(frozen=True)
 class Suite:
@@ -467,6 +475,8 @@ def run_suite(suite: Suite, database: str, variants, args: argparse.Namespace) -
     if args.overhead:
         parallel = summary.get(PARALLEL_BASELINE, {}).get("median")
         report["overhead"] = run_overhead(bench, startup, parallel, args)
+    if args.scaling and suite.name == "standard":
+        report["scaling"] = summarise(run_rounds(bench, SCALING_VARIANTS, args.runs, " waiting"))
     bench.cleanup()
     return report
 
@@ -551,6 +561,8 @@ def print_tables(suite: str, database: str, report: dict, runs: int) -> None:
                 f"{name:<20} {work:9.2f} {(longest or 0):13.2f} {row['median_bound']:8.2f} "
                 f"{row['median_ours_over_bound']:13.2f}{server}"
             )
+    if "scaling" in report:
+        print_scaling(report["scaling"])
     overhead = report.get("overhead")
     if overhead:
         print(f"\nOverhead ({TRIVIAL_TESTS} trivial tests, medians):")
@@ -573,6 +585,20 @@ def print_tables(suite: str, database: str, report: dict, runs: int) -> None:
             )
         for name, failure in overhead["failures"].items():
             print(f"  {name}: FAILED {failure}")
+
+
+def print_scaling(scaling: dict) -> None:
+    """The I/O-waiting suite: median wall and speed-up over sequential per worker count."""
+    print(f"\nScaling on {WAITING} (tests that sleep; CPUs are not the limit):")
+    for name, row in scaling.items():
+        if not row["valid"]:
+            print(f"  {name:<12} -   {row['failure']}")
+            continue
+        speedup = 1 / row["ratio_to_sequential"] if row["ratio_to_sequential"] else None
+        print(
+            f"  {name:<12} {row['median']:7.2f}s"
+            + (f"   {speedup:5.2f}x faster than sequential" if speedup else "")
+        )
 
 
 def print_schedules(variants: dict) -> None:
@@ -703,6 +729,12 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
         dest="overhead",
         action="store_false",
         help="skip the fixed-cost probe and the 5,000 trivial tests",
+    )
+    parser.add_argument(
+        "--scaling",
+        action="store_true",
+        help=f"also time {WAITING} (I/O-waiting tests) sequentially and with "
+        f"{', '.join(map(str, SCALING_WORKERS))} workers (standard suite only)",
     )
     parser.add_argument("--json", type=Path, default=DEFAULT_JSON, help=f"default {DEFAULT_JSON}")
     parser.add_argument(
