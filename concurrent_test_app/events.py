@@ -84,6 +84,13 @@ class TestEvents:
 
 
 @dataclass(frozen=True)
+class Batch:
+    """Several messages in one send, handled in order (a test's end with the next start)."""
+
+    messages: tuple
+
+
+@dataclass(frozen=True)
 class Output:
     """Text a worker wrote outside any test (imports, class fixtures), in order."""
 

@@ -142,23 +142,26 @@ def preload_modules(
     tests: list,
     share: list[PlannedUnit],
     skip_prefix: str,
-    heavy_modules: frozenset[str] = frozenset(),
+    heavy_modules: frozenset[str] | None = frozenset(),
 ) -> tuple[str, ...]:
     """The modules of ``loaded`` a worker should import before its first test.
 
     Every module the parent has, except: test modules outside the worker's planned
     ``share``; ``heavy_modules`` (slow to import: every worker waits until all are
     ready, so one slow import would hold them all up, while inside the unit that
-    needs it, it delays only that worker); and the runner's parent-side package
-    (``skip_prefix``).
+    needs it, it delays only that worker), and every test module when which ones are
+    heavy is not known yet (``None``: no timings); and the runner's parent-side
+    package (``skip_prefix``).
     """
     test_modules = {type(test).__module__ for test in tests}
-    mine = {type(tests[index]).__module__ for unit in share for index in unit.indices}
+    mine = set()
+    if heavy_modules is not None:
+        mine = {type(tests[index]).__module__ for unit in share for index in unit.indices}
     return tuple(
         name
         for name in loaded
         if (name not in test_modules or name in mine)
-        and name not in heavy_modules
+        and name not in (heavy_modules or ())
         and not name.startswith(skip_prefix)
         and name.partition(".")[0] not in HARNESS_MODULES
     )

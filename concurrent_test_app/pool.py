@@ -23,6 +23,7 @@ from multiprocessing.connection import wait
 
 from .databases import OWNER_FILE, TEMP_PREFIX, owner_marker
 from .events import (
+    Batch,
     Booted,
     Fatal,
     Output,
@@ -276,7 +277,10 @@ class WorkerPool:
             self._handle_death(worker)
 
     def _handle(self, worker: WorkerHandle, message) -> None:
-        if isinstance(message, TestStarted):
+        if isinstance(message, Batch):
+            for part in message.messages:
+                self._handle(worker, part)
+        elif isinstance(message, TestStarted):
             worker.in_flight = message.test
             worker.in_flight_since = time.monotonic()
         elif isinstance(message, TestEvents):

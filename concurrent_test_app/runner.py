@@ -221,7 +221,8 @@ class ConcurrentTestRunner(DiscoverRunner):
     def _preload(self, plan: RunPlan) -> None:
         """Send each worker the modules to import while its databases are being cloned."""
         loaded = list(sys.modules)
-        heavy = self.timing_store.heavy_modules(HEAVY_IMPORT_SECONDS)
+        store = self.timing_store
+        heavy = store.heavy_modules(HEAVY_IMPORT_SECONDS) if store.modules else None
         shares = assign_units(plan.units, plan.estimates, plan.workers)
         self._pool.preload(
             {

@@ -10,6 +10,7 @@ from __future__ import annotations
 import faulthandler
 import importlib
 import io
+import itertools
 import os
 import signal
 import sys
@@ -22,6 +23,7 @@ from typing import Any
 
 from .connections import ConnectionKeeper, with_connect_retries
 from .events import (
+    Batch,
     Booted,
     Fatal,
     Output,
@@ -263,6 +265,7 @@ def _serve(conn, result: StreamingResult, keeper: ConnectionKeeper) -> None:
         started = time.perf_counter()
         run_unit(message, result)
         result.flush_output()
+        result.release()
         conn.send(
             UnitDone(
                 message.index,
@@ -290,7 +293,10 @@ def run_unit(unit: Unit, result: StreamingResult) -> None:
     """Run one unit as a top-level suite, so class and module fixtures behave as usual."""
     loaded: dict[str, dict] = {}
     tests = [_materialize(test, loaded) for _, test in unit.tests]
-    result.bind({id(test): index for test, (index, _) in zip(tests, unit.tests, strict=True)})
+    result.bind(
+        {id(test): index for test, (index, _) in zip(tests, unit.tests, strict=True)},
+        {id(test) for test, after in itertools.pairwise(tests) if type(after) is type(test)},
+    )
     unittest.TestSuite(tests).run(result)
     # TestSuite.run tore the last class and module down; forget them so the next unit
     # does not tear them down a second time.
@@ -421,10 +427,30 @@ class StreamingResult(unittest.TestResult):
         self._pending: dict[Any, list[ResultCall]] = {}
         self._started: dict[Any, tuple[float, float]] = {}
         self.sql_log: SQLLog | None = None
+        self._continued: set[int] = set()
+        self._held: TestEvents | None = None
 
-    def bind(self, index_of: dict[int, int]) -> None:
-        """Map ``id(test)`` of this unit's tests to their indices in the parent."""
+    def bind(self, index_of: dict[int, int], continued: set[int] | None = None) -> None:
+        """Map ``id(test)`` of this unit's tests to their indices in the parent.
+
+        ``continued`` holds the ids of tests followed by a test of the same class: only
+        unittest's own loop runs between the two, so the first one's events may wait and
+        travel with the second one's start, one message instead of two.
+        """
         self._index_of = index_of
+        self._continued = continued or set()
+
+    def _send(self, message) -> None:
+        """Send ``message``, behind the held-back events of a finished test, if any."""
+        if self._held is not None:
+            message, self._held = Batch((self._held, message)), None
+        self._conn.send(message)
+
+    def release(self) -> None:
+        """Send held-back events now: the unit is over."""
+        if self._held is not None:
+            held, self._held = self._held, None
+            self._conn.send(held)
 
     def _ref(self, test) -> int | str:
         index = self._index_of.get(id(test))
@@ -433,7 +459,7 @@ class StreamingResult(unittest.TestResult):
     def flush_output(self) -> None:
         """Send what was printed outside a test, so the parent shows it in order."""
         if self._captured:
-            self._conn.send(Output(self._take_output()))
+            self._send(Output(self._take_output()))
 
     def _take_output(self) -> tuple:
         chunks = tuple(self._captured)
@@ -445,7 +471,7 @@ class StreamingResult(unittest.TestResult):
         calls = self._pending.get(ref)
         if calls is None:  # a fixture error, or a call arriving after stopTest
             self.flush_output()
-            self._conn.send(TestEvents(ref, (ResultCall(method, args),)))
+            self._send(TestEvents(ref, (ResultCall(method, args),)))
         else:
             calls.append(ResultCall(method, args))
 
@@ -461,7 +487,7 @@ class StreamingResult(unittest.TestResult):
         super().startTest(test)
         ref = self._ref(test)
         self.flush_output()
-        self._conn.send(TestStarted(ref))
+        self._send(TestStarted(ref))
         self._pending[ref] = [ResultCall("startTest")]
         self._tally.reset()  # queries of class fixtures are not the test's
         self._started[ref] = (time.time(), time.perf_counter())
@@ -478,7 +504,11 @@ class StreamingResult(unittest.TestResult):
         timing = TestTiming(started_at, time.perf_counter() - start, *self._tally.reset())
         calls = self._pending.pop(ref, [])
         calls.append(ResultCall("stopTest"))
-        self._conn.send(TestEvents(ref, tuple(calls), timing, self._take_output()))
+        events = TestEvents(ref, tuple(calls), timing, self._take_output())
+        if id(test) in self._continued and not self.shouldStop:
+            self._held = events  # sent with the next test's TestStarted
+        else:
+            self._send(events)
 
     def addSuccess(self, test) -> None:
         super().addSuccess(test)

@@ -43,3 +43,8 @@ def test_heavy_modules_are_left_to_the_unit_that_needs_them():
         LOADED, TESTS, [UNITS[0]], "concurrent_test_app", frozenset({"app.tests.test_a"})
     )
     assert modules == ("django.urls", "app.helpers")
+
+
+def test_without_import_timings_no_test_module_is_preloaded():
+    modules = preload_modules(LOADED, TESTS, UNITS, "concurrent_test_app", None)
+    assert modules == ("django.urls", "app.helpers")
