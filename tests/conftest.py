@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+import os
 import re
 from contextlib import contextmanager
 
@@ -16,7 +17,25 @@ from helpers import (
     run_manage,
 )
 
-BACKENDS = ["sqlite", "postgres"]
+KNOWN_BACKENDS = ("sqlite", "postgres")
+
+
+def selected_backends() -> list[str]:
+    """The backends to test: all, or those CONCURRENT_TEST_BACKENDS lists (.ci/matrix sets it)."""
+    raw = os.environ.get("CONCURRENT_TEST_BACKENDS", "").strip()
+    if not raw:
+        return list(KNOWN_BACKENDS)
+    chosen = [name.strip() for name in raw.split(",") if name.strip()]
+    unknown = sorted(set(chosen) - set(KNOWN_BACKENDS))
+    if unknown or not chosen:
+        raise pytest.UsageError(
+            f"CONCURRENT_TEST_BACKENDS={raw!r}: expected a comma-separated list of "
+            f"{', '.join(KNOWN_BACKENDS)}"
+        )
+    return [name for name in KNOWN_BACKENDS if name in chosen]
+
+
+BACKENDS = selected_backends()
 CLONE_COMMENT = "django-concurrent-test clone"
 _CLONE_NAME_RE = re.compile(r"_w\d+$")
 
