@@ -40,6 +40,7 @@ from .databases import (
 from .events import AliasBinding, Verify
 from .exceptions import ConfigurationError, WorkerStartError
 from .interrupts import InterruptGuard, stop_registered_results
+from .mysql_clones import check_mysql_permissions, sweep_mysql_leftovers
 from .planning import (
     HEAVY_IMPORT_SECONDS,
     Shard,
@@ -189,8 +190,12 @@ class ConcurrentTestRunner(DiscoverRunner):
             self._start_pool(self._plan.workers)
         else:
             self._close_pool(grace=0)  # booted early for nothing: this run is sequential
+        # The template cache marks templates with COMMENT ON DATABASE (PostgreSQL) or a
+        # sidecar file (SQLite); MySQL has neither, so its clones come from the test
+        # database Django migrates in every run.
+        mysql = any(group.vendor == "mysql" for group in self._groups)
         try:
-            if concurrent and self.config.template_cache and not self.keepdb:
+            if concurrent and self.config.template_cache and not self.keepdb and not mysql:
                 # Workers only ever see clones, so the migrated database can stay as a
                 # template for the next run instead of being migrated again.
                 self._template_restore = self.template_cache.setup(
@@ -400,12 +405,18 @@ class ConcurrentTestRunner(DiscoverRunner):
             if group.vendor == "postgresql":
                 sweep_postgres_leftovers(group.primary, self.announce)
                 break  # one query sees every database on the server
+        for group in self._groups:
+            if group.vendor == "mysql":
+                sweep_mysql_leftovers(group.primary, self.announce)
+                break
 
     def check_permissions(self) -> None:
         """Fail before anything is created if the database user cannot create databases."""
         for group in self._groups:
             if group.vendor == "postgresql":
                 check_postgres_permissions(group.primary)
+            elif group.vendor == "mysql":
+                check_mysql_permissions(group.primary, group.test_name)
 
     def fallback_reason(self, unit_count: int, groups=None) -> str | None:
         """Why this run cannot be concurrent, or None when it can.

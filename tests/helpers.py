@@ -23,6 +23,7 @@ REPO_DIR = TESTS_DIR.parent
 TESTPROJECT_DIR = REPO_DIR / "testproject"
 
 DEFAULT_PG_URL = "postgres://postgres:postgres@127.0.0.1:5432/testproject"
+DEFAULT_MYSQL_URL = "mysql://root@127.0.0.1:3306/testproject"
 BASELINE_RUNNER = "django.test.runner.DiscoverRunner"
 CONCURRENT_RUNNER = "concurrent_test_app.runner.ConcurrentTestRunner"
 
@@ -61,6 +62,33 @@ def postgres_database_name() -> str:
     return postgres_params()["dbname"]
 
 
+def mysql_url() -> str:
+    """The MySQL/MariaDB server the mysql-backed runs use (``.ci/run`` exports it)."""
+    return os.environ.get("CONCURRENT_TEST_MYSQL_URL") or DEFAULT_MYSQL_URL
+
+
+def mysql_params(url: str | None = None, database: str | None = None) -> dict:
+    """MySQLdb connection keywords for ``url``; no database unless ``database`` is given."""
+    parts = urlsplit(url or mysql_url())
+    params = {
+        "host": parts.hostname or "127.0.0.1",
+        "port": parts.port or 3306,
+        "user": unquote(parts.username or "root"),
+        "connect_timeout": 5,
+        "charset": "utf8mb4",
+    }
+    if parts.password:
+        params["password"] = unquote(parts.password)
+    if database:
+        params["database"] = database
+    return params
+
+
+def mysql_database_name() -> str:
+    """The configured (non-test) NAME of the default database on mysql."""
+    return unquote(urlsplit(mysql_url()).path.lstrip("/")) or "testproject"
+
+
 @dataclasses.dataclass(frozen=True)
 class Completed:
     """What one ``manage.py`` run left behind."""
@@ -90,8 +118,8 @@ class Completed:
 
 def manage_env(backend: str = "sqlite", env: dict | None = None) -> dict:
     """The environment of a manage.py subprocess for ``backend``."""
-    if backend not in {"sqlite", "postgres"}:
-        raise ValueError(f"unknown backend {backend!r}: expected 'sqlite' or 'postgres'")
+    if backend not in {"sqlite", "postgres", "mysql"}:
+        raise ValueError(f"unknown backend {backend!r}: expected 'sqlite', 'postgres' or 'mysql'")
     full = {
         name: value
         for name, value in os.environ.items()
@@ -101,6 +129,8 @@ def manage_env(backend: str = "sqlite", env: dict | None = None) -> dict:
     full["PYTHONUNBUFFERED"] = "1"
     if backend == "postgres":
         full["DATABASE_URL"] = postgres_url()
+    elif backend == "mysql":
+        full["DATABASE_URL"] = mysql_url()
     full.update(env or {})
     return full
 

@@ -52,21 +52,21 @@ def test_unclonable_engine_warns():
 
     from concurrent_test_app.checks import check_clonable_databases
 
-    databases = {"default": {"ENGINE": "django.db.backends.mysql", "NAME": "shop"}}
+    databases = {"default": {"ENGINE": "django.db.backends.oracle", "NAME": "shop"}}
     with override_settings(DATABASES=databases):
         assert _ids_and_messages(check_clonable_databases()) == [
             (
                 "concurrent_test.W001",
                 (
-                    "Database alias 'default' uses 'django.db.backends.mysql', which the "
+                    "Database alias 'default' uses 'django.db.backends.oracle', which the "
                     "concurrent test runner cannot clone: runs that use it will be sequential."
                 ),
-                "Run the tests on SQLite or PostgreSQL to run them concurrently.",
+                "Run the tests on SQLite, PostgreSQL or MySQL/MariaDB to run them concurrently.",
             )
         ]
-    sqlite = {"default": {"ENGINE": "django.db.backends.sqlite3", "NAME": "x"}}
-    with override_settings(DATABASES=sqlite):
-        assert check_clonable_databases() == []
+    for engine in ("django.db.backends.sqlite3", "django.db.backends.mysql"):
+        with override_settings(DATABASES={"default": {"ENGINE": engine, "NAME": "x"}}):
+            assert check_clonable_databases() == [], engine
 
 
 def test_runner_without_app_warns():

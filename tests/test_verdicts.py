@@ -8,6 +8,7 @@ written down by hand.
 from __future__ import annotations
 
 import pytest
+from conftest import PARITY_BACKENDS, backend_fixture
 from helpers import (
     fallback_reasons,
     paired_verdicts,
@@ -15,6 +16,9 @@ from helpers import (
     started_workers,
     verdict_difference,
 )
+
+# Parity is compared on every database of the matrix, MySQL/MariaDB included.
+backend = backend_fixture(PARITY_BACKENDS)
 
 SCENARIOS = [
     "scenarios.outcomes",
