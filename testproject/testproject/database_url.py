@@ -57,7 +57,10 @@ def server_databases(url: str) -> dict[str, dict[str, Any]]:
         # database gets the same charset (TEST CHARSET), so do the worker clones.
         default["OPTIONS"] = {"charset": "utf8mb4"}
         default["TEST"] = {"CHARSET": "utf8mb4", "COLLATION": "utf8mb4_unicode_ci"}
-    return {"default": default, "other": {**default, "NAME": name + OTHER_SUFFIX}}
+    other = {**default, "NAME": name + OTHER_SUFFIX}
+    # Nested dicts of their own: Django fills in TEST per alias.
+    other.update({key: dict(value) for key, value in default.items() if isinstance(value, dict)})
+    return {"default": default, "other": other}
 
 
 def databases_from_url(url: str | None, base_dir: Path) -> dict[str, dict[str, Any]]:
