@@ -153,3 +153,18 @@ def test_long_and_unsafe_postgres_names():
     assert first != second and first.endswith("_w1")
     with pytest.raises(SecurityException, match="double quotes"):
         postgres_clone_name('test_"evil', 1)
+
+
+def test_mysql_clone_names():
+    from concurrent_test_app.databases import DatabaseGroup
+    from concurrent_test_app.exceptions import SecurityException
+    from concurrent_test_app.mysql_clones import MySQLCloner
+
+    group = DatabaseGroup(("default",), "test_shop")
+    assert MySQLCloner(keepdb=True).plan(group, 2).name == "test_shop_w2"
+    clone = MySQLCloner(keepdb=False).plan(group, 1)
+    assert clone.name == clone.identity == f"test_shop_p{os.getpid()}_w1"
+    long_group = DatabaseGroup(("default",), "test_" + "x" * 70)
+    assert len(MySQLCloner(keepdb=False).plan(long_group, 1).name) <= 64
+    with pytest.raises(SecurityException, match="backticks"):
+        MySQLCloner(keepdb=True).plan(DatabaseGroup(("default",), "test_`evil"), 1)
