@@ -86,10 +86,16 @@ class MySQLCloner:
                 todo.append(clone)
         if not todo:
             return
-        dump = self._dump(connection, source)
-        # Each load is its own client process: they run side by side on the server.
-        with ThreadPoolExecutor(max_workers=len(todo)) as pool:
-            list(pool.map(lambda clone: self._load(connection, clone.name, dump), todo))
+        try:
+            dump = self._dump(connection, source)
+            # Each load is its own client process: they run side by side on the server.
+            with ThreadPoolExecutor(max_workers=len(todo)) as pool:
+                list(pool.map(lambda clone: self._load(connection, clone.name, dump), todo))
+        except BaseException:
+            # The caller records clones only once create() returns: these are ours to drop.
+            for clone in todo:
+                self.drop(clone)
+            raise
 
     def drop(self, clone: Clone) -> None:
         connection = connections[clone.group.primary]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 
 import pytest
 from conftest import mysql_admin, mysql_databases, require_backend
@@ -169,3 +170,22 @@ def test_clone_of_a_user_with_database_pattern_grants(tmp_path):
     finally:
         with mysql_admin() as cursor:
             cursor.execute("DROP USER IF EXISTS 'ct_pattern'@'%'")
+
+
+def test_a_failed_load_drops_the_clones_it_made_and_says_why(tmp_path):
+    # A dump program that fails: the clones are already created and marked by then.
+    fake = tmp_path / "bin"
+    fake.mkdir()
+    for name in ("mysqldump", "mariadb-dump"):
+        script = fake / name
+        script.write_text("#!/bin/sh\necho FAKE-DUMP-FAILURE >&2\nexit 3\n")
+        script.chmod(0o755)
+    before = set(marked_databases())
+    env = {"PATH": f"{fake}:{os.environ.get('PATH', '')}"}
+
+    run = run_manage("concurrenttest", "--workers", "2", "library", backend="mysql", env=env)
+
+    assert run.returncode != 0, run.describe()
+    assert "DatabaseCloneException" in run.stderr, run.describe()
+    assert "FAKE-DUMP-FAILURE" in run.stderr, run.describe()
+    assert set(marked_databases()) == before, run.describe()
