@@ -29,6 +29,8 @@ from .databases import (
 from .exceptions import DatabaseCloneException, PermissionException, SecurityException
 
 MARKER_TABLE = "django_concurrent_test_clone"
+# In a template (templates.py): its fingerprint. Never copied into a clone.
+TEMPLATE_MARKER_TABLE = "django_concurrent_test_template"
 # Django runs the same two programs; Debian's MariaDB packages provide both names.
 DUMP_PROGRAMS = ("mysqldump", "mariadb-dump")
 CLIENT_PROGRAMS = ("mysql", "mariadb")
@@ -113,6 +115,7 @@ class MySQLCloner:
             "--single-transaction",
             "--routines",
             "--events",
+            f"--ignore-table={source}.{TEMPLATE_MARKER_TABLE}",
             source,
         ]
         return _run(command, env, None, f"dumping {source!r}")

@@ -190,12 +190,8 @@ class ConcurrentTestRunner(DiscoverRunner):
             self._start_pool(self._plan.workers)
         else:
             self._close_pool(grace=0)  # booted early for nothing: this run is sequential
-        # The template cache marks templates with COMMENT ON DATABASE (PostgreSQL) or a
-        # sidecar file (SQLite); MySQL has neither, so its clones come from the test
-        # database Django migrates in every run.
-        mysql = any(group.vendor == "mysql" for group in self._groups)
         try:
-            if concurrent and self.config.template_cache and not self.keepdb and not mysql:
+            if concurrent and self.config.template_cache and not self.keepdb:
                 # Workers only ever see clones, so the migrated database can stay as a
                 # template for the next run instead of being migrated again.
                 self._template_restore = self.template_cache.setup(

@@ -39,7 +39,7 @@ def selected_backends(candidates=KNOWN_BACKENDS) -> list[str]:
 # Most functional tests inspect PostgreSQL or SQLite clones directly; the parity
 # tests (verdicts, options, kinds) compare outputs only and run on MySQL/MariaDB too.
 BACKENDS = selected_backends(("sqlite", "postgres"))
-PARITY_BACKENDS = selected_backends()
+ALL_BACKENDS = selected_backends()
 CLONE_COMMENT = "django-concurrent-test clone"
 _CLONE_NAME_RE = re.compile(r"_w\d+$")
 

@@ -9,11 +9,11 @@ protocol: each scenario runs under Django's DiscoverRunner and ``concurrenttest
 
 from __future__ import annotations
 
-from conftest import PARITY_BACKENDS, backend_fixture
+from conftest import ALL_BACKENDS, backend_fixture
 from test_options import assert_same_verdicts, concurrent, sequential
 
 # Parity is compared on every database of the matrix, MySQL/MariaDB included.
-backend = backend_fixture(PARITY_BACKENDS)
+backend = backend_fixture(ALL_BACKENDS)
 
 
 def test_test_kinds(backend):

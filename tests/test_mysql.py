@@ -33,8 +33,15 @@ def marked_databases() -> dict[str, str]:
 
 
 def project_databases() -> set[str]:
-    """This project's test databases and clones (other projects may share the server)."""
-    return {name for name in mysql_databases() if name.startswith(f"test_{mysql_database_name()}")}
+    """This project's test databases and clones (other projects may share the server).
+
+    Templates are left out: the template cache keeps them between runs on purpose.
+    """
+    return {
+        name
+        for name in mysql_databases()
+        if name.startswith(f"test_{mysql_database_name()}") and not name.endswith("_template")
+    }
 
 
 def test_workers_use_separate_clones_that_are_dropped_afterwards(tmp_path):
@@ -189,3 +196,53 @@ def test_a_failed_load_drops_the_clones_it_made_and_says_why(tmp_path):
     assert "DatabaseCloneException" in run.stderr, run.describe()
     assert "FAKE-DUMP-FAILURE" in run.stderr, run.describe()
     assert set(marked_databases()) == before, run.describe()
+
+
+def test_foreign_database_with_the_template_name_is_refused():
+    foreign = f"test_{mysql_database_name()}_template"
+    with mysql_admin() as cursor:
+        cursor.execute(f"DROP DATABASE IF EXISTS `{foreign}`")
+        cursor.execute(f"CREATE DATABASE `{foreign}`")
+        cursor.execute(f"CREATE TABLE `{foreign}`.precious (id INT)")
+    try:
+        run = run_manage("concurrenttest", "--workers", "2", "library", "shop", backend="mysql")
+
+        assert run.returncode == 2, run.describe()
+        assert f"Refusing to replace database {foreign!r}" in run.stderr, run.describe()
+        with mysql_admin() as cursor:
+            cursor.execute(
+                "SELECT TABLE_NAME FROM information_schema.TABLES WHERE TABLE_SCHEMA = %s",
+                [foreign],
+            )
+            assert [row[0] for row in cursor.fetchall()] == ["precious"]
+    finally:
+        with mysql_admin() as cursor:
+            cursor.execute(f"DROP DATABASE IF EXISTS `{foreign}`")
+
+
+def test_clones_of_a_template_do_not_carry_its_marker(tmp_path):
+    before = set(marked_databases())
+    # A run killed once its clones exist leaves them to look at.
+    _kill_mid_run("mysql", {"ISOLATION_DIR": str(tmp_path)})
+    left = set(marked_databases()) - before
+    try:
+        assert left, "the killed run should have left its marked clones behind"
+        template = f"test_{mysql_database_name()}_template"
+        with mysql_admin() as cursor:
+            cursor.execute(
+                "SELECT TABLE_SCHEMA FROM information_schema.TABLES WHERE TABLE_NAME = %s",
+                ["django_concurrent_test_template"],
+            )
+            templates = {row[0] for row in cursor.fetchall()}
+            cursor.execute(
+                "SELECT COUNT(*) FROM information_schema.TABLES WHERE TABLE_SCHEMA = %s",
+                [min(left)],
+            )
+            tables_in_clone = cursor.fetchone()[0]
+        assert template in templates
+        assert not left & templates
+        assert tables_in_clone > 5  # the migrated schema came across, not just the marker
+    finally:
+        with mysql_admin() as cursor:
+            for name in left:  # marked by the killed run: ours
+                cursor.execute(f"DROP DATABASE IF EXISTS `{name}`")

@@ -13,7 +13,7 @@ import sys
 import textwrap
 
 import pytest
-from conftest import PARITY_BACKENDS, backend_fixture, mysql_admin, mysql_databases
+from conftest import ALL_BACKENDS, backend_fixture, mysql_admin, mysql_databases
 from helpers import (
     BASELINE_RUNNER,
     CONCURRENT_RUNNER,
@@ -29,7 +29,7 @@ from helpers import (
 )
 
 # Parity is compared on every database of the matrix, MySQL/MariaDB included.
-backend = backend_fixture(PARITY_BACKENDS)
+backend = backend_fixture(ALL_BACKENDS)
 
 TAGGED = "scenarios.tagged"
 ORDERED = (f"{TAGGED}.FastTests", f"{TAGGED}.SlowTests", f"{TAGGED}.MixedTests")

@@ -8,7 +8,7 @@ written down by hand.
 from __future__ import annotations
 
 import pytest
-from conftest import PARITY_BACKENDS, backend_fixture
+from conftest import ALL_BACKENDS, backend_fixture
 from helpers import (
     fallback_reasons,
     paired_verdicts,
@@ -18,7 +18,7 @@ from helpers import (
 )
 
 # Parity is compared on every database of the matrix, MySQL/MariaDB included.
-backend = backend_fixture(PARITY_BACKENDS)
+backend = backend_fixture(ALL_BACKENDS)
 
 SCENARIOS = [
     "scenarios.outcomes",
