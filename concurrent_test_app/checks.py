@@ -11,7 +11,12 @@ from .exceptions import ConfigurationError
 from .safety import production_reason
 
 RUNNER_PREFIX = "concurrent_test_app."
-ENGINE_VENDORS = {"sqlite3": "sqlite", "postgresql": "postgresql", "postgis": "postgresql"}
+ENGINE_VENDORS = {
+    "sqlite3": "sqlite",
+    "postgresql": "postgresql",
+    "postgis": "postgresql",
+    "mysql": "mysql",
+}
 
 
 def check_configuration(app_configs=None, **kwargs) -> list:
@@ -40,7 +45,8 @@ def check_clonable_databases(app_configs=None, **kwargs) -> list:
                 Warning(
                     f"Database alias {alias!r} uses {engine!r}, which the concurrent test "
                     "runner cannot clone: runs that use it will be sequential.",
-                    hint="Run the tests on SQLite or PostgreSQL to run them concurrently.",
+                    hint="Run the tests on SQLite, PostgreSQL or MySQL/MariaDB to run them "
+                    "concurrently.",
                     id="concurrent_test.W001",
                 )
             )

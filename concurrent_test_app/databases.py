@@ -316,7 +316,7 @@ def check_postgres_permissions(alias: str) -> None:
         )
 
 
-CLONABLE_VENDORS = ("sqlite", "postgresql")
+CLONABLE_VENDORS = ("sqlite", "postgresql", "mysql")
 
 
 class CloneSet:
@@ -337,9 +337,13 @@ class CloneSet:
         self.keepdb = keepdb
         self.directory = tempfile.mkdtemp(prefix=TEMP_PREFIX)
         Path(self.directory, OWNER_FILE).write_text(owner_marker() + "\n")
+        # Imported here: mysql_clones builds on this module's names.
+        from .mysql_clones import MySQLCloner
+
         self._cloners = {
             "sqlite": SQLiteCloner(self.directory),
             "postgresql": PostgresCloner(max_retries, retry_delay, keepdb, log),
+            "mysql": MySQLCloner(keepdb, log),
         }
         self.clones = [
             self._cloners[group.vendor].plan(group, worker_id)
@@ -380,12 +384,12 @@ class CloneSet:
     def drop(self) -> None:
         """Drop the clones this run created and the temp directory.
 
-        With keepdb, PostgreSQL clones stay for the next run; SQLite clone files are
+        With keepdb, PostgreSQL and MySQL clones stay for the next run; SQLite clone files are
         cheap copies in a private temporary directory and always go.
         """
         try:
             for clone in reversed(self._created):
-                if clone.group.vendor == "postgresql" and self.keepdb:
+                if clone.group.vendor in ("postgresql", "mysql") and self.keepdb:
                     continue
                 if clone.name in self._protected:
                     continue  # defence in depth: never touch a configured NAME

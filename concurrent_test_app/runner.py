@@ -41,6 +41,7 @@ from .databases import (
 from .events import AliasBinding, Verify
 from .exceptions import ConfigurationError, WorkerStartError
 from .interrupts import InterruptGuard, stop_registered_results
+from .mysql_clones import check_mysql_permissions, sweep_mysql_leftovers
 from .planning import (
     HEAVY_IMPORT_SECONDS,
     Shard,
@@ -446,12 +447,18 @@ class ConcurrentTestRunner(DiscoverRunner):
             if group.vendor == "postgresql":
                 sweep_postgres_leftovers(group.primary, self.announce)
                 break  # one query sees every database on the server
+        for group in self._groups:
+            if group.vendor == "mysql":
+                sweep_mysql_leftovers(group.primary, self.announce)
+                break
 
     def check_permissions(self) -> None:
         """Fail before anything is created if the database user cannot create databases."""
         for group in self._groups:
             if group.vendor == "postgresql":
                 check_postgres_permissions(group.primary)
+            elif group.vendor == "mysql":
+                check_mysql_permissions(group.primary, group.test_name)
 
     def fallback_reason(self, unit_count: int, groups=None) -> str | None:
         """Why this run cannot be concurrent, or None when it can.

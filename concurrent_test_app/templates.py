@@ -7,6 +7,8 @@ whose fingerprint matches skips migrations entirely; workers are cloned from the
 template. The template is never written by tests: only its clones are.
 
     PostgreSQL  <test name>_template, marked by COMMENT ON DATABASE
+    MySQL       <test name>_template, marked by a one-row table inside it (MySQL has
+                no comment on a database); the clones' dump leaves that table out
     SQLite      .concurrent_test/templates/<alias>.sqlite3 beside manage.py, marked
                 by a sidecar file holding the fingerprint
 """
@@ -27,6 +29,7 @@ from django.db import connections
 
 from . import __version__
 from .exceptions import DatabaseTemplateException, SecurityException
+from .mysql_clones import TEMPLATE_MARKER_TABLE
 
 TEMPLATE_MARKER = "django-concurrent-test template"
 _SETTING_KEYS = ("ENGINE", "NAME", "HOST", "PORT", "USER", "OPTIONS", "TEST")
@@ -156,6 +159,15 @@ class TemplateCache:
                 finally:
                     cursor.execute("SELECT pg_advisory_unlock(%s)", [key])
             return
+        if connection.vendor == "mysql":
+            # A server-wide named lock, held by this session (64 characters at most).
+            with connection._nodb_cursor() as cursor:
+                cursor.execute("SELECT GET_LOCK(%s, -1)", [f"django-concurrent-test-{key}"])
+                try:
+                    yield
+                finally:
+                    cursor.execute("SELECT RELEASE_LOCK(%s)", [f"django-concurrent-test-{key}"])
+            return
         self.directory.mkdir(parents=True, exist_ok=True)
         with open(self.directory / f".template-{key}.lock", "w") as lock:
             fcntl.flock(lock, fcntl.LOCK_EX)
@@ -212,6 +224,8 @@ class TemplateCache:
             sidecar = Path(name + ".fingerprint")
             exists = Path(name).exists() and sidecar.exists()
             return sidecar.read_text().strip() if exists else None
+        if connection.vendor == "mysql":
+            return self._mysql_marker(connection, name)
         with connection._nodb_cursor() as cursor:
             cursor.execute(
                 "SELECT shobj_description(oid, 'pg_database') FROM pg_database WHERE datname = %s",
@@ -228,9 +242,43 @@ class TemplateCache:
             )
         return comment[len(TEMPLATE_MARKER) :].strip()
 
+    def _mysql_marker(self, connection, name: str) -> str | None:
+        quote = connection.ops.quote_name
+        with connection._nodb_cursor() as cursor:
+            cursor.execute(
+                "SELECT 1 FROM information_schema.SCHEMATA WHERE SCHEMA_NAME = %s", [name]
+            )
+            if cursor.fetchone() is None:
+                return None
+            cursor.execute(
+                "SELECT 1 FROM information_schema.TABLES "
+                "WHERE TABLE_SCHEMA = %s AND TABLE_NAME = %s",
+                [name, TEMPLATE_MARKER_TABLE],
+            )
+            row = None
+            if cursor.fetchone() is not None:
+                cursor.execute(f"SELECT marker FROM {quote(name)}.{quote(TEMPLATE_MARKER_TABLE)}")
+                row = cursor.fetchone()
+        comment = row[0] if row else ""
+        if not comment.startswith(TEMPLATE_MARKER):
+            raise SecurityException(
+                f"Refusing to replace database {name!r}: it exists but was not made by "
+                "django-concurrent-test (no template marker). Rename or drop it yourself."
+            )
+        return comment[len(TEMPLATE_MARKER) :].strip()
+
     def _mark(self, connection, name: str, digest: str) -> None:
         if connection.vendor == "sqlite":
             Path(name + ".fingerprint").write_text(digest + "\n")
+            return
+        if connection.vendor == "mysql":
+            table = f"{connection.ops.quote_name(name)}.{connection.ops.quote_name(TEMPLATE_MARKER_TABLE)}"
+            with connection._nodb_cursor() as cursor:
+                cursor.execute(f"CREATE TABLE IF NOT EXISTS {table} (marker VARCHAR(255) NOT NULL)")
+                cursor.execute(f"DELETE FROM {table}")
+                cursor.execute(
+                    f"INSERT INTO {table} (marker) VALUES (%s)", [f"{TEMPLATE_MARKER} {digest}"]
+                )
             return
         connection.close()  # the template must have no session when it is cloned
         quoted = connection.ops.quote_name(name)

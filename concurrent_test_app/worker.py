@@ -244,6 +244,9 @@ def database_identity(connection, vendor: str) -> str:
         if vendor == "postgresql":
             cursor.execute("SELECT current_database()")
             return cursor.fetchone()[0]
+        if vendor == "mysql":
+            cursor.execute("SELECT DATABASE()")
+            return cursor.fetchone()[0]
         if vendor == "sqlite":
             cursor.execute("PRAGMA database_list")
             files = {row[1]: row[2] for row in cursor.fetchall()}

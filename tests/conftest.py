@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+import os
 import re
 from contextlib import contextmanager
 
@@ -11,12 +12,34 @@ from helpers import (
     BASELINE_RUNNER,
     Completed,
     in_ci,
+    mysql_params,
     postgres_database_name,
     postgres_params,
     run_manage,
 )
 
-BACKENDS = ["sqlite", "postgres"]
+KNOWN_BACKENDS = ("sqlite", "postgres", "mysql")
+
+
+def selected_backends(candidates=KNOWN_BACKENDS) -> list[str]:
+    """``candidates``, cut to those CONCURRENT_TEST_BACKENDS lists when set (.ci/matrix sets it)."""
+    raw = os.environ.get("CONCURRENT_TEST_BACKENDS", "").strip()
+    if not raw:
+        return list(candidates)
+    chosen = [name.strip() for name in raw.split(",") if name.strip()]
+    unknown = sorted(set(chosen) - set(KNOWN_BACKENDS))
+    if unknown or not chosen:
+        raise pytest.UsageError(
+            f"CONCURRENT_TEST_BACKENDS={raw!r}: expected a comma-separated list of "
+            f"{', '.join(KNOWN_BACKENDS)}"
+        )
+    return [name for name in candidates if name in chosen]
+
+
+# Most functional tests inspect PostgreSQL or SQLite clones directly; the parity
+# tests (verdicts, options, kinds) compare outputs only and run on MySQL/MariaDB too.
+BACKENDS = selected_backends(("sqlite", "postgres"))
+ALL_BACKENDS = selected_backends()
 CLONE_COMMENT = "django-concurrent-test clone"
 _CLONE_NAME_RE = re.compile(r"_w\d+$")
 
@@ -37,23 +60,54 @@ def _postgres_problem() -> str | None:
     return None
 
 
+@functools.cache
+def _mysql_problem() -> str | None:
+    """Why the MySQL/MariaDB server cannot be used, or None when it can."""
+    try:
+        import MySQLdb
+    except ImportError as error:
+        return f"mysqlclient is not installed ({error}); pip install -e '.[test,mysql]'"
+    params = mysql_params()
+    try:
+        MySQLdb.connect(**params).close()
+    except MySQLdb.Error as error:
+        shown = {key: value for key, value in params.items() if key != "password"}
+        return f"MySQL/MariaDB is not reachable with {shown}: {error}"
+    return None
+
+
+SERVERS = {
+    "postgres": (_postgres_problem, "PostgreSQL", "CONCURRENT_TEST_PG_URL"),
+    "mysql": (_mysql_problem, "MySQL/MariaDB", "CONCURRENT_TEST_MYSQL_URL"),
+}
+
+
 def require_backend(backend: str) -> None:
-    """Skip (fail on CI) a postgres test when no server is there to run it."""
-    if backend != "postgres":
+    """Skip (fail on CI) a server-backed test when no server is there to run it."""
+    if backend not in SERVERS:
         return
-    problem = _postgres_problem()
+    find_problem, server, variable = SERVERS[backend]
+    problem = find_problem()
     if problem is None:
         return
     if in_ci():
-        pytest.fail(f"{problem}\nCI must run every test on PostgreSQL: .ci/run starts a server.")
-    pytest.skip(f"{problem} (set CONCURRENT_TEST_PG_URL to run the postgres tests)")
+        pytest.fail(f"{problem}\nCI must run every test on {server}: .ci/run starts a server.")
+    pytest.skip(f"{problem} (set {variable} to run the {backend} tests)")
 
 
-@pytest.fixture(params=BACKENDS)
-def backend(request) -> str:
-    """The database backend a run uses: ``sqlite`` or ``postgres``."""
-    require_backend(request.param)
-    return request.param
+def backend_fixture(backends: list[str]):
+    """A ``backend`` fixture over ``backends``; a test module may assign one to override."""
+
+    @pytest.fixture(params=backends)
+    def backend(request) -> str:
+        """The database backend a run uses: ``sqlite``, ``postgres`` or ``mysql``."""
+        require_backend(request.param)
+        return request.param
+
+    return backend
+
+
+backend = backend_fixture(BACKENDS)
 
 
 @pytest.fixture(scope="session")
@@ -125,6 +179,27 @@ def postgres_admin():
             yield cursor
     finally:
         connection.close()
+
+
+@contextmanager
+def mysql_admin():
+    """A cursor on an autocommit connection to the MySQL/MariaDB server (no database)."""
+    import MySQLdb
+
+    connection = MySQLdb.connect(**mysql_params())
+    connection.autocommit(True)
+    try:
+        with connection.cursor() as cursor:
+            yield cursor
+    finally:
+        connection.close()
+
+
+def mysql_databases() -> set[str]:
+    """Every database on the MySQL/MariaDB server."""
+    with mysql_admin() as cursor:
+        cursor.execute("SELECT SCHEMA_NAME FROM information_schema.SCHEMATA")
+        return {row[0] for row in cursor.fetchall()}
 
 
 @contextmanager

@@ -52,21 +52,21 @@ def test_unclonable_engine_warns():
 
     from concurrent_test_app.checks import check_clonable_databases
 
-    databases = {"default": {"ENGINE": "django.db.backends.mysql", "NAME": "shop"}}
+    databases = {"default": {"ENGINE": "django.db.backends.oracle", "NAME": "shop"}}
     with override_settings(DATABASES=databases):
         assert _ids_and_messages(check_clonable_databases()) == [
             (
                 "concurrent_test.W001",
                 (
-                    "Database alias 'default' uses 'django.db.backends.mysql', which the "
+                    "Database alias 'default' uses 'django.db.backends.oracle', which the "
                     "concurrent test runner cannot clone: runs that use it will be sequential."
                 ),
-                "Run the tests on SQLite or PostgreSQL to run them concurrently.",
+                "Run the tests on SQLite, PostgreSQL or MySQL/MariaDB to run them concurrently.",
             )
         ]
-    sqlite = {"default": {"ENGINE": "django.db.backends.sqlite3", "NAME": "x"}}
-    with override_settings(DATABASES=sqlite):
-        assert check_clonable_databases() == []
+    for engine in ("django.db.backends.sqlite3", "django.db.backends.mysql"):
+        with override_settings(DATABASES={"default": {"ENGINE": engine, "NAME": "x"}}):
+            assert check_clonable_databases() == [], engine
 
 
 def test_runner_without_app_warns():
@@ -153,3 +153,18 @@ def test_long_and_unsafe_postgres_names():
     assert first != second and first.endswith("_w1")
     with pytest.raises(SecurityException, match="double quotes"):
         postgres_clone_name('test_"evil', 1)
+
+
+def test_mysql_clone_names():
+    from concurrent_test_app.databases import DatabaseGroup
+    from concurrent_test_app.exceptions import SecurityException
+    from concurrent_test_app.mysql_clones import MySQLCloner
+
+    group = DatabaseGroup(("default",), "test_shop")
+    assert MySQLCloner(keepdb=True).plan(group, 2).name == "test_shop_w2"
+    clone = MySQLCloner(keepdb=False).plan(group, 1)
+    assert clone.name == clone.identity == f"test_shop_p{os.getpid()}_w1"
+    long_group = DatabaseGroup(("default",), "test_" + "x" * 70)
+    assert len(MySQLCloner(keepdb=False).plan(long_group, 1).name) <= 64
+    with pytest.raises(SecurityException, match="backticks"):
+        MySQLCloner(keepdb=True).plan(DatabaseGroup(("default",), "test_`evil"), 1)

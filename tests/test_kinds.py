@@ -1,14 +1,19 @@
 """Every kind of test a Django project may hold gives the verdicts of a sequential run.
 
-LiveServerTestCase, serialized_rollback, ``databases = "__all__"``, mirrored aliases
-and TEST DEPENDENCIES, setUpTestData with mutable attributes, async tests, plain
-unittest classes, doctests and the load_tests protocol: each scenario runs under
-Django's DiscoverRunner and ``concurrenttest --workers 2``, compared as in test_options.
+LiveServerTestCase, StaticLiveServerTestCase, serialized_rollback,
+``databases = "__all__"``, mirrored aliases and TEST DEPENDENCIES, setUpTestData with
+mutable attributes, async tests, plain unittest classes, doctests and the load_tests
+protocol: each scenario runs under Django's DiscoverRunner and ``concurrenttest
+--workers 2``, compared as in test_options.
 """
 
 from __future__ import annotations
 
+from conftest import ALL_BACKENDS, backend_fixture
 from test_options import assert_same_verdicts, concurrent, sequential
+
+# Parity is compared on every database of the matrix, MySQL/MariaDB included.
+backend = backend_fixture(ALL_BACKENDS)
 
 
 def test_test_kinds(backend):
@@ -20,9 +25,15 @@ def test_test_kinds(backend):
     ids = run.report.ids
     for name in ("FirstLiveServerTests", "SecondLiveServerTests", "AsyncDatabaseTests"):
         assert f"scenarios.kinds.{name}.test_" in " ".join(sorted(ids)), run.describe()
-    assert run.report.outcome_of(
-        "scenarios.kinds.FirstLiveServerTests.test_live_server_answers"
-    ) == ["ok"]
+    for name in ("FirstLiveServerTests", "SecondLiveServerTests"):
+        test_id = f"scenarios.kinds.{name}.test_live_server_answers"
+        assert run.report.outcome_of(test_id) == ["ok"], run.describe()
+    # StaticLiveServerTestCase: each class's own server answers and serves the
+    # apps' static files through the finders.
+    for name in ("FirstStaticLiveServerTests", "SecondStaticLiveServerTests"):
+        for test in ("test_live_server_answers", "test_static_file_is_served"):
+            test_id = f"scenarios.kinds.{name}.{test}"
+            assert run.report.outcome_of(test_id) == ["ok"], run.describe()
 
 
 def test_load_tests_protocol_and_doctests(backend):

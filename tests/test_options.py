@@ -13,10 +13,13 @@ import sys
 import textwrap
 
 import pytest
+from conftest import ALL_BACKENDS, backend_fixture, mysql_admin, mysql_databases
 from helpers import (
     BASELINE_RUNNER,
     CONCURRENT_RUNNER,
     fallback_reasons,
+    mysql_database_name,
+    paired_verdicts,
     postgres_database_name,
     postgres_params,
     run_manage,
@@ -24,6 +27,9 @@ from helpers import (
     validated_junit,
     verdict_difference,
 )
+
+# Parity is compared on every database of the matrix, MySQL/MariaDB included.
+backend = backend_fixture(ALL_BACKENDS)
 
 TAGGED = "scenarios.tagged"
 ORDERED = (f"{TAGGED}.FastTests", f"{TAGGED}.SlowTests", f"{TAGGED}.MixedTests")
@@ -49,9 +55,8 @@ def assert_same_verdicts(run, expected, *, workers: int | None = 2) -> None:
     if workers is not None:
         assert started_workers(run) == [workers], run.describe()
         assert fallback_reasons(run) == [], run.describe()
-    assert run.report.verdicts() == expected.report.verdicts(), (
-        verdict_difference(run.report, expected.report) + "\n\n" + run.describe()
-    )
+    mine, theirs = paired_verdicts(run.report, expected.report)
+    assert mine == theirs, verdict_difference(run.report, expected.report) + "\n\n" + run.describe()
     assert run.returncode == expected.returncode, run.describe() + "\n\n" + expected.describe()
 
 
@@ -172,35 +177,65 @@ def _drop_pg(names: set[str]) -> None:
         connection.close()
 
 
-@pytest.fixture
-def kept_databases(backend):
-    """Names --keepdb keeps on postgres (test databases and clones), dropped afterwards."""
-    if backend != "postgres":
-        yield set()
-        return
-    base = f"test_{postgres_database_name()}"
-    names = {base, f"{base}_other"} | {
+def _drop_mysql(names: set[str]) -> None:
+    with mysql_admin() as cursor:
+        for name in names:
+            cursor.execute(f"DROP DATABASE IF EXISTS `{name}`")
+
+
+def _kept_names(database_name: str) -> set[str]:
+    base = f"test_{database_name}"
+    return {base, f"{base}_other"} | {
         f"{name}_w{k}" for name in (base, f"{base}_other") for k in (1, 2)
     }
-    _drop_pg(names)
+
+
+@pytest.fixture
+def kept_databases(backend):
+    """Names --keepdb keeps on a server (test databases and clones), dropped afterwards."""
+    if backend == "postgres":
+        names, drop = _kept_names(postgres_database_name()), _drop_pg
+    elif backend == "mysql":
+        names, drop = _kept_names(mysql_database_name()), _drop_mysql
+    else:
+        yield set()
+        return
+    drop(names)
     yield names
-    _drop_pg(names)
+    drop(names)
 
 
 def test_keepdb_reuses_databases_and_keeps_clones(backend, kept_databases):
     labels = ("library",)
     expected = sequential("--keepdb", *labels, backend=backend)
-    if kept_databases:
+    if backend == "postgres":
         _drop_pg(kept_databases)  # the concurrent runs start from nothing
+    elif backend == "mysql":
+        _drop_mysql(kept_databases)
 
     first = concurrent("--keepdb", *labels, backend=backend)
     assert_same_verdicts(first, expected)
-    kept = _pg_oids(kept_databases) if kept_databases else {}
+    kept = _pg_oids(kept_databases) if backend == "postgres" else {}
+    clones = {name for name in kept_databases if re.search(r"_w\d$", name)}
+    if backend == "mysql":
+        assert kept_databases <= mysql_databases(), first.describe()
+        # MySQL has no oids: a table added now must still be there after the second run.
+        with mysql_admin() as cursor:
+            for clone in clones:
+                cursor.execute(f"CREATE TABLE `{clone}`.keepdb_sentinel (id INT)")
     second = concurrent("--keepdb", *labels, backend=backend)
     assert_same_verdicts(second, expected)
 
+    if backend == "mysql":
+        assert "Using existing test database" in second.output, second.describe()
+        with mysql_admin() as cursor:
+            cursor.execute(
+                "SELECT TABLE_SCHEMA FROM information_schema.TABLES "
+                "WHERE TABLE_NAME = 'keepdb_sentinel'"
+            )
+            assert clones <= {row[0] for row in cursor.fetchall()}, second.describe()
+
     if backend == "postgres":
-        clones = {name for name in kept_databases if re.search(r"_w\d$", name)}
         assert clones <= set(kept), f"clones not kept after the first run: {kept}"
         assert "Using existing test database" in second.output, second.describe()
         # Reused, not dropped and recreated: the same databases (same oids).
@@ -448,7 +483,8 @@ def test_verbosity(verbosity, backend):
     assert run.report.summary == expected.report.summary, run.describe()
     assert run.report.blocks == expected.report.blocks, run.describe()
     if verbosity == "3":
-        assert run.report.verdicts() == expected.report.verdicts(), run.describe()
+        mine, theirs = paired_verdicts(run.report, expected.report)
+        assert mine == theirs, verdict_difference(run.report, expected.report) + run.describe()
     if verbosity == "0":
         assert "[CONCURRENT]" not in run.output, run.describe()
     else:

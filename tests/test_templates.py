@@ -3,8 +3,17 @@
 from __future__ import annotations
 
 import pytest
-from conftest import postgres_databases, require_backend, unmarked_database
+from conftest import (
+    ALL_BACKENDS,
+    backend_fixture,
+    postgres_databases,
+    require_backend,
+    unmarked_database,
+)
 from helpers import postgres_database_name, run_manage
+
+# MySQL/MariaDB templates too (marked by a table inside them).
+backend = backend_fixture(ALL_BACKENDS)
 
 LABELS = ("library", "shop")
 CACHED = "[CONCURRENT] Using cached database template"

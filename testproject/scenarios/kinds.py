@@ -1,6 +1,7 @@
 """One class of each test kind a project may have, all passing under a sequential run.
 
-LiveServerTestCase (two classes, so both workers serve), TransactionTestCase with
+LiveServerTestCase and StaticLiveServerTestCase (two classes each, so both workers
+serve), TransactionTestCase with
 ``serialized_rollback``, ``databases = "__all__"``, setUpTestData with mutable class
 attributes, async test methods and plain ``unittest.TestCase`` classes.
 """
@@ -12,6 +13,7 @@ import unittest
 import urllib.error
 import urllib.request
 
+from django.contrib.staticfiles.testing import StaticLiveServerTestCase
 from django.test import LiveServerTestCase, SimpleTestCase, TestCase, TransactionTestCase
 from library.models import Author, Genre
 
@@ -37,6 +39,23 @@ class FirstLiveServerTests(LiveServerMixin, LiveServerTestCase):
 
 
 class SecondLiveServerTests(LiveServerMixin, LiveServerTestCase):
+    pass
+
+
+class StaticLiveServerMixin(LiveServerMixin):
+    def test_static_file_is_served(self):
+        # Served from library/static/ by the staticfiles finders, not from STATIC_ROOT:
+        # what StaticLiveServerTestCase adds to LiveServerTestCase.
+        url = f"{self.live_server_url}/static/library/kinds-marker.txt"
+        with urllib.request.urlopen(url, timeout=10) as response:
+            self.assertEqual(response.read().decode().strip(), "STATIC-LIVE-SERVER-MARKER")
+
+
+class FirstStaticLiveServerTests(StaticLiveServerMixin, StaticLiveServerTestCase):
+    pass
+
+
+class SecondStaticLiveServerTests(StaticLiveServerMixin, StaticLiveServerTestCase):
     pass
 
 

@@ -16,15 +16,18 @@ ALLOWED_HOSTS: list[str] = []
 INSTALLED_APPS = [
     "django.contrib.contenttypes",
     "django.contrib.auth",
+    # For StaticLiveServerTestCase (scenarios.kinds): it serves the apps' static files.
+    "django.contrib.staticfiles",
     "concurrent_test_app",
     "library",
     "shop",
 ]
 
 ROOT_URLCONF = "testproject.urls"
+STATIC_URL = "static/"
 
-# SQLite by default; DATABASE_URL=postgres://user:pass@host:port/name moves both
-# aliases to PostgreSQL (``other`` becomes ``name_other``).
+# SQLite by default; DATABASE_URL=postgres://user:pass@host:port/name (or mysql://…) moves both
+# aliases to that server (``other`` becomes ``name_other``).
 DATABASES = databases_from_url(os.environ.get("DATABASE_URL"), BASE_DIR)
 
 USE_TZ = True

@@ -54,10 +54,29 @@ class DatabaseUrlTests(SimpleTestCase):
             databases_from_url("postgres://u:p%40ss@h/n", BASE)["default"]["PASSWORD"], "p@ss"
         )
 
+    def test_mysql_url(self):
+        databases = databases_from_url("mysql://user:pw@db.example:3307/shop", BASE)
+        default = databases["default"]
+        self.assertEqual(default["ENGINE"], "django.db.backends.mysql")
+        self.assertEqual(
+            (default["NAME"], default["USER"], default["PASSWORD"], default["HOST"]),
+            ("shop", "user", "pw", "db.example"),
+        )
+        self.assertEqual(default["PORT"], "3307")
+        self.assertEqual(default["OPTIONS"], {"charset": "utf8mb4"})
+        self.assertEqual(databases["other"]["NAME"], "shop_other")
+
+    def test_mariadb_scheme_is_mysql(self):
+        databases = databases_from_url("mariadb://u:p@h/n", BASE)
+        self.assertEqual(databases["default"]["ENGINE"], "django.db.backends.mysql")
+
+    def test_postgres_has_no_mysql_options(self):
+        self.assertNotIn("OPTIONS", databases_from_url("postgres://u:p@h/n", BASE)["default"])
+
     def test_other_scheme_rejected_without_leaking_password(self):
         with self.assertRaises(ImproperlyConfigured) as caught:
-            databases_from_url("mysql://u:topsecret@h/n", BASE)
-        self.assertIn("'mysql'", str(caught.exception))
+            databases_from_url("oracle://u:topsecret@h/n", BASE)
+        self.assertIn("'oracle'", str(caught.exception))
         self.assertNotIn("topsecret", str(caught.exception))
 
     def test_missing_name_rejected(self):
