@@ -55,7 +55,7 @@ class MySQLCloner:
         name = postgres_clone_name(base, worker_id)
         return Clone(group, worker_id, name, name)
 
-    def create(self, clones: list[Clone]) -> None:
+    def create(self, clones: list[Clone], created: list[Clone]) -> None:
         connection = connections[clones[0].group.primary]
         source = connection.settings_dict["NAME"]
         quote = connection.ops.quote_name
@@ -73,7 +73,8 @@ class MySQLCloner:
             for clone in clones:
                 if _exists(cursor, clone.name):
                     if self.keepdb and _marker(cursor, quote, clone.name) is not None:
-                        continue  # a kept clone of ours: reused, as Django reuses its test DB
+                        created.append(clone)  # kept and ours: reused, as Django does
+                        continue
                     _drop_marked(cursor, quote, clone.name)
                 cursor.execute(
                     f"CREATE DATABASE {quote(clone.name)} "
@@ -94,10 +95,11 @@ class MySQLCloner:
             with ThreadPoolExecutor(max_workers=len(todo)) as pool:
                 list(pool.map(lambda clone: self._load(connection, clone.name, dump), todo))
         except BaseException:
-            # The caller records clones only once create() returns: these are ours to drop.
+            # Not yet recorded in ``created``: ours to drop here.
             for clone in todo:
                 self.drop(clone)
             raise
+        created.extend(todo)
 
     def drop(self, clone: Clone) -> None:
         connection = connections[clone.group.primary]
