@@ -1,0 +1,498 @@
+"""README.rst cannot rot: every command in it runs, its tables match the code, its YAML parses.
+
+Each code block of the README is preceded by an rst comment ``.. readme: <kind> [args]``
+(invisible on PyPI and GitHub) saying what the block is:
+
+``run [DIR] [exit=N] [postgres]``
+    shell commands, run by bash in DIR of a fresh copy of the repository, with the
+    copy's ``.venv`` active (its ``bin`` first on PATH, as ``. .venv/bin/activate``
+    does); the block must exit with N (default 0); ``postgres`` blocks need a server.
+``file PATH`` / ``append PATH``
+    written to (appended to) PATH in the copy, for the ``run`` blocks after it.
+``same-as PATH``
+    must equal that file of the repository.
+``python``
+    a settings excerpt: must compile.
+``output``
+    sample output, not a command; its ``[CONCURRENT]`` lines must match lines that the
+    ``run`` blocks really printed.
+``yaml``
+    a CI recipe: must parse and use real options and variables.
+``sql``
+    run on PostgreSQL by tests/test_readme_postgres.py.
+``skip``
+    cannot run here; the list is SKIPPED below, and nothing else may be skipped.
+
+Commands that name the unpublished PyPI package or the README's example server are
+rewritten by SUBSTITUTIONS, in plain sight.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+import os
+import re
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from helpers import in_ci, postgres_url
+
+ROOT = Path(__file__).resolve().parent.parent
+README = ROOT / "README.rst"
+
+# Commands that cannot run inside a test, by their first line, with the reason.
+SKIPPED = {
+    "bash .ci/run": "is CI itself: it would run this test again, inside itself",
+    "CONCURRENT_TEST_PG_URL=postgres://user:pass@127.0.0.1:5432/scratch .ci/matrix": (
+        "builds three venvs with Pythons 3.10, 3.12 and 3.13 and takes many minutes; "
+        "CI runs it as its own step"
+    ),
+}
+
+# (README text, what the test runs instead, why).
+DEMO_PG_URL = "postgres://postgres@127.0.0.1:5432/demo"
+
+
+def substitutions(copy: Path) -> list[tuple[str, str, str]]:
+    return [
+        (
+            '"django-concurrent-test[postgres]"',
+            f'"{copy}[postgres]"',
+            "django-concurrent-test is not on PyPI yet: the copy of the repository stands in",
+        ),
+        (
+            "pip install django-concurrent-test ",
+            f"pip install {copy} ",
+            "django-concurrent-test is not on PyPI yet: the copy of the repository stands in",
+        ),
+        (DEMO_PG_URL, postgres_url(), "the README's example server is the test's server"),
+    ]
+
+
+# Variables a developer's shell or CI might hold that a new user's shell does not.
+_SCRUBBED_PREFIXES = ("DJANGO_TEST_", "CONCURRENT_TEST_")
+_SCRUBBED = {"DATABASE_URL", "DJANGO_SETTINGS_MODULE", "VIRTUAL_ENV", "PYTHONPATH", "PYTHONHOME"}
+
+KINDS = {"run", "file", "append", "same-as", "python", "output", "yaml", "sql", "skip"}
+
+
+@dataclasses.dataclass
+class Block:
+    """One code block of the README and the marker comment before it."""
+
+    kind: str
+    args: list[str]
+    text: str
+    line: int | None
+
+    @property
+    def first_line(self) -> str:
+        return self.text.strip().splitlines()[0].strip()
+
+    def where(self) -> str:
+        return f"README.rst block near line {self.line} ({self.kind} {' '.join(self.args)})"
+
+
+def _doctree(text: str):
+    from docutils.core import publish_doctree
+
+    return publish_doctree(
+        text,
+        settings_overrides={"report_level": 5, "halt_level": 5, "syntax_highlight": "none"},
+    )
+
+
+def readme_blocks(text: str | None = None) -> list[Block]:
+    """Every literal block of the README with its marker, in order; unmarked ones fail."""
+    from docutils import nodes
+
+    text = README.read_text() if text is None else text
+    blocks: list[Block] = []
+    marker: list[str] | None = None
+    for node in _doctree(text).findall(
+        lambda n: isinstance(n, (nodes.comment, nodes.literal_block))
+    ):
+        if isinstance(node, nodes.comment):
+            words = node.astext().split()
+            if words[:1] != ["readme:"]:
+                continue
+            assert marker is None, f"two readme markers in a row near line {node.line}"
+            assert len(words) > 1 and words[1] in KINDS, f"unknown marker {node.astext()!r}"
+            marker = words[1:]
+            continue
+        assert marker is not None, (
+            f"README.rst block near line {node.line} has no '.. readme: <kind>' comment "
+            f"before it:\n{node.astext()}"
+        )
+        blocks.append(Block(marker[0], marker[1:], node.astext(), node.line))
+        marker = None
+    assert marker is None, f"a readme marker with no block after it: {marker}"
+    return blocks
+
+
+# --- the blocks, one kind at a time -------------------------------------------------
+
+
+def test_every_block_is_marked_and_only_the_known_commands_are_skipped():
+    blocks = readme_blocks()
+    assert len(blocks) > 20
+    skipped = {block.first_line for block in blocks if block.kind == "skip"}
+    assert skipped == set(SKIPPED)
+
+
+def test_marker_parser_rejects_an_unmarked_block():
+    with pytest.raises(AssertionError, match="has no '.. readme: <kind>' comment"):
+        readme_blocks("Title\n=====\n\n.. readme: run\n\n::\n\n    true\n\nMore::\n\n    ls\n")
+
+
+def test_same_as_blocks_equal_their_files():
+    blocks = [block for block in readme_blocks() if block.kind == "same-as"]
+    assert blocks
+    for block in blocks:
+        expected = (ROOT / block.args[0]).read_text()
+        assert block.text.strip() == expected.strip(), block.where()
+
+
+def test_python_blocks_compile():
+    blocks = [block for block in readme_blocks() if block.kind in {"python", "append", "file"}]
+    python = [b for b in blocks if b.kind == "python" or b.args[0].endswith(".py")]
+    assert python
+    for block in python:
+        compile(block.text, block.where(), "exec")
+
+
+# --- the options table ---------------------------------------------------------------
+
+
+def _tables(text: str) -> list[list[list[str]]]:
+    """Every table of ``text`` as rows of cell texts (header row first)."""
+    from docutils import nodes
+
+    tables = []
+    for table in _doctree(text).findall(nodes.table):
+        rows = [
+            [" ".join(entry.astext().split()) for entry in row.findall(nodes.entry)]
+            for row in table.findall(nodes.row)
+        ]
+        tables.append(rows)
+    return tables
+
+
+def _options():
+    from concurrent_test_app import config
+
+    return config
+
+
+def readme_option_rows() -> list[list[str]]:
+    tables = [
+        t
+        for t in _tables(README.read_text())
+        if t[0][:3] == ["flag", "environment variable", "default"]
+    ]
+    assert len(tables) == 1, "README.rst must have one options table (flag, environment variable, default, meaning)"  # fmt: skip
+    return tables[0][1:]
+
+
+def _default_of(cell: str, option):
+    word = cell.split()[0]
+    return None if word == "none" else option.parse(word)
+
+
+def test_options_table_matches_the_option_table_of_config():
+    config = _options()
+    rows = {row[1]: row for row in readme_option_rows()}
+    assert len(rows) == len(readme_option_rows()), "a variable is listed twice"
+    assert set(rows) == {option.env for option in config.OPTIONS}
+    for option in config.OPTIONS:
+        flag_cell, env_cell, default_cell, meaning = rows[option.env]
+        flags = set(re.findall(r"--[a-z][a-z-]*", flag_cell))
+        expected = {option.flag}
+        if option.parse is config.parse_bool:
+            expected.add("--no-" + option.flag[2:])
+        assert flags == expected, (option.name, flag_cell)
+        assert env_cell == option.env
+        assert _default_of(default_cell, option) == option.default, (option.name, default_cell)
+        assert meaning, option.name
+
+
+def test_the_options_table_check_can_fail():
+    config = _options()
+    option = config.OPTIONS_BY_NAME["timeout"]
+    assert _default_of("300", option) == option.default
+    assert _default_of("600", option) != option.default
+
+
+# --- names the README uses exist ---------------------------------------------------------
+
+# Flags in the README that are not manage.py's: Docker's health check options of the
+# GitHub service, and twine's.
+FOREIGN_FLAGS = {"--health-cmd", "--health-interval", "--health-timeout", "--health-retries"}
+FOREIGN_FLAGS |= {"--strict"}
+EXTRA_VARIABLES = {"DJANGO_TEST_SHARD_INDEX", "DJANGO_TEST_SHARD_TOTAL"}
+
+
+@pytest.fixture(scope="module")
+def manage_help() -> str:
+    """What ``--help`` of the test commands lists (the repository's own testproject)."""
+    out = []
+    for command in ("concurrenttest", "test", "runtests"):
+        done = subprocess.run(
+            [sys.executable, "manage.py", command, "--help"],
+            cwd=ROOT / "testproject",
+            env=_clean_env(),
+            capture_output=True,
+            text=True,
+            timeout=120,
+            check=True,
+        )
+        out.append(done.stdout)
+    return "\n".join(out)
+
+
+def test_every_flag_in_the_readme_exists(manage_help):
+    text = README.read_text()
+    known = set(re.findall(r"(?<![\w-])--[a-z][a-z0-9-]*", manage_help))
+    used = set(re.findall(r"(?<![\w-])--[a-z][a-z0-9-]*", text))
+    if sys.version_info < (3, 12):
+        known.add("--durations")  # Django offers it on Python 3.12+ only, as the README says
+    assert used - known - FOREIGN_FLAGS == set()
+    assert FOREIGN_FLAGS <= used, "FOREIGN_FLAGS lists a flag the README no longer uses"
+
+
+def test_every_variable_in_the_readme_exists():
+    config = _options()
+    used = set(re.findall(r"\bDJANGO_TEST_[A-Z_]+\b", README.read_text()))
+    options = {option.env for option in config.OPTIONS}
+    assert used - options - EXTRA_VARIABLES == set()
+    assert options <= used
+    source = (ROOT / "concurrent_test_app" / "planning.py").read_text()
+    for name in EXTRA_VARIABLES:
+        assert name in source, name
+
+
+# --- CI recipes ----------------------------------------------------------------------
+
+
+def _yaml_blocks() -> dict[str, dict]:
+    import yaml
+
+    recipes = {}
+    for block in readme_blocks():
+        if block.kind == "yaml":
+            data = yaml.safe_load(block.text)
+            key = "github" if "jobs" in data else "gitlab"
+            assert key not in recipes
+            recipes[key] = data
+    assert set(recipes) == {"github", "gitlab"}
+    return recipes
+
+
+def _strings(data) -> list[str]:
+    if isinstance(data, dict):
+        return [s for value in data.values() for s in _strings(value)]
+    if isinstance(data, list):
+        return [s for value in data for s in _strings(value)]
+    return [data] if isinstance(data, str) else []
+
+
+def _check_variables(variables: dict) -> None:
+    config = _options()
+    for name, value in variables.items():
+        if name.startswith("DJANGO_TEST_"):
+            option = next(o for o in config.OPTIONS if o.env == name)
+            option.parse(str(value))  # raises on a value the runner would refuse
+
+
+def _flags_of_manage_lines(strings: list[str]) -> set[str]:
+    lines = [line for s in strings for line in s.splitlines() if "manage.py" in line]
+    return {flag for line in lines for flag in re.findall(r"(?<![\w-])--[a-z][a-z-]*", line)}
+
+
+def test_github_actions_recipe(manage_help):
+    github = _yaml_blocks()["github"]
+    test, report = github["jobs"]["test"], github["jobs"]["report"]
+    assert test["services"]["postgres"]["image"].startswith("postgres")
+    _check_variables(test["env"])
+    shards = test["strategy"]["matrix"]["shard"]
+    steps = _strings(test["steps"])
+    run = next(s for s in steps if "--shard" in s)
+    assert f"--shard ${{{{ matrix.shard }}}}/{len(shards)}" in run
+    junit = re.search(r"--junitxml=(\S+)", run).group(1)
+    uploads = [step for step in test["steps"] if step.get("uses", "").startswith("actions/upload-artifact")]  # fmt: skip
+    assert uploads and junit in uploads[0]["with"]["path"]
+    merge = next(s for s in _strings(report["steps"]) if "--merge-junit" in s)
+    merged = re.search(r"--merge-junit (\S+)", merge).group(1)
+    publisher = next(s for s in report["steps"] if "publish-unit-test-result" in s.get("uses", ""))
+    assert publisher["with"]["files"] == merged
+    assert report["needs"] == "test" and report["if"] == "always()"
+    flags = _flags_of_manage_lines(_strings(github))
+    assert {"--shard", "--junitxml", "--merge-junit", "--merge-timings"} <= flags
+    assert flags <= set(re.findall(r"--[a-z][a-z-]*", manage_help))
+
+
+def test_gitlab_recipe(manage_help):
+    gitlab = _yaml_blocks()["gitlab"]
+    test = gitlab["test"]
+    assert isinstance(test["parallel"], int) and test["parallel"] > 1
+    _check_variables(test["variables"])
+    run = next(s for s in test["script"] if "manage.py concurrenttest" in s)
+    assert "--junitxml=test-results-$CI_NODE_INDEX.xml" in run
+    assert test["artifacts"]["reports"]["junit"] == "test-results-*.xml"
+    assert "--shard" not in run, "GitLab's CI_NODE_INDEX/CI_NODE_TOTAL are read directly"
+    flags = _flags_of_manage_lines(_strings(gitlab))
+    assert flags <= set(re.findall(r"--[a-z][a-z-]*", manage_help))
+
+
+# --- running every command ---------------------------------------------------------------
+
+
+def _clean_env() -> dict[str, str]:
+    env = {
+        name: value
+        for name, value in os.environ.items()
+        if name not in _SCRUBBED and not name.startswith(_SCRUBBED_PREFIXES)
+    }
+    env["PIP_DISABLE_PIP_VERSION_CHECK"] = "1"
+    env["PYTHONUNBUFFERED"] = "1"
+    return env
+
+
+def _clean_copy(target: Path) -> Path:
+    """The committed files only, as a fresh clone has them."""
+    files = subprocess.run(["git", "ls-files"], cwd=ROOT, capture_output=True, text=True,
+                           check=True).stdout.splitlines()  # fmt: skip
+    for name in files:
+        source = ROOT / name
+        if source.is_file():
+            (target / name).parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy2(source, target / name)
+    return target
+
+
+def _postgres_problem() -> str | None:
+    """Why the test's PostgreSQL server cannot be used, or None."""
+    try:
+        import psycopg2
+    except ImportError as error:
+        return str(error)
+    from helpers import postgres_params
+
+    try:
+        psycopg2.connect(**postgres_params(dbname="postgres")).close()
+    except psycopg2.Error as error:
+        return str(error).strip()
+    return None
+
+
+def _parse_run_args(args: list[str]) -> tuple[str, int, bool]:
+    directory, status, postgres = ".", 0, False
+    for arg in args:
+        if arg.startswith("exit="):
+            status = int(arg.split("=", 1)[1])
+        elif arg == "postgres":
+            postgres = True
+        else:
+            directory = arg
+    return directory, status, postgres
+
+
+# What some commands must print, beyond exiting as marked (README text -> expected text).
+EXPECTED_OUTPUT = {
+    "../.venv/bin/python manage.py concurrenttest --workers 2": [
+        "[CONCURRENT] Starting production-grade concurrent test run with 2 workers",
+        "\nOK\n",
+    ],
+    "cd mysite && python manage.py check": [
+        "[CONCURRENT] Falling back to sequential testing: 0 test class(es) to run",
+    ],
+    "DJANGO_TEST_WORKERS=abc": ["DJANGO_TEST_WORKERS='abc': expected a positive integer or 'auto'"],
+    "DJANGO_ENV=production python": [
+        "[CONCURRENT] Security check failed: Concurrent testing not allowed in production",
+    ],
+    "python run_tests.py": ["Average test duration: "],
+    "--show-config": ["workers                4             (DJANGO_TEST_WORKERS)"],
+    "coverage report": ["TOTAL"],
+    "DATABASE_URL=postgres": ["[CONCURRENT] Setting up 4 test databases", "\nOK\n"],
+}
+
+
+def _generalised(line: str) -> re.Pattern:
+    """A sample output line as a pattern: any number where the sample has one."""
+    parts = re.split(r"\d+(?:\.\d+)?", line.strip())
+    return re.compile(r"\d+(?:\.\d+)?".join(re.escape(part) for part in parts))
+
+
+def test_every_command_of_the_readme_runs(tmp_path):
+    copy = _clean_copy(tmp_path / "django-concurrent-test")
+    env = _clean_env()
+    env["VIRTUAL_ENV"] = str(copy / ".venv")
+    env["PATH"] = f"{copy / '.venv' / 'bin'}{os.pathsep}{env.get('PATH', '')}"
+    postgres_problem = _postgres_problem()
+    if postgres_problem and in_ci():
+        pytest.fail(f"PostgreSQL is required under CI=true: {postgres_problem}")
+    outputs: list[str] = []
+    ran = skipped_postgres = 0
+    for block in readme_blocks():
+        if block.kind in {"file", "append"}:
+            target = copy / block.args[0]
+            target.parent.mkdir(parents=True, exist_ok=True)
+            with target.open("a" if block.kind == "append" else "w") as handle:
+                handle.write("\n" + block.text + "\n")
+            continue
+        if block.kind != "run":
+            continue
+        directory, status, postgres = _parse_run_args(block.args)
+        if postgres and postgres_problem:
+            skipped_postgres += 1
+            continue
+        script = block.text
+        for text, replacement, _why in substitutions(copy):
+            script = script.replace(text, replacement)
+        done = subprocess.run(
+            ["bash", "-c", ("set -eo pipefail\n" if status == 0 else "") + script],
+            cwd=copy / directory,
+            env=env,
+            stdin=subprocess.DEVNULL,
+            capture_output=True,
+            text=True,
+            timeout=900,
+            check=False,
+        )
+        output = done.stdout + done.stderr
+        described = f"{block.where()}\n$ {script}\nexit status {done.returncode}\n{output[-6000:]}"
+        assert done.returncode == status, described
+        for key, expected in EXPECTED_OUTPUT.items():
+            if key in block.text:
+                for text in expected:
+                    assert text in output, f"{text!r} not printed\n{described}"
+        outputs.append(output)
+        ran += 1
+    assert ran >= 15
+
+    demo = copy / "testproject"
+    total = int(re.search(r"Ran (\d+) tests", outputs[0]).group(1))
+    from lxml import etree
+
+    merged = etree.parse(str(demo / "test-results.xml"))
+    assert len(merged.findall(".//testcase")) == total, "the two shards ran every test once"
+    assert json.loads((demo / "bench.json").read_text())
+    assert "django_concurrent_test_tests_total" in (demo / "metrics.prom").read_text()
+    assert "<svg" in (demo / "timeline.html").read_text()
+    assert etree.parse(str(demo / "smoke.xml")).findall(".//testcase")
+    assert not (demo / ".concurrent_test").exists(), "the rollback removes it"
+
+    # Sample output is real output: every [CONCURRENT] line of an "output" block was printed.
+    printed = "\n".join(outputs)
+    for block in readme_blocks():
+        if block.kind != "output":
+            continue
+        for line in block.text.splitlines():
+            line = line.strip()
+            if not line.startswith("[CONCURRENT]") or (skipped_postgres and "Missing" in line):
+                continue
+            assert _generalised(line).search(printed), f"{block.where()}: never printed: {line}"
