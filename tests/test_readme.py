@@ -478,8 +478,9 @@ def test_every_command_of_the_readme_runs(tmp_path):
     total = int(re.search(r"Ran (\d+) tests", outputs[0]).group(1))
     from lxml import etree
 
-    merged = etree.parse(str(demo / "test-results.xml"))
-    assert len(merged.findall(".//testcase")) == total, "the two shards ran every test once"
+    merged = etree.parse(str(demo / "test-results.xml")).findall(".//testcase")
+    names = {(case.get("classname"), case.get("name")) for case in merged}
+    assert len(merged) == len(names) == total, "the two shards ran every test once"
     assert json.loads((demo / "bench.json").read_text())
     assert "django_concurrent_test_tests_total" in (demo / "metrics.prom").read_text()
     assert "<svg" in (demo / "timeline.html").read_text()
