@@ -410,7 +410,9 @@ EXPECTED_OUTPUT = {
     "cd mysite && python manage.py check": [
         "[CONCURRENT] Falling back to sequential testing: 0 test class(es) to run",
     ],
-    "DJANGO_TEST_WORKERS=abc": ["DJANGO_TEST_WORKERS='abc': expected a positive integer or 'auto'"],
+    "DJANGO_TEST_WORKERS=abc": [
+        "ConfigurationException: DJANGO_TEST_WORKERS='abc': expected a positive integer or 'auto'"
+    ],
     "DJANGO_ENV=production python": [
         "[CONCURRENT] Security check failed: Concurrent testing not allowed in production",
     ],
@@ -418,6 +420,20 @@ EXPECTED_OUTPUT = {
     "--show-config": ["workers                4             (DJANGO_TEST_WORKERS)"],
     "coverage report": ["TOTAL"],
     "DATABASE_URL=postgres": ["[CONCURRENT] Setting up 4 test databases", "\nOK\n"],
+}
+
+
+# What the README's commands write into testproject/ and leave there.
+LEFT_IN_TESTPROJECT = {
+    "test-results.xml",  # --junitxml of "Running", run_tests.py, then the shard merge
+    "smoke.xml",
+    "run_tests.py",
+    "bench.json",
+    "junit.xml",
+    "metrics.prom",
+    "timeline.html",
+    ".coveragerc",
+    ".coverage",
 }
 
 
@@ -486,6 +502,11 @@ def test_every_command_of_the_readme_runs(tmp_path):
     assert "<svg" in (demo / "timeline.html").read_text()
     assert etree.parse(str(demo / "smoke.xml")).findall(".//testcase")
     assert not (demo / ".concurrent_test").exists(), "the rollback removes it"
+    tracked = subprocess.run(["git", "ls-files", "testproject"], cwd=ROOT, capture_output=True,
+                             text=True, check=True).stdout.splitlines()  # fmt: skip
+    tracked_top = {Path(name).parts[1] for name in tracked}
+    left = {path.name for path in demo.iterdir()} - tracked_top
+    assert left == LEFT_IN_TESTPROJECT, "the README's commands leave only what it says they make"
 
     # Sample output is real output: every [CONCURRENT] line of an "output" block was printed.
     printed = "\n".join(outputs)

@@ -67,7 +67,9 @@ def test_permission_fix_and_template_cleanup_of_the_readme(superuser, unprivileg
 
     refused = run_manage("concurrenttest", "--workers", "2", backend="postgres", env=env)
     assert refused.returncode == 2, refused.describe()
-    assert "Missing permission: CREATE" in refused.stderr, refused.describe()
+    assert "PermissionException: Missing permission: CREATE (alias 'default': database user" in (
+        refused.stderr
+    ), refused.describe()
     assert f'Ask a DBA to run: ALTER ROLE "{role}" CREATEDB;' in refused.stderr
 
     # The README's statement, for this role instead of the example's "app".
