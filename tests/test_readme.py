@@ -508,6 +508,21 @@ def test_every_command_of_the_readme_runs(tmp_path):
     left = {path.name for path in demo.iterdir()} - tracked_top
     assert left == LEFT_IN_TESTPROJECT, "the README's commands leave only what it says they make"
 
+    # The figures the reports really print are the ones the README defines.
+    readme = README.read_text()
+    assert f"the demo project's {total} tests" in readme
+    bench = next(output for output in outputs if "Benchmark Report" in output)
+    labels = re.findall(r"^  ([A-Z0-9][^:\n]+): ", bench, re.MULTILINE)
+    assert len(labels) > 20
+    undefined = [label for label in labels if f"``{label}``" not in readme]
+    assert not undefined, f"benchmark fields the README does not define: {undefined}"
+    gauges = re.findall(
+        r"^django_concurrent_test_(\w+) ", (demo / "metrics.prom").read_text(), re.MULTILINE
+    )
+    assert gauges
+    unlisted = [k for k in gauges if f"``{k}``" not in readme and not k.startswith("connections_")]
+    assert not unlisted, f"metrics the README does not list: {unlisted}"
+
     # Sample output is real output: every [CONCURRENT] line of an "output" block was printed.
     printed = "\n".join(outputs)
     for block in readme_blocks():
