@@ -36,6 +36,7 @@ import re
 import shutil
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -469,6 +470,7 @@ def test_every_command_of_the_readme_runs(tmp_path):
         script = block.text
         for text, replacement, _why in substitutions(copy):
             script = script.replace(text, replacement)
+        started = time.monotonic()
         done = subprocess.run(
             ["bash", "-c", ("set -eo pipefail\n" if status == 0 else "") + script],
             cwd=copy / directory,
@@ -488,6 +490,8 @@ def test_every_command_of_the_readme_runs(tmp_path):
                     assert text in output, f"{text!r} not printed\n{described}"
         outputs.append(output)
         ran += 1
+        # Shown with pytest -s: where the time goes.
+        print(f"{time.monotonic() - started:6.1f}s  {block.where()}: {block.first_line[:60]}")
     assert ran >= 15
 
     demo = copy / "testproject"
