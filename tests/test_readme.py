@@ -40,7 +40,7 @@ import time
 from pathlib import Path
 
 import pytest
-from helpers import in_ci, postgres_url
+from helpers import PERMISSIVE_SCHEMA, in_ci, postgres_url, validated_junit
 
 ROOT = Path(__file__).resolve().parent.parent
 README = ROOT / "README.rst"
@@ -502,6 +502,15 @@ def test_every_command_of_the_readme_runs(tmp_path):
     names = {(case.get("classname"), case.get("name")) for case in merged}
     assert len(merged) == len(names) == total, "the two shards ran every test once"
     assert json.loads((demo / "bench.json").read_text())
+    # The mapping table's first rows, on the annotated report of the Reports block.
+    annotated = validated_junit(demo / "junit.xml", PERMISSIVE_SCHEMA)
+    suite = annotated.find(".//testsuite")
+    for attribute in ("name", "file", "timestamp", "hostname", "tests", "failures", "errors",
+                      "skipped", "time"):  # fmt: skip
+        assert suite.get(attribute) is not None, attribute
+    assert {p.get("name") for p in suite.iter("property")} == {"worker", "python", "django"}
+    case = suite.find("testcase")
+    assert case.get("file") and case.get("line") and case.get("classname") == suite.get("name")
     assert "django_concurrent_test_tests_total" in (demo / "metrics.prom").read_text()
     assert "<svg" in (demo / "timeline.html").read_text()
     assert etree.parse(str(demo / "smoke.xml")).findall(".//testcase")
@@ -514,7 +523,7 @@ def test_every_command_of_the_readme_runs(tmp_path):
 
     # The figures the reports really print are the ones the README defines.
     readme = README.read_text()
-    assert f"the demo project's {total} tests" in readme
+    assert f"the demo project's {total} tests" in " ".join(readme.split())
     bench = next(output for output in outputs if "Benchmark Report" in output)
     labels = re.findall(r"^  ([A-Z0-9][^:\n]+): ", bench, re.MULTILINE)
     assert len(labels) > 20
