@@ -228,6 +228,72 @@ def test_the_options_table_check_can_fail():
     assert _default_of("600", option) != option.default
 
 
+# --- console lines ---------------------------------------------------------------------
+
+# What the runner writes with log()/announce()/write(): f-string literals in its source.
+_MESSAGE_RE = re.compile(r'(?:\.log|\.announce|\blog|\.write)\(\s*f?"([^"]*)"')
+# Written by the runner but not console lines of a run: the prefixing helper itself and
+# --show-config's rows (shown in Configuration).
+NOT_CONSOLE_LINES = {
+    "{PREFIX} {message}",
+    "{name:<{width}}  {value!r:<12}  ({config.sources[name]})",
+}
+# A message's fixed phrases: what is left between values, brackets and punctuation.
+_SPLIT_RE = r"\{[^{}]*\}|<[^>]*>|…|\[CONCURRENT\]|\\n|[\[\],;:()'/]"
+
+
+def _phrases(message: str) -> list[str]:
+    parts = (part.strip() for part in re.split(_SPLIT_RE, message))
+    return [part for part in parts if len(part) >= 4]
+
+
+def _source_messages() -> list[str]:
+    messages = []
+    for path in sorted((ROOT / "concurrent_test_app").rglob("*.py")):
+        messages += _MESSAGE_RE.findall(path.read_text())
+    return [message for message in messages if message not in NOT_CONSOLE_LINES]
+
+
+def _console_section() -> tuple[str, list[str]]:
+    """The text of README's "Console lines" section and the lines its list defines."""
+    from docutils import nodes
+
+    for section in _doctree(README.read_text()).findall(nodes.section):
+        if section[0].astext() == "Console lines":
+            terms = [" ".join(term.astext().split()) for term in section.findall(nodes.term)]
+            return " ".join(section.astext().split()), terms
+    raise AssertionError("README.rst has no Console lines section")
+
+
+def test_every_message_of_the_runner_is_explained():
+    messages = _source_messages()
+    assert len(messages) > 20
+    text, _ = _console_section()
+    missing = [m for m in messages if not all(phrase in text for phrase in _phrases(m))]
+    assert not missing, f"messages the README's Console lines do not explain: {missing}"
+
+
+def test_every_explained_line_is_a_message_of_the_runner():
+    source = " ".join(
+        " ".join(path.read_text().split())
+        for path in sorted((ROOT / "concurrent_test_app").rglob("*.py"))
+    )
+    _, terms = _console_section()
+    assert len(terms) > 20
+    invented = [term for term in terms if not all(phrase in source for phrase in _phrases(term))]
+    assert not invented, f"Console lines the runner never prints: {invented}"
+
+
+def test_phrases_of_a_message():
+    assert _phrases("Worker {worker.worker_id} died ({cause}){where}; restarting it") == [
+        "Worker", "died", "restarting it"
+    ]  # fmt: skip
+    assert _phrases("Dropping '<name>', left behind by a run") == [
+        "Dropping",
+        "left behind by a run",
+    ]
+
+
 # --- names the README uses exist ---------------------------------------------------------
 
 # Flags in the README that are not manage.py's: Docker's health check options of the
