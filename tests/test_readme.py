@@ -217,8 +217,23 @@ def test_options_table_matches_the_option_table_of_config():
             expected.add("--no-" + option.flag[2:])
         assert flags == expected, (option.name, flag_cell)
         assert env_cell == option.env
+        # The README's rule for settings keys: the variable without DJANGO_TEST_.
+        assert option.setting == option.env.removeprefix("DJANGO_TEST_")
         assert _default_of(default_cell, option) == option.default, (option.name, default_cell)
         assert meaning, option.name
+
+
+def test_stated_requirements_match_setup_cfg():
+    import configparser
+
+    text = " ".join(README.read_text().split())
+    python, django = re.search(
+        r"Requires Python (\d+\.\d+) or newer and Django (\d+\.\d+) or newer", text
+    ).groups()
+    parser = configparser.ConfigParser()
+    parser.read(ROOT / "setup.cfg")
+    assert parser["options"]["python_requires"] == f">={python}"
+    assert f"Django>={django}" in parser["options"]["install_requires"].split()
 
 
 def test_the_options_table_check_can_fail():
