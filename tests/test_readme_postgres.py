@@ -71,6 +71,11 @@ def test_permission_fix_and_template_cleanup_of_the_readme(superuser, unprivileg
         refused.stderr
     ), refused.describe()
     assert f'Ask a DBA to run: ALTER ROLE "{role}" CREATEDB;' in refused.stderr
+    # The README's sample of that message, for this role instead of "app".
+    (sample,) = [b.text for b in readme_blocks() if b.kind == "output" and "postgres" in b.args]
+    assert " ".join(sample.replace("'app'", f"'{role}'").replace('"app"', f'"{role}"').split()) in (
+        " ".join(refused.stderr.split())
+    )
 
     # The README's statement, for this role instead of the example's "app".
     assert '"app"' in grant
