@@ -86,11 +86,13 @@ def test_permission_fix_and_template_cleanup_of_the_readme(superuser, unprivileg
     assert passed.returncode == 0, passed.describe()
     assert "[CONCURRENT] Starting production-grade concurrent test run" in passed.stdout
 
-    # The rollback: its query lists the kept template, its DROP removes it.
-    template = f"test_{name}_template"
-    listing, drop = _statements(rollback.replace("test_demo_template", template))
+    # The rollback: its query lists the kept templates, its DROPs remove them.
+    templates = {f"test_{name}_template", f"test_{name}_other_template"}
+    listing, *drops = _statements(rollback.replace("test_demo", f"test_{name}"))
     superuser.execute(listing)
-    assert template in {row[0] for row in superuser.fetchall()}
-    superuser.execute(drop)
-    superuser.execute("SELECT 1 FROM pg_database WHERE datname = %s", [template])
-    assert superuser.fetchone() is None
+    assert templates <= {row[0] for row in superuser.fetchall()}
+    assert len(drops) == len(templates)
+    for drop in drops:
+        superuser.execute(drop)
+    superuser.execute("SELECT datname FROM pg_database WHERE datname = ANY(%s)", [list(templates)])
+    assert superuser.fetchall() == []
