@@ -146,6 +146,13 @@ def test_every_block_is_marked_and_only_the_known_commands_are_skipped():
     assert skipped == set(SKIPPED)
 
 
+def test_every_substitution_is_used():
+    """A substitution whose text left the README would hide nothing; drop it too."""
+    run_text = "\n".join(block.text + "\n" for block in readme_blocks() if block.kind == "run")
+    for text, _replacement, why in substitutions(Path("/copy")):
+        assert text in run_text, (text, why)
+
+
 def test_marker_parser_rejects_an_unmarked_block():
     with pytest.raises(AssertionError, match="has no '.. readme: <kind>' comment"):
         readme_blocks("Title\n=====\n\n.. readme: run\n\n::\n\n    true\n\nMore::\n\n    ls\n")
