@@ -244,6 +244,16 @@ def test_stated_requirements_match_setup_cfg():
     assert f"Django>={django}" in parser["options"]["install_requires"].split()
 
 
+def test_changelog_heads_with_the_version_of_setup_cfg():
+    import configparser
+
+    parser = configparser.ConfigParser()
+    parser.read(ROOT / "setup.cfg")
+    version = parser["metadata"]["version"]
+    headings = re.findall(r"^(\d[\w.]*) \(", (ROOT / "CHANGELOG.rst").read_text(), re.MULTILINE)
+    assert headings and headings[0] == version, (headings, version)
+
+
 def test_the_options_table_check_can_fail():
     config = _options()
     option = config.OPTIONS_BY_NAME["timeout"]
