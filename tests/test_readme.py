@@ -153,6 +153,27 @@ def test_every_substitution_is_used():
         assert text in run_text, (text, why)
 
 
+# Commands quoted inline in the prose that no block runs, with the reason.
+INLINE_NOT_RUN = {
+    ". .venv/bin/activate": "the README test activates the copy's .venv by putting its bin "
+    "first on PATH and setting VIRTUAL_ENV",
+}
+_COMMAND_RE = re.compile(r"^(?:\.|python3?|manage\.py|pip|bash|coverage|twine|django-admin) ")
+
+
+def test_commands_quoted_in_the_prose_are_run_by_a_block():
+    from docutils import nodes
+
+    run_text = "\n".join(b.text for b in readme_blocks() if b.kind in {"run", "skip"})
+    quoted = {
+        node.astext()
+        for node in _doctree(README.read_text()).findall(nodes.literal)
+        if _COMMAND_RE.match(node.astext())
+    }
+    assert len(quoted) > 5
+    assert {command for command in quoted if command not in run_text} == set(INLINE_NOT_RUN)
+
+
 def test_marker_parser_rejects_an_unmarked_block():
     with pytest.raises(AssertionError, match="has no '.. readme: <kind>' comment"):
         readme_blocks("Title\n=====\n\n.. readme: run\n\n::\n\n    true\n\nMore::\n\n    ls\n")
