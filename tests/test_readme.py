@@ -571,7 +571,19 @@ def _generalised(line: str) -> re.Pattern:
 
 
 def test_every_command_of_the_readme_runs(tmp_path):
+    """The README from top to bottom, in a fresh copy of the repository, as a user runs it."""
     copy = _clean_copy(tmp_path / "django-concurrent-test")
+    outputs = _run_readme(copy)
+    assert len(outputs) >= 15
+    total = int(re.search(r"Ran (\d+) tests", outputs[0]).group(1))
+    readme = README.read_text()
+    assert f"the demo project's {total} tests" in " ".join(readme.split())
+    _check_what_the_demo_wrote(copy / "testproject", total, readme)
+    _check_the_sample_output("\n".join(outputs), outputs, readme)
+
+
+def _run_readme(copy: Path) -> list[str]:
+    """Write the file blocks and run the run blocks in order; return what each run printed."""
     env = _clean_env()
     env["VIRTUAL_ENV"] = str(copy / ".venv")
     env["PATH"] = f"{copy / '.venv' / 'bin'}{os.pathsep}{env.get('PATH', '')}"
@@ -579,49 +591,51 @@ def test_every_command_of_the_readme_runs(tmp_path):
     if postgres_problem and in_ci():
         pytest.fail(f"PostgreSQL is required under CI=true: {postgres_problem}")
     outputs: list[str] = []
-    ran = skipped_postgres = 0
     for block in readme_blocks():
         if block.kind in {"file", "append"}:
             target = copy / block.args[0]
             target.parent.mkdir(parents=True, exist_ok=True)
             with target.open("a" if block.kind == "append" else "w") as handle:
                 handle.write("\n" + block.text + "\n")
-            continue
-        if block.kind != "run":
-            continue
-        directory, status, postgres = _parse_run_args(block.args)
-        if postgres and postgres_problem:
-            skipped_postgres += 1
-            continue
-        script = block.text
-        for text, replacement, _why in substitutions(copy):
-            script = script.replace(text, replacement)
-        started = time.monotonic()
-        done = subprocess.run(
-            ["bash", "-c", ("set -eo pipefail\n" if status == 0 else "") + script],
-            cwd=copy / directory,
-            env=env,
-            stdin=subprocess.DEVNULL,
-            capture_output=True,
-            text=True,
-            timeout=900,
-            check=False,
-        )
-        output = done.stdout + done.stderr
-        described = f"{block.where()}\n$ {script}\nexit status {done.returncode}\n{output[-6000:]}"
-        assert done.returncode == status, described
-        for key, expected in EXPECTED_OUTPUT.items():
-            if key in block.text:
-                for text in expected:
-                    assert text in output, f"{text!r} not printed\n{described}"
-        outputs.append(output)
-        ran += 1
-        # Shown with pytest -s: where the time goes.
-        print(f"{time.monotonic() - started:6.1f}s  {block.where()}: {block.first_line[:60]}")
-    assert ran >= 15
+        elif block.kind == "run":
+            directory, status, postgres = _parse_run_args(block.args)
+            if postgres and postgres_problem:
+                print(f"skipped, no PostgreSQL ({postgres_problem}): {block.where()}")
+                continue
+            outputs.append(_run_block(block, copy, directory, status, env))
+    return outputs
 
-    demo = copy / "testproject"
-    total = int(re.search(r"Ran (\d+) tests", outputs[0]).group(1))
+
+def _run_block(block: Block, copy: Path, directory: str, status: int, env: dict) -> str:
+    """Run one block with bash; assert its exit status and expected output; return it."""
+    script = block.text
+    for text, replacement, _why in substitutions(copy):
+        script = script.replace(text, replacement)
+    started = time.monotonic()
+    done = subprocess.run(
+        ["bash", "-c", ("set -eo pipefail\n" if status == 0 else "") + script],
+        cwd=copy / directory,
+        env=env,
+        stdin=subprocess.DEVNULL,
+        capture_output=True,
+        text=True,
+        timeout=900,
+        check=False,
+    )
+    output = done.stdout + done.stderr
+    described = f"{block.where()}\n$ {script}\nexit status {done.returncode}\n{output[-6000:]}"
+    assert done.returncode == status, described
+    for key, expected in EXPECTED_OUTPUT.items():
+        if key in block.text:
+            for text in expected:
+                assert text in output, f"{text!r} not printed\n{described}"
+    # Shown with pytest -s: where the time goes.
+    print(f"{time.monotonic() - started:6.1f}s  {block.where()}: {block.first_line[:60]}")
+    return output
+
+
+def _check_what_the_demo_wrote(demo: Path, total: int, readme: str) -> None:
+    """The reports the README's commands wrote say what the README says they do."""
     from lxml import etree
 
     merged = etree.parse(str(demo / "test-results.xml")).findall(".//testcase")
@@ -637,7 +651,11 @@ def test_every_command_of_the_readme_runs(tmp_path):
     assert {p.get("name") for p in suite.iter("property")} == {"worker", "python", "django"}
     case = suite.find("testcase")
     assert case.get("file") and case.get("line") and case.get("classname") == suite.get("name")
-    assert "django_concurrent_test_tests_total" in (demo / "metrics.prom").read_text()
+    metrics = (demo / "metrics.prom").read_text()
+    gauges = re.findall(r"^django_concurrent_test_(\w+) ", metrics, re.MULTILINE)
+    assert "tests_total" in gauges
+    unlisted = [k for k in gauges if f"``{k}``" not in readme and not k.startswith("connections_")]
+    assert not unlisted, f"metrics the README does not list: {unlisted}"
     assert "<svg" in (demo / "timeline.html").read_text()
     assert etree.parse(str(demo / "smoke.xml")).findall(".//testcase")
     assert not (demo / ".concurrent_test").exists(), "the rollback removes it"
@@ -647,23 +665,14 @@ def test_every_command_of_the_readme_runs(tmp_path):
     left = {path.name for path in demo.iterdir()} - tracked_top
     assert left == LEFT_IN_TESTPROJECT, "the README's commands leave only what it says they make"
 
-    # The figures the reports really print are the ones the README defines.
-    readme = README.read_text()
-    assert f"the demo project's {total} tests" in " ".join(readme.split())
+
+def _check_the_sample_output(printed: str, outputs: list[str], readme: str) -> None:
+    """Every sample line was printed (numbers aside); every benchmark field is defined."""
     bench = next(output for output in outputs if "Benchmark Report" in output)
     labels = re.findall(r"^  ([A-Z0-9][^:\n]+): ", bench, re.MULTILINE)
     assert len(labels) > 20
     undefined = [label for label in labels if f"``{label}``" not in readme]
     assert not undefined, f"benchmark fields the README does not define: {undefined}"
-    gauges = re.findall(
-        r"^django_concurrent_test_(\w+) ", (demo / "metrics.prom").read_text(), re.MULTILINE
-    )
-    assert gauges
-    unlisted = [k for k in gauges if f"``{k}``" not in readme and not k.startswith("connections_")]
-    assert not unlisted, f"metrics the README does not list: {unlisted}"
-
-    # Sample output is real output: every line of an "output" block was printed.
-    printed = "\n".join(outputs)
     for block in readme_blocks():
         if block.kind != "output" or "postgres" in block.args:
             continue
