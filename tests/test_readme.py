@@ -25,7 +25,7 @@ Each code block of the README is preceded by an rst comment ``.. readme: <kind> 
     cannot run here; the list is SKIPPED below, and nothing else may be skipped.
 
 Commands that name the unpublished PyPI package or the README's example server are
-rewritten by SUBSTITUTIONS, in plain sight.
+rewritten by ``substitutions()``, in plain sight.
 """
 
 from __future__ import annotations
@@ -50,8 +50,8 @@ README = ROOT / "README.rst"
 SKIPPED = {
     "bash .ci/run": "is CI itself: it would run this test again, inside itself",
     "CONCURRENT_TEST_PG_URL=postgres://user:pass@127.0.0.1:5432/scratch .ci/matrix": (
-        "builds three venvs with Pythons 3.10, 3.12 and 3.13 and takes many minutes; "
-        "CI runs it as its own step"
+        "builds a venv per row with Pythons 3.10, 3.12 and 3.13 (which a machine may lack) "
+        "and runs the fidelity tests in each: many minutes; it is run on its own"
     ),
 }
 
