@@ -340,10 +340,7 @@ class ConcurrentTestRunner(DiscoverRunner):
         cpus = available_cpus()
         if self.config.workers == "auto" and workers > cpus:
             busy = self.timing_store.busy_per_worker() or 0.0
-            self.announce(
-                f"auto: {workers} workers for {cpus} CPUs (in the last run one worker "
-                f"kept {busy:.2f} CPUs busy: its tests mostly waited)"
-            )
+            self.announce(f"auto: {workers} workers for {cpus} CPUs ({busy:.2f} busy per worker)")
         self.announce(f"Starting production-grade concurrent test run with {workers} workers")
         if getattr(self, "_pool", None) is None:
             self._spawn_pool(workers)
