@@ -256,7 +256,7 @@ def test_stdout_noise_and_database_messages_are_ignored():
     assert report.summary == "OK"
 
 
-# Python 3.12 and 3.13.0 report a @skip-ped test without startTest; after "expected
+# Python 3.12+ (3.12.1, 3.13.0) reports a @skip-ped test without startTest; after "expected
 # failure" or "unexpected success" its description is therefore not printed.
 AFTER_XPASS_MODULE = """
 import unittest
@@ -338,7 +338,7 @@ def test_this_pythons_skip_after_unexpected_success(tmp_path):
 
     assert report.outcome_of("m.A.test_xpass") == ["unexpected success"], completed.stderr
     assert report.outcome_of("m.B.test_two") == ["skipped 'whole class'"], completed.stderr
-    # Named on 3.10, 3.11 and from 3.13.1 on; bare on 3.12 and 3.13.0.
+    # Named on 3.10 and 3.11; bare on 3.12.1 and 3.13.0 (the versions checked).
     assert len(report.outcomes) == 3, completed.stderr
     # Only the outcomes: 3.12+ does not count the skipped tests in "Ran N tests".
     mine, theirs = paired_verdicts(report, named)
