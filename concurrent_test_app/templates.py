@@ -272,7 +272,8 @@ class TemplateCache:
             Path(name + ".fingerprint").write_text(digest + "\n")
             return
         if connection.vendor == "mysql":
-            table = f"{connection.ops.quote_name(name)}.{connection.ops.quote_name(TEMPLATE_MARKER_TABLE)}"
+            quote = connection.ops.quote_name
+            table = f"{quote(name)}.{quote(TEMPLATE_MARKER_TABLE)}"
             with connection._nodb_cursor() as cursor:
                 cursor.execute(f"CREATE TABLE IF NOT EXISTS {table} (marker VARCHAR(255) NOT NULL)")
                 cursor.execute(f"DELETE FROM {table}")

@@ -306,9 +306,9 @@ class TestReport:
 def paired_verdicts(actual: TestReport, expected: TestReport) -> tuple[dict, dict]:
     """Both reports' ``verdicts()``, with each bare skip paired to the named skip it stands for.
 
-    On Python 3.12 and 3.13.0 a skipped test or class (``@skip``) is reported
-    without ``startTest``, so its description is printed only when the previous
-    status line went through ``_write_status``; "expected failure" and
+    On Python 3.12 (seen on 3.12.1; 3.11 and 3.13.0 name it) a skipped test or class
+    (``@skip``) is reported without ``startTest``, so its description is printed only
+    when the previous status line went through ``_write_status``; "expected failure" and
     "unexpected success" do not, so a skip right after one of them prints a bare
     ``skipped 'reason'``.  Which test ran just before depends on the order of the
     run, so one report may name a skip that the other leaves bare.  A bare skip

@@ -182,8 +182,10 @@ def test_this_pythons_unittest_output(tmp_path):
     assert set(EXPECTED_TEST_OUTCOMES) <= set(report.outcomes), completed.stderr
     assert report.outcome_of("pkg.sample.Outcomes.test_never") == [], completed.stderr
     assert set(EXPECTED_BLOCKS) <= set(report.blocks), completed.stderr
-    # 3.12+ does not count a @skip-ped test as run.
-    assert report.ran == (8 if sys.version_info >= (3, 12) else 9), completed.stderr
+    # 3.12.1 does not count a @skip-ped test as run (3.11 and 3.13.0 do; other 3.12
+    # releases were not checked).
+    expected_ran = {8, 9} if sys.version_info[:2] == (3, 12) else {9}
+    assert report.ran in expected_ran, completed.stderr
     assert report.summary is not None and report.summary.startswith("FAILED (failures=2, errors=3")
     assert "PRINTED-TO-STDOUT" not in completed.stderr
 
@@ -256,7 +258,7 @@ def test_stdout_noise_and_database_messages_are_ignored():
     assert report.summary == "OK"
 
 
-# Python 3.12 and 3.13.0 report a @skip-ped test without startTest; after "expected
+# Python 3.12.1 reports a @skip-ped test without startTest; after "expected
 # failure" or "unexpected success" its description is therefore not printed.
 AFTER_XPASS_MODULE = """
 import unittest
@@ -338,9 +340,10 @@ def test_this_pythons_skip_after_unexpected_success(tmp_path):
 
     assert report.outcome_of("m.A.test_xpass") == ["unexpected success"], completed.stderr
     assert report.outcome_of("m.B.test_two") == ["skipped 'whole class'"], completed.stderr
-    # Named on 3.10, 3.11 and from 3.13.1 on; bare on 3.12 and 3.13.0.
+    # Named on 3.10, 3.11 and 3.13.0; bare on 3.12.1 (the versions checked).
     assert len(report.outcomes) == 3, completed.stderr
-    # Only the outcomes: 3.12+ does not count the skipped tests in "Ran N tests".
+    # Only the outcomes: 3.12.1 does not count the skipped tests in "Ran N tests".
     mine, theirs = paired_verdicts(report, named)
     assert mine["outcomes"] == theirs["outcomes"], completed.stderr
-    assert mine["blocks"] == theirs["blocks"], completed.stderr
+    if sys.version_info >= (3, 11):  # 3.10 prints no block for an unexpected success
+        assert mine["blocks"] == theirs["blocks"], completed.stderr
