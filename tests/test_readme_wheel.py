@@ -102,7 +102,14 @@ def test_classifiers_are_valid_and_match_what_ci_tests(installed):
     assert claimed <= known, claimed - known
     # Every (Python, Django) row of the fidelity matrix, and the Python that runs CI.
     matrix = (ROOT / ".ci" / "matrix").read_text()
-    rows = re.findall(r'^\s*"[^|"]*\|(3\.\d+)\|Django>=(\d+\.\d+)', matrix, re.MULTILINE)
+    # Rows read "name|python|$DJANGO_XY|driver|backends"; DJANGO_XY="Django>=X.Y,<…".
+    versions = dict(re.findall(r'^(DJANGO_\w+)="Django>=(\d+\.\d+)', matrix, re.MULTILINE))
+    rows = [
+        (python, versions[variable])
+        for python, variable in re.findall(
+            r'^\s*"[^|"]*\|(3\.\d+)\|\$(DJANGO_\w+)\|', matrix, re.MULTILINE
+        )
+    ]
     assert len(rows) >= 3, "the rows of .ci/matrix were not found"
     pythons = {python for python, _ in rows} | {f"{sys.version_info[0]}.{sys.version_info[1]}"}
     for python in pythons:
