@@ -11,6 +11,7 @@ import collections
 import dataclasses
 import os
 import re
+import shutil
 import signal
 import subprocess
 import sys
@@ -31,6 +32,19 @@ CONCURRENT_RUNNER = "concurrent_test_app.runner.ConcurrentTestRunner"
 # leak them into a run that a test did not configure.
 _SCRUBBED_PREFIXES = ("DJANGO_TEST_", "CONCURRENT_TEST_")
 _SCRUBBED_NAMES = {"DATABASE_URL", "DJANGO_SETTINGS_MODULE", "ISOLATION_DIR", "CRASH_SCENARIO"}
+
+
+def clean_copy(target: Path) -> Path:
+    """The repository's committed files only, copied to ``target``, as a fresh clone has them."""
+    files = subprocess.run(
+        ["git", "ls-files"], cwd=REPO_DIR, capture_output=True, text=True, check=True
+    ).stdout.splitlines()
+    for name in files:
+        source = REPO_DIR / name
+        if source.is_file():
+            (target / name).parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy2(source, target / name)
+    return target
 
 
 def in_ci() -> bool:

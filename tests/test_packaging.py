@@ -2,30 +2,19 @@
 
 from __future__ import annotations
 
-import shutil
 import subprocess
 import sys
 import tarfile
 import zipfile
 from pathlib import Path
 
+from helpers import clean_copy
+
 ROOT = Path(__file__).resolve().parent.parent
 
 
-def _clean_copy(target: Path) -> Path:
-    """The committed files only, as a fresh clone has them."""
-    files = subprocess.run(["git", "ls-files"], cwd=ROOT, capture_output=True, text=True,
-                           check=True).stdout.split()  # fmt: skip
-    for name in files:
-        source = ROOT / name
-        if source.is_file():
-            (target / name).parent.mkdir(parents=True, exist_ok=True)
-            shutil.copy2(source, target / name)
-    return target
-
-
 def test_sdist_and_wheel_build_and_pass_twine_check(tmp_path):
-    source = _clean_copy(tmp_path / "src")
+    source = clean_copy(tmp_path / "src")
     dist = tmp_path / "dist"
     subprocess.run([sys.executable, "-m", "build", "--outdir", str(dist), str(source)],
                    check=True, capture_output=True, timeout=600)  # fmt: skip
@@ -59,7 +48,7 @@ def test_sdist_and_wheel_build_and_pass_twine_check(tmp_path):
 def test_readme_first_command_runs_the_demo(tmp_path):
     readme = (ROOT / "README.rst").read_text().splitlines()
     command = next(line.strip() for line in readme if line.strip().startswith("python3 -m venv"))
-    source = _clean_copy(tmp_path / "clone")
+    source = clean_copy(tmp_path / "clone")
     done = subprocess.run(["bash", "-c", command], cwd=source, capture_output=True, text=True,
                           timeout=900, check=False)  # fmt: skip
     output = done.stdout + done.stderr

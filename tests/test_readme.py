@@ -34,14 +34,13 @@ import dataclasses
 import json
 import os
 import re
-import shutil
 import subprocess
 import sys
 import time
 from pathlib import Path
 
 import pytest
-from helpers import PERMISSIVE_SCHEMA, in_ci, postgres_url, validated_junit
+from helpers import PERMISSIVE_SCHEMA, clean_copy, in_ci, postgres_url, validated_junit
 
 ROOT = Path(__file__).resolve().parent.parent
 README = ROOT / "README.rst"
@@ -483,18 +482,6 @@ def _clean_env() -> dict[str, str]:
     return env
 
 
-def _clean_copy(target: Path) -> Path:
-    """The committed files only, as a fresh clone has them."""
-    files = subprocess.run(["git", "ls-files"], cwd=ROOT, capture_output=True, text=True,
-                           check=True).stdout.splitlines()  # fmt: skip
-    for name in files:
-        source = ROOT / name
-        if source.is_file():
-            (target / name).parent.mkdir(parents=True, exist_ok=True)
-            shutil.copy2(source, target / name)
-    return target
-
-
 def _postgres_problem() -> str | None:
     """Why the test's PostgreSQL server cannot be used, or None."""
     try:
@@ -572,7 +559,7 @@ def _generalised(line: str) -> re.Pattern:
 
 def test_every_command_of_the_readme_runs(tmp_path):
     """The README from top to bottom, in a fresh copy of the repository, as a user runs it."""
-    copy = _clean_copy(tmp_path / "django-concurrent-test")
+    copy = clean_copy(tmp_path / "django-concurrent-test")
     outputs = _run_readme(copy)
     assert len(outputs) >= 15
     total = int(re.search(r"Ran (\d+) tests", outputs[0]).group(1))

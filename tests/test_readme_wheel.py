@@ -14,7 +14,8 @@ import venv
 from pathlib import Path
 
 import pytest
-from test_readme import _clean_copy, _clean_env
+from helpers import clean_copy
+from test_readme import _clean_env
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -36,7 +37,7 @@ print(json.dumps({
 def built(tmp_path_factory) -> dict[str, Path]:
     """sdist and wheel of a clean copy of the repository."""
     tmp = tmp_path_factory.mktemp("wheel")
-    source = _clean_copy(tmp / "src")
+    source = clean_copy(tmp / "src")
     dist = tmp / "dist"
     subprocess.run([sys.executable, "-m", "build", "--outdir", str(dist), str(source)],
                    check=True, capture_output=True, timeout=600)  # fmt: skip
