@@ -42,6 +42,7 @@ class Ready:
 
     worker_id: int
     identities: dict[str, str]
+    import_seconds: dict[str, float] = field(default_factory=dict)  # preloaded test modules
 
 
 @dataclass(frozen=True)
@@ -132,9 +133,12 @@ class Preload:
 
     A forked worker (Django's ``--parallel``) inherits every module the parent imported;
     a spawned one would otherwise pay for each first import inside the tests it runs.
+    ``while_idle`` (test modules) are imported only until the parent's next message
+    arrives, so a slow one never holds up the start of the tests.
     """
 
     modules: tuple[str, ...]
+    while_idle: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)

@@ -117,16 +117,16 @@ def assign_units(
     return shares
 
 
-def simulate_shares(
-    units: list[PlannedUnit], estimates: dict[str, float], workers: int
+def summarize_shares(
+    shares: list[list[PlannedUnit]], estimates: dict[str, float]
 ) -> list[WorkerShare]:
-    """Each worker's expected tests and seconds under the dispatch order."""
+    """Each worker's expected tests and seconds, from ``assign_units``' shares."""
     return [
         WorkerShare(
             sum(len(unit.indices) for unit in share),
             sum(estimates[unit.key] for unit in share),
         )
-        for share in assign_units(units, estimates, workers)
+        for share in shares
     ]
 
 
@@ -142,28 +142,28 @@ def preload_modules(
     tests: list,
     share: list[PlannedUnit],
     skip_prefix: str,
-    heavy_modules: frozenset[str] | None = frozenset(),
-) -> tuple[str, ...]:
+    heavy_modules: frozenset[str] = frozenset(),
+) -> tuple[tuple[str, ...], tuple[str, ...]]:
     """The modules of ``loaded`` a worker should import before its first test.
 
-    Every module the parent has, except: test modules outside the worker's planned
-    ``share``; ``heavy_modules`` (slow to import: every worker waits until all are
-    ready, so one slow import would hold them all up, while inside the unit that
-    needs it, it delays only that worker), and every test module when which ones are
-    heavy is not known yet (``None``: no timings); and the runner's parent-side
-    package (``skip_prefix``).
+    Returns the modules to import at once and the worker's own test modules, to import
+    while it waits for its databases (``Preload.while_idle``). Left out: other workers'
+    test modules; ``heavy_modules`` (slow to import, so left to the unit that needs it,
+    where their import time is measured); the runner's parent-side package
+    (``skip_prefix``) and the harness the runner was called from.
     """
     test_modules = {type(test).__module__ for test in tests}
-    mine = set()
-    if heavy_modules is not None:
-        mine = {type(tests[index]).__module__ for unit in share for index in unit.indices}
-    return tuple(
+    mine = {type(tests[index]).__module__ for unit in share for index in unit.indices}
+    wanted = [
         name
         for name in loaded
-        if (name not in test_modules or name in mine)
-        and name not in (heavy_modules or ())
+        if name not in heavy_modules
         and not name.startswith(skip_prefix)
         and name.partition(".")[0] not in HARNESS_MODULES
+    ]
+    return (
+        tuple(name for name in wanted if name not in test_modules),
+        tuple(name for name in wanted if name in mine),
     )
 
 

@@ -91,6 +91,7 @@ class WorkerPool:
         self.startup_spans: dict[int, tuple[float, float]] = {}
         self.unit_durations: dict[int, float] = {}  # unit index -> seconds in its worker
         self.unit_loads: dict[int, float] = {}  # unit index -> seconds to unpickle it
+        self.preload_imports: dict[str, float] = {}  # test module -> seconds to preload it
         self.connection_upkeep: dict[int, tuple[int, int]] = {}  # worker -> (recycled, replaced)
         self.peak_rss_mb: dict[int, float] = {}  # worker -> its peak resident memory
 
@@ -104,14 +105,15 @@ class WorkerPool:
             owner.write(owner_marker() + "\n")
         self.workers = [self._spawn(spec) for spec in self.specs]
 
-    def preload(self, modules: dict[int, tuple[str, ...]]) -> None:
-        """Have each booting worker import ``modules[worker_id]`` before it binds its clones.
+    def preload(self, modules: dict[int, tuple[tuple[str, ...], tuple[str, ...]]]) -> None:
+        """Have each booting worker import its modules before it binds its clones.
 
+        ``modules[worker_id]`` is ``(modules, while_idle)`` as ``Preload`` takes them.
         Sent without waiting: a worker reads it after booting, while the parent creates
         the clones, so the imports cost no time of their own.
         """
         for worker in self.workers:
-            _send_quietly(worker.conn, Preload(modules.get(worker.worker_id, ())))
+            _send_quietly(worker.conn, Preload(*modules.get(worker.worker_id, ((), ()))))
 
     def shrink(self, count: int) -> None:
         """Keep the first ``count`` workers; stop the others before they get work."""
@@ -149,6 +151,8 @@ class WorkerPool:
         seen: dict[str, int] = {}
         for worker in self.workers:
             ready = self._expect(worker, Ready)
+            for module, seconds in ready.import_seconds.items():
+                self.preload_imports[module] = max(self.preload_imports.get(module, 0.0), seconds)
             for identity in ready.identities.values():
                 if identity in seen and seen[identity] != worker.worker_id:
                     raise WorkerStartError(

@@ -53,7 +53,7 @@ from .planning import (
     preload_modules,
     select_shard,
     shard_from_ci,
-    simulate_shares,
+    summarize_shares,
 )
 from .pool import WorkerPool
 from .reports import ReportSession, RunInfo
@@ -79,6 +79,7 @@ class RunPlan:
     workers: int
     fallback_reason: str | None
     estimates: dict = field(default_factory=dict)
+    shares: list = field(default_factory=list)  # each worker's expected units (assign_units)
 
 
 class ConcurrentTestRunner(DiscoverRunner):
@@ -222,13 +223,11 @@ class ConcurrentTestRunner(DiscoverRunner):
     def _preload(self, plan: RunPlan) -> None:
         """Send each worker the modules to import while its databases are being cloned."""
         loaded = list(sys.modules)
-        store = self.timing_store
-        heavy = store.heavy_modules(HEAVY_IMPORT_SECONDS) if store.modules else None
-        shares = assign_units(plan.units, plan.estimates, plan.workers)
+        heavy = self.timing_store.heavy_modules(HEAVY_IMPORT_SECONDS)
         self._pool.preload(
             {
                 number: preload_modules(loaded, plan.tests, share, __package__, heavy)
-                for number, share in enumerate(shares, start=1)
+                for number, share in enumerate(plan.shares, start=1)
             }
         )
 
@@ -260,7 +259,8 @@ class ConcurrentTestRunner(DiscoverRunner):
             # --reverse and --shuffle are about order: they keep Django's.
             units = order_longest_first(units, tests, estimates)
         reason = self.fallback_reason(len(units))
-        return RunPlan(suite, tests, units, workers, reason, estimates)
+        shares = assign_units(units, estimates, workers) if workers > 0 else []
+        return RunPlan(suite, tests, units, workers, reason, estimates, shares)
 
     def _units_of(self, suite) -> tuple[list, list, dict[str, float]]:
         """The suite's tests, its units and their estimated seconds (timing store)."""
@@ -385,8 +385,7 @@ class ConcurrentTestRunner(DiscoverRunner):
                 return self.run_sequentially(plan.suite, f"a worker could not start: {error}")
             for worker_id, (spawned, ready) in self._pool.startup_spans.items():
                 self.reporting.phase("worker start", spawned, ready, worker_id)
-            shares = simulate_shares(plan.units, plan.estimates, plan.workers)
-            for number, share in enumerate(shares):
+            for number, share in enumerate(summarize_shares(plan.shares, plan.estimates)):
                 self.announce(
                     f"Chunk {number}: {share.tests} tests, estimated time: {share.seconds:.2f}s"
                 )

@@ -131,8 +131,8 @@ class ConcurrentSuite:
         }
 
     def module_import_seconds(self) -> dict[str, float]:
-        """The longest time a worker took to load a unit, by the unit's test module."""
-        seconds: dict[str, float] = {}
+        """The longest time a worker took to import a test module, in a unit or preloading."""
+        seconds = dict(self.pool.preload_imports)
         for index, load in self.pool.unit_loads.items():
             if index >= 0:
                 module = type(self.tests[self.units[index].indices[0]]).__module__

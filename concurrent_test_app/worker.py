@@ -17,6 +17,7 @@ import sys
 import threading
 import time
 import unittest
+from collections.abc import Callable
 from dataclasses import dataclass
 from multiprocessing.reduction import ForkingPickler
 from typing import Any
@@ -76,8 +77,10 @@ def worker_main(spec: WorkerSpec, conn) -> None:
     _boot(spec)
     conn.send(Booted(spec.worker_id, os.getpid()))
     order = conn.recv()
+    import_seconds: dict[str, float] = {}
     while isinstance(order, Preload):
         preload(order.modules)
+        import_seconds.update(preload_while(order.while_idle, lambda: not conn.poll()))
         order = conn.recv()
     if isinstance(order, Stop):
         return
@@ -95,7 +98,7 @@ def worker_main(spec: WorkerSpec, conn) -> None:
     if problem:
         conn.send(Fatal(f"Worker {spec.worker_id} refuses to run tests: {problem}"))
         return
-    conn.send(Ready(spec.worker_id, identities))
+    conn.send(Ready(spec.worker_id, identities, import_seconds))
     tally = QueryTally()
     install_counter(tally)
     captured = capture_output()
@@ -183,6 +186,23 @@ def preload(modules: tuple[str, ...]) -> None:
                 importlib.import_module(name)
             except (Exception, SystemExit):  # noqa: BLE001, S110 - see the docstring
                 pass
+
+
+def preload_while(modules: tuple[str, ...], idle: Callable[[], bool]) -> dict[str, float]:
+    """Import ``modules`` one by one while ``idle()`` holds; the seconds each one took.
+
+    The times go to the timing store like those of imports inside a unit, so a slow
+    module is still known to be slow after it was preloaded.
+    """
+    seconds = {}
+    for name in modules:
+        if not idle():
+            break
+        if name not in sys.modules:
+            started = time.perf_counter()
+            preload((name,))
+            seconds[name] = time.perf_counter() - started
+    return seconds
 
 
 def bind_databases(order: Verify) -> None:

@@ -6,7 +6,12 @@ module the other one's test module imports is already loaded in its worker.
 
 from __future__ import annotations
 
+import json
+from xml.etree import ElementTree
+
 from test_options import assert_same_verdicts, concurrent, sequential
+
+from concurrent_test_app.planning import HEAVY_IMPORT_SECONDS
 
 LABEL = "scenarios.preload"
 
@@ -20,3 +25,35 @@ def test_workers_see_modules_other_test_modules_imported(backend):
     assert run.report.outcome_of(
         "scenarios.preload.test_registry.RegistryTests.test_every_plugin_is_registered"
     ) == ["ok"], run.describe()
+
+
+SLOW_IMPORT = "scenarios.slow_import"
+SLOW_MODULE = "scenarios.slow_import.test_slow"
+
+
+def _workers_by_class(junit_path) -> dict[str, str]:
+    suites = ElementTree.parse(junit_path).getroot().iter("testsuite")
+    return {
+        suite.get("name"): suite.find("properties/property[@name='worker']").get("value")
+        for suite in suites
+    }
+
+
+def test_a_slow_import_is_timed_even_when_preloaded_and_then_kept_in_one_worker(tmp_path):
+    timings, junit = tmp_path / "timings.json", tmp_path / "junit.xml"
+    args = ("--timings-file", str(timings), "--junitxml", str(junit), SLOW_IMPORT)
+
+    first = concurrent(*args, backend="sqlite")
+    assert first.returncode == 0, first.describe()
+    modules = json.loads(timings.read_text())["modules"]
+    # Imported while idle or inside its unit, the half-second import is on record.
+    assert modules[SLOW_MODULE][0] >= HEAVY_IMPORT_SECONDS, modules
+
+    second = concurrent(*args, backend="sqlite")
+    assert second.returncode == 0, second.describe()
+    workers = _workers_by_class(junit)
+    slow = {
+        workers[f"{SLOW_MODULE}.{name}"]
+        for name in ("FirstSlowModuleTests", "SecondSlowModuleTests")
+    }
+    assert len(slow) == 1 and "," not in slow.pop(), workers

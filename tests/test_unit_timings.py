@@ -7,7 +7,12 @@ import time
 
 import pytest
 
-from concurrent_test_app.planning import PlannedUnit, estimate_units, simulate_shares
+from concurrent_test_app.planning import (
+    PlannedUnit,
+    assign_units,
+    estimate_units,
+    summarize_shares,
+)
 from concurrent_test_app.timings import FORMAT, TimingStore
 
 
@@ -50,7 +55,8 @@ def test_unknown_units_get_the_median_of_known_ones():
 
 def test_shares_follow_the_first_free_worker():
     units = [PlannedUnit("big", (0, 1, 2)), PlannedUnit("mid", (3,)), PlannedUnit("small", (4,))]
-    shares = simulate_shares(units, {"big": 4.0, "mid": 3.0, "small": 1.0}, workers=2)
+    estimates = {"big": 4.0, "mid": 3.0, "small": 1.0}
+    shares = summarize_shares(assign_units(units, estimates, workers=2), estimates)
     assert [(s.tests, s.seconds) for s in shares] == [(3, 4.0), (2, 4.0)]
 
 
