@@ -142,11 +142,15 @@ class ConcurrentTestRunner(DiscoverRunner):
         workers = self.config.workers
         if workers != "auto":
             return int(workers)
-        cpus = available_cpus()
         estimates = self.timing_store.unit_estimates().values()
         longest = max(estimates, default=0.0)
         useful = math.ceil(sum(estimates) / longest) if longest > 0 else None
-        return auto_workers(cpus, self.timing_store.busy_per_worker(), useful)
+        return auto_workers(self.cpus, self.timing_store.busy_per_worker(), useful)
+
+    @cached_property
+    def cpus(self) -> int:
+        """The CPUs this process may use (affinity and cgroup quota)."""
+        return available_cpus()
 
     def announce(self, message: str) -> None:
         """Print one ``[CONCURRENT]`` line, flushed so it is seen while tests run."""
@@ -337,10 +341,11 @@ class ConcurrentTestRunner(DiscoverRunner):
         self._pool.start()
 
     def _start_pool(self, workers: int) -> None:
-        cpus = available_cpus()
-        if self.config.workers == "auto" and workers > cpus:
+        if self.config.workers == "auto" and workers > self.cpus:
             busy = self.timing_store.busy_per_worker() or 0.0
-            self.announce(f"auto: {workers} workers for {cpus} CPUs ({busy:.2f} busy per worker)")
+            self.announce(
+                f"auto: {workers} workers for {self.cpus} CPUs ({busy:.2f} busy per worker)"
+            )
         self.announce(f"Starting production-grade concurrent test run with {workers} workers")
         if getattr(self, "_pool", None) is None:
             self._spawn_pool(workers)
