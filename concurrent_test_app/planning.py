@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 import sys
 import unittest
 from collections.abc import Iterable, Iterator
@@ -10,10 +11,20 @@ from dataclasses import dataclass
 
 @dataclass(frozen=True)
 class PlannedUnit:
-    """A class's tests (or a whole module's, when it has module fixtures) as test indices."""
+    """A class's tests (or a whole module's, when it has module fixtures) as test indices.
+
+    ``whole`` is set on a piece of a split class: the class's own unit key, under which
+    the pieces' durations are stored together.
+    """
 
     key: str
     indices: tuple[int, ...]
+    whole: str | None = None
+
+    @property
+    def timing_key(self) -> str:
+        """The key this unit's duration is stored under."""
+        return self.whole or self.key
 
 
 def iter_tests(suite: Iterable) -> Iterator[unittest.TestCase]:
@@ -92,6 +103,93 @@ def order_longest_first(
         return (unit_phase(tests[unit.indices[0]]), -estimates[unit.key], -len(unit.indices))
 
     return sorted(units, key=sort_key)
+
+
+# A class is split only if its class fixtures (setUpClass, setUpTestData, tearDownClass)
+# took at most this share of its time: each piece repeats them.
+SPLIT_FIXTURE_SHARE = 0.1
+
+
+@dataclass(frozen=True)
+class Split:
+    """A long class cut into ``pieces`` units, and what its timings said about it."""
+
+    key: str
+    pieces: int
+    seconds: float
+    fixture_seconds: float
+
+
+def split_long_units(
+    units: list[PlannedUnit],
+    tests: list,
+    estimates: dict[str, float],
+    test_seconds: dict[str, float],
+    workers: int,
+) -> tuple[list[PlannedUnit], dict[str, float], list[Split]]:
+    """Cut each class that would hold up the run into pieces, where that is cheap.
+
+    A unit is cut when its estimate exceeds one worker's fair share (all estimates ÷
+    ``workers``), it is one ``django.test.TestCase`` class whose tests all have stored
+    times, its class fixtures (the unit's time minus its tests') cost at most
+    SPLIT_FIXTURE_SHARE of it, and the class does not say ``concurrent_split = False``.
+    Pieces are consecutive runs of its tests, in order, with near-equal stored times:
+    as many as the fair share needs, at most one per worker. TestCase isolates every
+    test in a transaction and gives it its own copy of ``setUpTestData``'s objects, so
+    a piece's tests see what they would have seen in the whole class.
+    """
+    fair_share = sum(estimates.values()) / workers if workers else 0.0
+    result: list[PlannedUnit] = []
+    estimates = dict(estimates)
+    splits = []
+    for unit in units:
+        seconds = [test_seconds.get(tests[index].id()) for index in unit.indices]
+        pieces = _pieces_wanted(unit, tests, estimates[unit.key], seconds, fair_share, workers)
+        if pieces < 2:
+            result.append(unit)
+            continue
+        fixtures = estimates[unit.key] - sum(seconds)
+        splits.append(Split(unit.key, pieces, estimates[unit.key], fixtures))
+        for number, part in enumerate(_consecutive_parts(unit.indices, seconds, pieces), 1):
+            piece = PlannedUnit(f"{unit.key}[{number}/{pieces}]", part, whole=unit.key)
+            estimates[piece.key] = fixtures + sum(test_seconds[tests[index].id()] for index in part)
+            result.append(piece)
+    return result, estimates, splits
+
+
+def _pieces_wanted(unit, tests, seconds, test_seconds, fair_share, workers) -> int:
+    from django.test import TestCase
+
+    first = type(tests[unit.indices[0]])
+    if (
+        seconds <= fair_share
+        or len(unit.indices) < 2
+        or unit.key != f"{first.__module__}.{first.__qualname__}"  # a module or merged unit
+        or not issubclass(first, TestCase)
+        or getattr(first, "concurrent_split", None) is False
+        or None in test_seconds
+        or seconds - sum(test_seconds) > SPLIT_FIXTURE_SHARE * seconds
+    ):
+        return 1
+    return min(math.ceil(seconds / fair_share), workers, len(unit.indices))
+
+
+def _consecutive_parts(
+    indices: tuple[int, ...], seconds: list[float], pieces: int
+) -> list[tuple[int, ...]]:
+    """``indices`` cut into ``pieces`` consecutive, non-empty runs of near-equal seconds."""
+    total = sum(seconds)
+    parts: list[tuple[int, ...]] = []
+    start, elapsed = 0, 0.0
+    for position, value in enumerate(seconds):
+        elapsed += value
+        left = len(indices) - position - 1
+        cut_here = elapsed >= total * (len(parts) + 1) / pieces or left == pieces - len(parts) - 1
+        if cut_here and len(parts) < pieces - 1 and left > 0:
+            parts.append(indices[start : position + 1])
+            start = position + 1
+    parts.append(indices[start:])
+    return parts
 
 
 @dataclass(frozen=True)

@@ -53,6 +53,7 @@ from .planning import (
     preload_modules,
     select_shard,
     shard_from_ci,
+    split_long_units,
     summarize_shares,
 )
 from .pool import WorkerPool
@@ -80,6 +81,7 @@ class RunPlan:
     fallback_reason: str | None
     estimates: dict = field(default_factory=dict)
     shares: list = field(default_factory=list)  # each worker's expected units (assign_units)
+    splits: list = field(default_factory=list)  # long classes cut into pieces (Split)
 
 
 class ConcurrentTestRunner(DiscoverRunner):
@@ -259,12 +261,18 @@ class ConcurrentTestRunner(DiscoverRunner):
         """Units in dispatch order, worker count, estimates, or the reason to run sequentially."""
         tests, units, estimates = self._units_of(suite)
         workers = min(self.worker_count, len(units))
+        splits = []
         if not (self.reverse or getattr(self, "shuffle", False)):
             # --reverse and --shuffle are about order: they keep Django's.
+            tested = {key: entry[0] for key, entry in self.timing_store.tests.items()}
+            units, estimates, splits = split_long_units(
+                units, tests, estimates, tested, self.worker_count
+            )
             units = order_longest_first(units, tests, estimates)
+            workers = min(self.worker_count, len(units))
         reason = self.fallback_reason(len(units))
         shares = assign_units(units, estimates, workers) if workers > 0 else []
-        return RunPlan(suite, tests, units, workers, reason, estimates, shares)
+        return RunPlan(suite, tests, units, workers, reason, estimates, shares, splits)
 
     def _units_of(self, suite) -> tuple[list, list, dict[str, float]]:
         """The suite's tests, its units and their estimated seconds (timing store)."""
@@ -390,6 +398,10 @@ class ConcurrentTestRunner(DiscoverRunner):
                 return self.run_sequentially(plan.suite, f"a worker could not start: {error}")
             for worker_id, (spawned, ready) in self._pool.startup_spans.items():
                 self.reporting.phase("worker start", spawned, ready, worker_id)
+            for s in plan.splits:
+                self.announce(
+                    f"Split {s.key} into {s.pieces} units: {s.seconds:.2f}s, fixtures {s.fixture_seconds:.2f}s"
+                )
             for number, share in enumerate(summarize_shares(plan.shares, plan.estimates)):
                 self.announce(
                     f"Chunk {number}: {share.tests} tests, estimated time: {share.seconds:.2f}s"

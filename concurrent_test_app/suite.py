@@ -123,12 +123,13 @@ class ConcurrentSuite:
         return self.run(result)
 
     def unit_durations(self) -> dict[str, float]:
-        """Seconds each unit took in its worker, keyed by unit key."""
-        return {
-            self.units[index].key: seconds
-            for index, seconds in self.pool.unit_durations.items()
-            if index >= 0  # reruns (index -1) are single tests, not units
-        }
+        """Seconds each unit took in its worker, keyed by unit key (a split class's summed)."""
+        durations: dict[str, float] = {}
+        for index, seconds in self.pool.unit_durations.items():
+            if index >= 0:  # reruns (index -1) are single tests, not units
+                key = self.units[index].timing_key
+                durations[key] = durations.get(key, 0.0) + seconds
+        return durations
 
     def module_import_seconds(self) -> dict[str, float]:
         """The longest time a worker took to import a test module, in a unit or preloading."""
