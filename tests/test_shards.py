@@ -40,7 +40,7 @@ def test_every_test_runs_in_exactly_one_shard(tmp_path, with_timings):
 
 def test_shards_run_one_after_another_in_one_workspace_split_alike(tmp_path):
     """As on a developer's machine: default store, shard 1 then shard 2, then the merge."""
-    project = clean_copy(tmp_path / "repo") / "testproject"
+    project = clean_copy(tmp_path / "repo").resolve() / "testproject"  # as manage.py sees it
     store = project / ".concurrent_test" / "timings.json"
     args = ("concurrenttest", "--workers", "2", "-v", "2")
     full = run_manage(*args, *LABELS, project=project)
@@ -56,8 +56,8 @@ def test_shards_run_one_after_another_in_one_workspace_split_alike(tmp_path):
     written = [store.parent / f"timings.shard-{i}-of-2.json" for i in (1, 2)]
     for i, (run, path) in enumerate(zip(shards, written, strict=True), 1):
         assert path.exists(), run.describe()
-        line = f"[CONCURRENT] Shard {i}/2: timings saved to {path}; --merge-timings adds them to {store}"
-        assert line in run.stdout, run.describe()
+        saved = f"Shard {i}/2: timings saved to {path}; --merge-timings adds them to {store}"
+        assert f"[CONCURRENT] {saved}\n" in run.stdout, run.describe()
 
     merge = run_manage("concurrenttest", "--merge-timings", str(store), *map(str, written),
                        project=project)  # fmt: skip
