@@ -61,7 +61,7 @@ from .reports import ReportSession, RunInfo
 from .safety import production_reason, refuse_real_names, remember_configured_debug
 from .suite import ConcurrentSuite, with_replay_formatting
 from .templates import TemplateCache, restore_names
-from .timings import TimingStore, default_path
+from .timings import TimingStore, default_path, shard_path
 from .worker import WorkerSpec, peak_rss_mb
 
 PREFIX = "[CONCURRENT]"
@@ -443,13 +443,25 @@ class ConcurrentTestRunner(DiscoverRunner):
             self.timing_store.record_load(workers, (busy_after - busy_before) / seconds)
 
     def save_timings(self, suite: ConcurrentSuite) -> None:
-        """Store this run's durations for the next plan; a failure to write only warns."""
+        """Store this run's durations for the next plan; a failure to write only warns.
+
+        A shard writes them (and its load figure) to its own file beside the store, so
+        that the store every shard splits from stays as it was (see ``shard_path``).
+        """
         store = self.timing_store
         store.record(suite.unit_durations(), suite.test_durations, suite.module_import_seconds())
+        shard = self.shard
+        target = store.path if shard is None else shard_path(store.path, shard.index, shard.total)
         try:
-            store.save()
+            store.save(target)
         except OSError as error:
-            warnings.warn(f"Could not save the timing store {store.path}: {error}", stacklevel=2)
+            warnings.warn(f"Could not save the timing store {target}: {error}", stacklevel=2)
+            return
+        if shard is not None:
+            main = store.path  # left as it was: the next shard must split from it too
+            self.announce(
+                f"Shard {shard}: timings saved to {target}; --merge-timings adds them to {main}"
+            )
 
     def sweep_leftovers(self) -> None:
         """Remove clones that killed runs of ours left behind (never anyone else's)."""

@@ -2,7 +2,9 @@
 
 A JSON file (default ``.concurrent_test/timings.json`` beside ``manage.py``) written
 atomically. A missing file is an empty store; a corrupt or foreign one is ignored with
-a warning, never fatal. Entries not seen for ``MAX_AGE_DAYS`` are dropped.
+a warning, never fatal. Entries not seen for ``MAX_AGE_DAYS`` are dropped. A sharded
+run writes beside the store (``shard_path``), never into it: every shard must split the
+suite from the same store.
 """
 
 from __future__ import annotations
@@ -26,6 +28,17 @@ def default_path() -> Path:
     main = getattr(sys.modules.get("__main__"), "__file__", None)
     base = Path(main).resolve().parent if main and main.endswith("manage.py") else Path.cwd()
     return base / ".concurrent_test" / "timings.json"
+
+
+def shard_path(path: Path, index: int, total: int) -> Path:
+    """Where shard ``index`` of ``total`` writes its timings: ``timings.shard-1-of-2.json``.
+
+    A shard that rewrote the store it split from would hand the next shard run in the
+    same workspace another split, and classes would be skipped or run twice. The shard
+    files are merged back with ``concurrenttest --merge-timings``.
+    """
+    path = Path(path)
+    return path.with_name(f"{path.stem}.shard-{index}-of-{total}{path.suffix}")
 
 
 @dataclass
@@ -90,8 +103,9 @@ class TimingStore:
         self.tests.update({key: [round(d, 4), now] for key, d in tests.items()})
         self.modules.update({key: [round(d, 4), now] for key, d in (modules or {}).items()})
 
-    def save(self) -> None:
-        """Drop aged entries and write the file atomically (temp file + rename)."""
+    def save(self, path: Path | None = None) -> None:
+        """Drop aged entries and write the file (or ``path``) atomically: temp file + rename."""
+        target = Path(path) if path is not None else self.path
         cutoff = time.time() - MAX_AGE_DAYS * 86400
         payload = {
             "format": FORMAT,
@@ -102,13 +116,13 @@ class TimingStore:
         }
         if self.machine_load is not None and self.machine_load[2] >= cutoff:
             payload["load"] = self.machine_load
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        handle, temporary = tempfile.mkstemp(dir=self.path.parent, prefix=".timings-")
+        target.parent.mkdir(parents=True, exist_ok=True)
+        handle, temporary = tempfile.mkstemp(dir=target.parent, prefix=".timings-")
         try:
             with os.fdopen(handle, "w") as stream:
                 json.dump(payload, stream, separators=(",", ":"))
             os.chmod(temporary, 0o644)  # mkstemp's 0600 would hide it from teammates' tools
-            os.replace(temporary, self.path)
+            os.replace(temporary, target)
         except BaseException:
             Path(temporary).unlink(missing_ok=True)
             raise

@@ -159,12 +159,17 @@ TEST_COMMANDS = {"test", "concurrenttest", "runtests"}
 
 
 def run_manage(
-    *args: str, backend: str = "sqlite", env: dict | None = None, timeout: float = 300
+    *args: str,
+    backend: str = "sqlite",
+    env: dict | None = None,
+    timeout: float = 300,
+    project: Path = TESTPROJECT_DIR,
 ) -> Completed:
-    """Run ``manage.py *args`` of testproject and wait for it."""
+    """Run ``manage.py *args`` of testproject (or of a copy of it, ``project``) and wait."""
     if args and args[0] in TEST_COMMANDS and "--noinput" not in args:
         args = (*args, "--noinput")
-    return run_in_testproject(manage_command(*args), ("manage.py", *args), backend, env, timeout)
+    command = manage_command(*args)
+    return run_in_testproject(command, ("manage.py", *args), backend, env, timeout, project)
 
 
 def run_python(
@@ -176,16 +181,21 @@ def run_python(
 
 
 def run_in_testproject(
-    command: list[str], args: tuple[str, ...], backend: str, env: dict | None, timeout: float
+    command: list[str],
+    args: tuple[str, ...],
+    backend: str,
+    env: dict | None,
+    timeout: float,
+    project: Path = TESTPROJECT_DIR,
 ) -> Completed:
-    """Run ``command`` in testproject's folder and collect what it printed.
+    """Run ``command`` in testproject's folder (or ``project``) and collect what it printed.
 
     A run that outlives ``timeout`` is killed with its whole process group
     (workers included) and reported as a test failure with what it printed.
     """
     process = subprocess.Popen(
         command,
-        cwd=TESTPROJECT_DIR,
+        cwd=project,
         env=manage_env(backend, env),
         stdin=subprocess.DEVNULL,
         stdout=subprocess.PIPE,

@@ -532,6 +532,12 @@ EXPECTED_OUTPUT = {
     ],
     "coverage report": ["TOTAL"],
     "DATABASE_URL=postgres": ["[CONCURRENT] Setting up 4 test databases", "\nOK\n"],
+    "--shard 1/2 --junitxml=shard-1.xml": [
+        "[CONCURRENT] Shard 1/2: timings saved to ",
+        "[CONCURRENT] Shard 2/2: timings saved to ",
+        "timings.shard-2-of-2.json; --merge-timings adds them to ",
+        "Merged 2 files into .concurrent_test/timings.json",
+    ],
 }
 
 

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import json
 import shutil
 
 import pytest
-from helpers import run_manage, validated_junit
+from helpers import clean_copy, run_manage, validated_junit
 
 LABELS = ("library", "shop", "scenarios.outcomes", "scenarios.slow")
 
@@ -35,6 +36,37 @@ def test_every_test_runs_in_exactly_one_shard(tmp_path, with_timings):
     assert set().union(*ids) == full.report.ids
     assert sum(len(found) for found in ids) == len(full.report.ids)  # disjoint
     assert all(f"[CONCURRENT] Shard {i}/3: " in run.stdout for i, run in enumerate(shards, 1))
+
+
+def test_shards_run_one_after_another_in_one_workspace_split_alike(tmp_path):
+    """As on a developer's machine: default store, shard 1 then shard 2, then the merge."""
+    project = clean_copy(tmp_path / "repo").resolve() / "testproject"  # as manage.py sees it
+    store = project / ".concurrent_test" / "timings.json"
+    args = ("concurrenttest", "--workers", "2", "-v", "2")
+    full = run_manage(*args, *LABELS, project=project)
+    assert full.report.ran, full.describe()
+    before = store.read_bytes()  # the full run wrote it: the shards split by timings
+
+    shards = [run_manage(*args, "--shard", f"{i}/2", *LABELS, project=project) for i in (1, 2)]
+
+    first, second = (run.report.ids for run in shards)
+    assert first | second == full.report.ids, [run.describe() for run in shards]
+    assert not first & second, sorted(first & second)
+    assert store.read_bytes() == before, "a shard rewrote the store the next shard splits from"
+    written = [store.parent / f"timings.shard-{i}-of-2.json" for i in (1, 2)]
+    for i, (run, path) in enumerate(zip(shards, written, strict=True), 1):
+        assert path.exists(), run.describe()
+        saved = f"Shard {i}/2: timings saved to {path}; --merge-timings adds them to {store}"
+        assert f"[CONCURRENT] {saved}\n" in run.stdout, run.describe()
+
+    merge = run_manage("concurrenttest", "--merge-timings", str(store), *map(str, written),
+                       project=project)  # fmt: skip
+    assert merge.returncode == 0, merge.describe()
+    merged, stored = json.loads(store.read_text()), json.loads(before)
+    assert merged["tests"].keys() == stored["tests"].keys()
+    stale = [key for key, (_, seen) in merged["tests"].items() if seen <= stored["tests"][key][1]]
+    assert not stale, "every test ran again in one shard: the merge kept the newer durations"
+    assert stored["modules"] and merged["modules"].keys() == stored["modules"].keys()
 
 
 def test_gitlab_parallel_variables_choose_the_shard(tmp_path):

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import time
+from pathlib import Path
 
 import pytest
 
@@ -13,7 +14,8 @@ from concurrent_test_app.planning import (
     estimate_units,
     summarize_shares,
 )
-from concurrent_test_app.timings import FORMAT, TimingStore
+from concurrent_test_app.reports.merge import merge_timings
+from concurrent_test_app.timings import FORMAT, TimingStore, shard_path
 
 
 def test_round_trip(tmp_path):
@@ -25,6 +27,51 @@ def test_round_trip(tmp_path):
     again = TimingStore.load(path)
     assert again.unit_estimates() == {"app.tests.A": 1.5}
     assert not list(path.parent.glob(".timings-*"))  # no temp file left behind
+
+
+@pytest.mark.parametrize(
+    ("store", "expected"),
+    [
+        ("ci/.concurrent_test/timings.json", "ci/.concurrent_test/timings.shard-2-of-3.json"),
+        ("timings", "timings.shard-2-of-3"),
+        ("a.b/t.v2.json", "a.b/t.v2.shard-2-of-3.json"),
+    ],
+)
+def test_a_shard_writes_beside_the_store(store, expected):
+    assert shard_path(Path(store), 2, 3) == Path(expected)
+
+
+def test_saving_elsewhere_leaves_the_store_alone(tmp_path):
+    path = tmp_path / "timings.json"
+    store = TimingStore(path)
+    store.record({"app.tests.A": 1.0}, {})
+    store.save()
+    before = path.read_bytes()
+    store.record({"app.tests.A": 2.0}, {})
+    store.save(shard_path(path, 1, 2))
+    assert path.read_bytes() == before
+    assert TimingStore.load(tmp_path / "timings.shard-1-of-2.json").unit_estimates() == {
+        "app.tests.A": 2.0
+    }
+
+
+def test_merged_shards_keep_the_newest_of_everything(tmp_path):
+    stores = []
+    for number, (unit, module, seen) in enumerate([("A", "a", 100.0), ("B", "b", 200.0)], 1):
+        store = TimingStore(tmp_path / f"timings.shard-{number}-of-2.json")
+        now = time.time()
+        store.units = {"shared": [float(number), now - seen], unit: [1.0, now]}
+        store.modules = {module: [0.5, now]}
+        store.machine_load = [2.0, float(number), now - seen]
+        store.save()
+        stores.append(store.path)
+
+    assert merge_timings(tmp_path / "timings.json", stores) == 3
+
+    merged = TimingStore.load(tmp_path / "timings.json")
+    assert merged.unit_estimates() == {"shared": 1.0, "A": 1.0, "B": 1.0}  # shard 1's is newer
+    assert set(merged.modules) == {"a", "b"}
+    assert merged.machine_load[:2] == [2.0, 1.0]
 
 
 @pytest.mark.parametrize("content", ["{not json", '{"format": "other"}', "[1, 2]"])

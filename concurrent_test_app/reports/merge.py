@@ -43,14 +43,27 @@ def merge_junit(output: str | Path, inputs: list[str | Path]) -> int:
 
 
 def merge_timings(output: str | Path, inputs: list[str | Path]) -> int:
-    """Combine timing stores, the newest entry of each key winning; return entry count."""
+    """Combine timing stores, the newest entry of each key winning; return the unit count.
+
+    The inputs are usually the shards' files (``timings.shard-1-of-2.json``…): each is
+    the store the shards split from plus that shard's new durations, so together they
+    hold every unit. Import times (which modules are heavy changes how units are cut)
+    and the newest load figure are kept too.
+    """
     merged = TimingStore(Path(output))
     for path in inputs:
         store = TimingStore.load(Path(path))
-        for mine, theirs in ((merged.units, store.units), (merged.tests, store.tests)):
+        for mine, theirs in (
+            (merged.units, store.units),
+            (merged.tests, store.tests),
+            (merged.modules, store.modules),
+        ):
             for key, entry in theirs.items():
                 if key not in mine or entry[1] > mine[key][1]:
                     mine[key] = entry
+        newest = merged.machine_load
+        if store.machine_load is not None and (newest is None or store.machine_load[2] > newest[2]):
+            merged.machine_load = store.machine_load
     merged.save()
     return len(merged.units)
 
