@@ -103,3 +103,17 @@ def test_shard_reports_merge_into_one_valid_report(tmp_path):
         assert int(root.get(key)) == sum(int(r.get(key)) for r in reports)
     suites = [s.get("name") for s in root.findall("testsuite")]
     assert len(suites) == len(set(suites)) == sum(len(r.findall("testsuite")) for r in reports)
+
+
+def test_a_missing_merge_input_is_an_error_that_writes_nothing(tmp_path):
+    existing = tmp_path / "timings.shard-1-of-2.json"
+    existing.write_text('{"format": "concurrent-test-timings"}')
+    output = tmp_path / "timings.json"
+    for option in ("--merge-timings", "--merge-junit"):
+        # What an unmatched glob leaves on the command line.
+        missing = str(tmp_path / "timings.shard-*.json")
+        run = run_manage("concurrenttest", option, str(output), str(existing), missing)
+
+        assert run.returncode != 0, run.describe()
+        assert f"{option}: no such input file: {missing}" in run.stderr, run.describe()
+        assert not output.exists(), run.describe()

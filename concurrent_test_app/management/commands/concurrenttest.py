@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+
 from django.core.management.base import CommandError
 from django.core.management.commands.test import Command as TestCommand
 from django.core.management.utils import get_command_line_option
@@ -70,6 +72,11 @@ class Command(TestCommand):
                 continue
             if len(paths) < 2:
                 raise CommandError(f"--merge-{name} OUT IN1 [IN2 ...]: give an output and inputs")
+            missing = [path for path in paths[1:] if not os.path.isfile(path)]
+            if missing:
+                # An unmatched shell glob arrives as literal text: merging nothing would
+                # write (and a CI cache would keep) an empty report.
+                raise CommandError(f"--merge-{name}: no such input file: {', '.join(missing)}")
             count = merge(paths[0], paths[1:])
             self.stdout.write(f"Merged {len(paths) - 1} files into {paths[0]} ({count} entries)")
 
