@@ -8,7 +8,7 @@ from xml.etree import ElementTree
 from test_options import assert_same_verdicts, concurrent, sequential
 
 LABEL = "scenarios.long_class"
-LONG = "scenarios.long_class.test_long.LongJourneyTests"
+LONG = "scenarios.long_class.LongJourneyTests"
 
 
 def _workers_of(junit_path, suite_name: str) -> set[str]:
