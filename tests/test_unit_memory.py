@@ -1,0 +1,20 @@
+"""Unit tests of what keeps a worker small (issue #8): what it imports and what it keeps."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+
+def _modules_after(statement: str) -> set[str]:
+    """The modules a fresh interpreter has after running ``statement``."""
+    script = f"import sys\n{statement}\nprint('\\n'.join(sys.modules))"
+    run = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True)
+    return set(run.stdout.split())
+
+
+def test_the_runner_leaves_lxml_until_it_writes_junit():
+    # Workers preload what the parent has; lxml would cost each of them about 4 MB.
+    modules = _modules_after("import concurrent_test_app.runner")
+    assert "lxml" not in modules
+    assert "concurrent_test_app.reports.junit" not in modules
