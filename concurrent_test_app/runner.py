@@ -67,6 +67,24 @@ PREFIX = "[CONCURRENT]"
 SECURITY_FAILURE = "Concurrent testing not allowed in production"
 RUN_TIMEOUT_STATUS = 124
 MIN_LOAD_SECONDS = 2.0  # test phases shorter than this do not update the machine load
+# What the parent has for being Django's test command, not for the tests: the command,
+# Django's runner and what only that runner imports (pdb for --pdb, ctypes). Preloaded,
+# they would cost every worker about 1 MB (issue #8); a test that needs one imports it.
+COMMAND_MODULES = (
+    "django.core.management.commands.test",
+    "django.test.runner",
+    "pdb",
+    "bdb",
+    "cmd",
+    "code",
+    "codeop",
+    "ctypes",
+    "_ctypes",
+)
+
+
+def _is_command_module(name: str) -> bool:
+    return any(name == module or name.startswith(module + ".") for module in COMMAND_MODULES)
 
 
 @dataclass(frozen=True)
@@ -221,7 +239,7 @@ class ConcurrentTestRunner(DiscoverRunner):
 
     def _preload(self, plan: RunPlan) -> None:
         """Send each worker the modules to import while its databases are being cloned."""
-        loaded = list(sys.modules)
+        loaded = [name for name in sys.modules if not _is_command_module(name)]
         store = self.timing_store
         heavy = store.heavy_modules(HEAVY_IMPORT_SECONDS) if store.modules else None
         shares = assign_units(plan.units, plan.estimates, plan.workers)

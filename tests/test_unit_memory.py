@@ -5,6 +5,8 @@ from __future__ import annotations
 import subprocess
 import sys
 
+from concurrent_test_app.runner import _is_command_module
+
 
 def _modules_after(statement: str) -> set[str]:
     """The modules a fresh interpreter has after running ``statement``."""
@@ -18,3 +20,10 @@ def test_the_runner_leaves_lxml_until_it_writes_junit():
     modules = _modules_after("import concurrent_test_app.runner")
     assert "lxml" not in modules
     assert "concurrent_test_app.reports.junit" not in modules
+
+
+def test_the_test_commands_own_modules_are_not_preloaded():
+    for name in ("django.test.runner", "django.core.management.commands.test", "pdb", "ctypes"):
+        assert _is_command_module(name), name
+    for name in ("django.test", "django.test.testcases", "ctypes_helpers", "app.pdb"):
+        assert not _is_command_module(name), name
