@@ -27,3 +27,11 @@ def test_the_test_commands_own_modules_are_not_preloaded():
         assert _is_command_module(name), name
     for name in ("django.test", "django.test.testcases", "ctypes_helpers", "app.pdb"):
         assert not _is_command_module(name), name
+
+
+def test_the_app_loads_no_database_cloner_into_workers():
+    # apps.ready() imports the checks in every worker; the cloners would bring sqlite3
+    # into a PostgreSQL or MySQL worker.
+    modules = _modules_after("import concurrent_test_app.checks")
+    assert "concurrent_test_app.databases" not in modules
+    assert "sqlite3" not in modules
