@@ -29,9 +29,8 @@ def test_the_test_commands_own_modules_are_not_preloaded():
         assert not _is_command_module(name), name
 
 
-def test_the_app_loads_no_database_cloner_into_workers():
-    # apps.ready() imports the checks in every worker; the cloners would bring sqlite3
-    # into a PostgreSQL or MySQL worker.
-    modules = _modules_after("import concurrent_test_app.checks")
-    assert "concurrent_test_app.databases" not in modules
+def test_the_app_and_the_runner_leave_sqlite3_to_sqlite_runs():
+    # apps.ready() imports the checks in every worker, and workers preload what the
+    # parent has: either way sqlite3 would reach a PostgreSQL or MySQL worker.
+    modules = _modules_after("import concurrent_test_app.checks, concurrent_test_app.runner")
     assert "sqlite3" not in modules
