@@ -2,10 +2,43 @@
 
 from __future__ import annotations
 
+import gc
 import subprocess
 import sys
+import unittest
+import weakref
+from unittest.suite import _ErrorHolder
 
+from concurrent_test_app.events import Batch, TestEvents
+from concurrent_test_app.querycount import QueryTally
 from concurrent_test_app.runner import _is_command_module
+from concurrent_test_app.worker import StreamingResult, run_tests
+
+
+class FakePipe:
+    """Collects what the worker sends."""
+
+    def __init__(self) -> None:
+        self.sent: list = []
+
+    def send(self, message) -> None:
+        self.sent.append(message)
+
+
+class Tracked(unittest.TestCase):
+    """Each test notes a weak reference to itself; the second one sees if the first lives."""
+
+    __test__ = False  # run by the tests below, not collected by pytest
+    seen: list = []
+    first_alive: bool | None = None
+
+    def test_first(self):
+        self.payload = bytearray(1_000_000)  # as Django's copies of setUpTestData objects
+        Tracked.seen.append(weakref.ref(self))
+
+    def test_second(self):
+        gc.collect()
+        Tracked.first_alive = Tracked.seen[0]() is not None
 
 
 def _modules_after(statement: str) -> set[str]:
@@ -34,3 +67,26 @@ def test_the_app_and_the_runner_leave_sqlite3_to_sqlite_runs():
     # parent has: either way sqlite3 would reach a PostgreSQL or MySQL worker.
     modules = _modules_after("import concurrent_test_app.checks, concurrent_test_app.runner")
     assert "sqlite3" not in modules
+
+
+def test_a_test_is_freed_once_it_has_run_as_unittest_suites_do():
+    Tracked.seen, Tracked.first_alive = [], None
+    pipe = FakePipe()
+    result = StreamingResult(pipe, QueryTally())
+    run_tests([(0, Tracked("test_first")), (1, Tracked("test_second"))], result)
+    result.release()
+    assert Tracked.first_alive is False
+    sent = [m for b in pipe.sent for m in (b.messages if isinstance(b, Batch) else (b,))]
+    assert [m.test for m in sent if isinstance(m, TestEvents)] == [0, 1]
+
+
+def test_a_freed_tests_id_is_not_taken_for_another_object():
+    result = StreamingResult(FakePipe(), QueryTally())
+    test = Tracked("test_first")
+    result.bind([(3, test)])
+    assert result._ref(test) == 3
+    # As if the fixture error's holder had been given the freed test's id():
+    holder = _ErrorHolder("tearDownClass (app.tests.Tracked)")
+    result._index_of[id(holder)] = result._index_of.pop(id(test))
+    del test
+    assert result._ref(holder) == "tearDownClass (app.tests.Tracked)"
