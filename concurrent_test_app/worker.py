@@ -474,6 +474,22 @@ class StreamingResult(unittest.TestResult):
         if self._held is not None:
             held, self._held = self._held, None
             self._conn.send(held)
+        self._forget_outcomes()
+
+    def _forget_outcomes(self) -> None:
+        """Empty unittest's lists of failed, skipped... tests, which nothing reads here.
+
+        The parent keeps the record; in the worker each entry would keep its test, and
+        all the test kept on itself, alive until the worker exits.
+        """
+        for outcomes in (
+            self.errors,
+            self.failures,
+            self.skipped,
+            self.expectedFailures,
+            self.unexpectedSuccesses,
+        ):
+            outcomes.clear()
 
     def _ref(self, test) -> int | str:
         known = self._index_of.get(id(test))
@@ -534,6 +550,7 @@ class StreamingResult(unittest.TestResult):
             self._held = events  # sent with the next test's TestStarted
         else:
             self._send(events)
+        self._forget_outcomes()
 
     def addSuccess(self, test) -> None:
         super().addSuccess(test)

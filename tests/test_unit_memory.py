@@ -40,6 +40,14 @@ class Tracked(unittest.TestCase):
         gc.collect()
         Tracked.first_alive = Tracked.seen[0]() is not None
 
+    @unittest.skip("noted, then skipped")
+    def test_skipped(self):
+        pass
+
+    def test_failing(self):
+        Tracked.seen.append(weakref.ref(self))
+        self.fail("noted, then failed")
+
 
 def _modules_after(statement: str) -> set[str]:
     """The modules a fresh interpreter has after running ``statement``."""
@@ -90,3 +98,22 @@ def test_a_freed_tests_id_is_not_taken_for_another_object():
     result._index_of[id(holder)] = result._index_of.pop(id(test))
     del test
     assert result._ref(holder) == "tearDownClass (app.tests.Tracked)"
+
+
+def test_skipped_and_failed_tests_are_freed_too():
+    # unittest's result lists them with the test; the worker sends its own record instead.
+    pipe = FakePipe()
+    result = StreamingResult(pipe, QueryTally())
+    Tracked.seen = []
+    skipped, failing = Tracked("test_skipped"), Tracked("test_failing")
+    watched = [weakref.ref(skipped), weakref.ref(failing)]
+    run_tests([(0, skipped), (1, failing)], result)
+    del skipped, failing
+    gc.collect()
+    assert [ref() for ref in watched] == [None, None]
+    sent = [m for b in pipe.sent for m in (b.messages if isinstance(b, Batch) else (b,))]
+    outcomes = [[c.method for c in m.calls] for m in sent if isinstance(m, TestEvents)]
+    assert outcomes == [
+        ["startTest", "addSkip", "stopTest"],
+        ["startTest", "addFailure", "stopTest"],
+    ]
