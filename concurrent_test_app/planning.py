@@ -233,6 +233,27 @@ def summarize_shares(
 HARNESS_MODULES = frozenset(
     {"__main__", "__mp_main__", "conftest", "pytest", "_pytest", "pluggy", "IPython", "pdb"}
 )
+# Nor what the parent has for being Django's test command: the command, Django's runner
+# and what only that runner imports (pdb for --pdb, ctypes). Preloaded, they would cost
+# every worker about 1 MB (issue #8); a test that needs one imports it.
+COMMAND_MODULES = (
+    "django.core.management.commands.test",
+    "django.test.runner",
+    "bdb",
+    "cmd",
+    "code",
+    "codeop",
+    "ctypes",
+    "_ctypes",
+)
+
+
+def _belongs_to_the_caller(name: str, skip_prefix: str) -> bool:
+    return (
+        name.startswith(skip_prefix)
+        or name.partition(".")[0] in HARNESS_MODULES
+        or any(name == module or name.startswith(module + ".") for module in COMMAND_MODULES)
+    )
 
 
 def preload_modules(
@@ -248,16 +269,14 @@ def preload_modules(
     while it waits for its databases (``Preload.while_idle``). Left out: other workers'
     test modules; ``heavy_modules`` (slow to import, so left to the unit that needs it,
     where their import time is measured); the runner's parent-side package
-    (``skip_prefix``) and the harness the runner was called from.
+    (``skip_prefix``), the harness the runner was called from and Django's test command.
     """
     test_modules = {type(test).__module__ for test in tests}
     mine = {type(tests[index]).__module__ for unit in share for index in unit.indices}
     wanted = [
         name
         for name in loaded
-        if name not in heavy_modules
-        and not name.startswith(skip_prefix)
-        and name.partition(".")[0] not in HARNESS_MODULES
+        if name not in heavy_modules and not _belongs_to_the_caller(name, skip_prefix)
     ]
     return (
         tuple(name for name in wanted if name not in test_modules),

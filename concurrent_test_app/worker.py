@@ -17,6 +17,7 @@ import sys
 import threading
 import time
 import unittest
+import weakref
 from collections.abc import Callable
 from dataclasses import dataclass
 from multiprocessing.reduction import ForkingPickler
@@ -286,12 +287,14 @@ def _serve(conn, result: StreamingResult, keeper: ConnectionKeeper) -> None:
             continue
         keeper.between_units()
         started = time.perf_counter()
-        run_unit(message, result)
+        index, tests = message.index, list(message.tests)
+        message = None  # so that the suite holds the only reference to each test
+        run_tests(tests, result)
         result.flush_output()
         result.release()
         conn.send(
             UnitDone(
-                message.index,
+                index,
                 time.perf_counter() - started,
                 load_seconds,
                 keeper.recycled,
@@ -314,13 +317,23 @@ def peak_rss_mb() -> float:
 
 def run_unit(unit: Unit, result: StreamingResult) -> None:
     """Run one unit as a top-level suite, so class and module fixtures behave as usual."""
+    run_tests(list(unit.tests), result)
+
+
+def run_tests(indexed_tests: list, result: StreamingResult) -> None:
+    """Run a unit's ``(index, test)`` pairs as one top-level suite; empties the list.
+
+    The suite then holds the only reference to each test and drops it once it has run,
+    as unittest's own suites do: what a finished test kept on itself (Django's copies of
+    the setUpTestData objects, for one) is freed then, not when the whole unit ends.
+    """
     loaded: dict[str, dict] = {}
-    tests = [_materialize(test, loaded) for _, test in unit.tests]
-    result.bind(
-        {id(test): index for test, (index, _) in zip(tests, unit.tests, strict=True)},
-        {id(test) for test, after in itertools.pairwise(tests) if type(after) is type(test)},
-    )
-    unittest.TestSuite(tests).run(result)
+    indexed_tests[:] = [(index, _materialize(test, loaded)) for index, test in indexed_tests]
+    loaded.clear()
+    result.bind(indexed_tests)
+    suite = unittest.TestSuite(test for _, test in indexed_tests)
+    indexed_tests.clear()
+    suite.run(result)
     # TestSuite.run tore the last class and module down; forget them so the next unit
     # does not tear them down a second time.
     result._previousTestClass = None
@@ -446,22 +459,29 @@ class StreamingResult(unittest.TestResult):
         self._conn = conn
         self._tally = tally
         self._captured = captured if captured is not None else []
-        self._index_of: dict[int, int] = {}
+        self._index_of: dict[int, tuple[int, Any]] = {}
         self._pending: dict[Any, list[ResultCall]] = {}
         self._started: dict[Any, tuple[float, float]] = {}
         self.sql_log: SQLLog | None = None
         self._continued: set[int] = set()
         self._held: TestEvents | None = None
 
-    def bind(self, index_of: dict[int, int], continued: set[int] | None = None) -> None:
-        """Map ``id(test)`` of this unit's tests to their indices in the parent.
+    def bind(self, indexed_tests: list[tuple[int, Any]]) -> None:
+        """Remember this unit's tests, in order, with their indices in the parent.
 
-        ``continued`` holds the ids of tests followed by a test of the same class: only
-        unittest's own loop runs between the two, so the first one's events may wait and
-        travel with the second one's start, one message instead of two.
+        Only weakly: the suite frees each test once it has run, and the id() of a freed
+        test may come back as that of another object (the ``_ErrorHolder`` of a failed
+        class fixture, say), which must not be taken for the test.
+
+        Tests followed by a test of the same class are "continued": only unittest's own
+        loop runs between the two, so the first one's events may wait and travel with
+        the second one's start, one message instead of two.
         """
-        self._index_of = index_of
-        self._continued = continued or set()
+        self._index_of = {id(test): (index, _reference(test)) for index, test in indexed_tests}
+        tests = [test for _, test in indexed_tests]
+        self._continued = {
+            id(test) for test, after in itertools.pairwise(tests) if type(after) is type(test)
+        }
 
     def _send(self, message) -> None:
         """Send ``message``, behind the held-back events of a finished test, if any."""
@@ -474,10 +494,28 @@ class StreamingResult(unittest.TestResult):
         if self._held is not None:
             held, self._held = self._held, None
             self._conn.send(held)
+        self._forget_outcomes()
+
+    def _forget_outcomes(self) -> None:
+        """Empty unittest's lists of failed, skipped... tests, which nothing reads here.
+
+        The parent keeps the record; in the worker each entry would keep its test, and
+        all the test kept on itself, alive until the worker exits.
+        """
+        for outcomes in (
+            self.errors,
+            self.failures,
+            self.skipped,
+            self.expectedFailures,
+            self.unexpectedSuccesses,
+        ):
+            outcomes.clear()
 
     def _ref(self, test) -> int | str:
-        index = self._index_of.get(id(test))
-        return index if index is not None else str(test)
+        known = self._index_of.get(id(test))
+        if known is not None and known[1]() is test:
+            return known[0]
+        return str(test)
 
     def flush_output(self) -> None:
         """Send what was printed outside a test, so the parent shows it in order."""
@@ -532,6 +570,7 @@ class StreamingResult(unittest.TestResult):
             self._held = events  # sent with the next test's TestStarted
         else:
             self._send(events)
+        self._forget_outcomes()
 
     def addSuccess(self, test) -> None:
         super().addSuccess(test)
@@ -569,6 +608,14 @@ class StreamingResult(unittest.TestResult):
 
     def addDuration(self, test, elapsed) -> None:
         self._record(test, "addDuration", elapsed)
+
+
+def _reference(test):
+    """A weak reference to ``test``, or a strong one where it takes no weak references."""
+    try:
+        return weakref.ref(test)
+    except TypeError:  # a custom test object with __slots__: kept alive, as before
+        return lambda: test
 
 
 class SQLLog:

@@ -23,7 +23,6 @@ from typing import Protocol
 from ..exceptions import ConfigurationError
 from ..querycount import QueryCounter, install_counter
 from .benchmark import benchmark_json, benchmark_report
-from .junit import junit_bytes
 from .metrics import PrometheusMetrics, RunStats, compute_stats, prometheus_text
 from .progress import ProgressResultMixin, is_tty
 from .recording import Phase, Recorder, RecordingResultMixin
@@ -53,6 +52,10 @@ class JUnitWriter:
     option = "junitxml"
 
     def render(self, session: ReportSession) -> bytes:
+        # Imported here, not at the top: workers preload every module the parent has
+        # when they start, and lxml would cost each of them about 4 MB for nothing.
+        from .junit import junit_bytes
+
         return junit_bytes(session.recorder, annotate=session.config.junit_annotate)
 
 
