@@ -197,6 +197,9 @@ class Bench:
     def environment(self, variant: Variant, extra_env: dict[str, str] | None) -> dict[str, str]:
         env = {**self.env, **dict(variant.env), **(extra_env or {})}
         if variant.args[-2:-1] == ("--workers",):  # ours: ask for its JSON report
+            # A fresh clone has no .concurrent_test yet, and the runner refuses a report
+            # path whose folder is missing.
+            self.report_file.parent.mkdir(parents=True, exist_ok=True)
             env["DJANGO_TEST_BENCHMARK_JSON"] = str(self.report_file)
         return env
 
