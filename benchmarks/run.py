@@ -150,6 +150,8 @@ class Result:
     variant: Variant
     outcomes: list[Outcome] = field(default_factory=list)
     longest_units: list[float | None] = field(default_factory=list)
+    # Read right after each run: every run of a probe variant writes the same file.
+    first_tests: list[float | None] = field(default_factory=list)
     # ours only, from its --benchmark-json report
     schedules: list[RunReport | None] = field(default_factory=list)
     failure: str | None = None
@@ -316,6 +318,7 @@ def run_rounds(
                 outcome = bench.execute(result.variant, env)
             verdict = record(result, outcome)
             delay = first_test_delay(outcome) if outcome.code == 0 else None
+            result.first_tests.append(delay)
             print(verdict + (f"  first test at {delay:.2f}s" if delay else ""), flush=True)
             if outcome.code == 0 and result.variant.name.startswith("ours"):
                 result.longest_units.append(bench.longest_unit_since(outcome.started))
@@ -438,9 +441,7 @@ def overhead_figures(
     except (KeyError, TypeError):
         pass  # a failed trivial run: no figure rather than a wrong one
     figures["first_test_seconds"] = {
-        r.variant.name: rounded(median_of(first_test_delay(o) for o in r.outcomes))
-        for r in probes
-        if r.valid
+        r.variant.name: rounded(median_of(r.first_tests)) for r in probes if r.valid
     }
     sequential_first = figures["first_test_seconds"].get("sequential")
     if startup.valid and sequential_first is not None:
