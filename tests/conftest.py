@@ -203,13 +203,22 @@ def mysql_databases() -> set[str]:
 
 
 @contextmanager
-def unmarked_database(name: str):
-    """A database the runner did not make (no marker), created now and dropped after."""
-    with postgres_admin() as cursor:
-        cursor.execute(f'DROP DATABASE IF EXISTS "{name}"')
-        cursor.execute(f'CREATE DATABASE "{name}"')
+def unmarked_database(name: str, backend: str = "postgres"):
+    """A database the runner did not make (no marker), created now and dropped after.
+
+    On MySQL/MariaDB it holds one table, ``precious``, so a test can see it was left
+    alone (a PostgreSQL test reads the database's comment, where clones are marked).
+    """
+    admin, quoted = (
+        (mysql_admin, f"`{name}`") if backend == "mysql" else (postgres_admin, f'"{name}"')
+    )
+    with admin() as cursor:
+        cursor.execute(f"DROP DATABASE IF EXISTS {quoted}")
+        cursor.execute(f"CREATE DATABASE {quoted}")
+        if backend == "mysql":
+            cursor.execute(f"CREATE TABLE {quoted}.precious (id INT)")
     try:
         yield name
     finally:
-        with postgres_admin() as cursor:
-            cursor.execute(f'DROP DATABASE IF EXISTS "{name}"')
+        with admin() as cursor:
+            cursor.execute(f"DROP DATABASE IF EXISTS {quoted}")

@@ -172,6 +172,20 @@ def run_manage(
     return run_in_testproject(command, ("manage.py", *args), backend, env, timeout, project)
 
 
+def sequential(*args: str, backend: str, env: dict | None = None) -> Completed:
+    """``manage.py test`` with Django's own runner at -v 2: the baseline to compare with."""
+    return run_manage(
+        "test", "--testrunner", BASELINE_RUNNER, "-v", "2", *args, backend=backend, env=env
+    )
+
+
+def concurrent(*args: str, backend: str, env: dict | None = None, workers: int = 2) -> Completed:
+    """``manage.py concurrenttest`` with ``workers`` workers at -v 2."""
+    return run_manage(
+        "concurrenttest", "--workers", str(workers), "-v", "2", *args, backend=backend, env=env
+    )
+
+
 def run_python(
     script: str, backend: str = "sqlite", env: dict | None = None, timeout: float = 300
 ) -> Completed:

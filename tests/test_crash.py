@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from helpers import run_manage, started_workers
+from helpers import concurrent, started_workers
 
 LABEL = "scenarios.crash"
 CRASHING_TEST = "scenarios.crash.CrashTests.test_crash"
@@ -13,16 +13,7 @@ def test_crashed_worker_is_reported_as_an_error(backend, baseline):
     assert expected.returncode == 0, expected.describe()
     assert CRASHING_TEST in expected.report.ids, expected.describe()
 
-    run = run_manage(
-        "concurrenttest",
-        "--workers",
-        "2",
-        "-v",
-        "2",
-        LABEL,
-        backend=backend,
-        env={"CRASH_SCENARIO": "1"},
-    )
+    run = concurrent(LABEL, backend=backend, env={"CRASH_SCENARIO": "1"})
 
     assert started_workers(run) == [2], run.describe()
     assert run.returncode == 1, run.describe()

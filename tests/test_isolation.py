@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from helpers import TESTPROJECT_DIR, postgres_database_name, run_manage, started_workers
+from helpers import TESTPROJECT_DIR, concurrent, postgres_database_name, started_workers
 
 
 def configured_database_names(backend: str) -> set[str]:
@@ -17,16 +17,7 @@ def configured_database_names(backend: str) -> set[str]:
 
 
 def test_workers_use_separate_databases(backend, tmp_path):
-    run = run_manage(
-        "concurrenttest",
-        "--workers",
-        "2",
-        "-v",
-        "2",
-        "scenarios.isolation",
-        backend=backend,
-        env={"ISOLATION_DIR": str(tmp_path)},
-    )
+    run = concurrent("scenarios.isolation", backend=backend, env={"ISOLATION_DIR": str(tmp_path)})
 
     assert started_workers(run) == [2], run.describe()
     assert run.returncode == 0, run.describe()

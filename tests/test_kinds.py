@@ -10,7 +10,8 @@ protocol: each scenario runs under Django's DiscoverRunner and ``concurrenttest
 from __future__ import annotations
 
 from conftest import ALL_BACKENDS, backend_fixture
-from test_options import assert_same_verdicts, concurrent, sequential
+from helpers import concurrent, sequential
+from test_options import assert_same_verdicts
 
 # Parity is compared on every database of the matrix, MySQL/MariaDB included.
 backend = backend_fixture(ALL_BACKENDS)

@@ -6,8 +6,8 @@ import json
 import os
 
 import pytest
-from conftest import mysql_admin, mysql_databases, require_backend
-from helpers import mysql_database_name, mysql_params, run_manage, started_workers
+from conftest import mysql_admin, mysql_databases, require_backend, unmarked_database
+from helpers import concurrent, mysql_database_name, mysql_params, run_manage, started_workers
 from test_leftovers import LABELS, _kill_mid_run
 
 MARKER_TABLE = "django_concurrent_test_clone"
@@ -32,6 +32,15 @@ def marked_databases() -> dict[str, str]:
         return markers
 
 
+def tables_of(name: str) -> list[str]:
+    """The tables of database ``name``."""
+    with mysql_admin() as cursor:
+        cursor.execute(
+            "SELECT TABLE_NAME FROM information_schema.TABLES WHERE TABLE_SCHEMA = %s", [name]
+        )
+        return [row[0] for row in cursor.fetchall()]
+
+
 def project_databases() -> set[str]:
     """This project's test databases and clones (other projects may share the server).
 
@@ -46,16 +55,7 @@ def project_databases() -> set[str]:
 
 def test_workers_use_separate_clones_that_are_dropped_afterwards(tmp_path):
     before = project_databases()
-    run = run_manage(
-        "concurrenttest",
-        "--workers",
-        "2",
-        "-v",
-        "2",
-        "scenarios.isolation",
-        backend="mysql",
-        env={"ISOLATION_DIR": str(tmp_path)},
-    )
+    run = concurrent("scenarios.isolation", backend="mysql", env={"ISOLATION_DIR": str(tmp_path)})
 
     assert started_workers(run) == [2], run.describe()
     assert run.returncode == 0 and run.report.summary == "OK", run.describe()
@@ -80,20 +80,17 @@ def test_next_run_drops_what_a_killed_run_left_and_nothing_else(tmp_path):
     assert left, "the killed run should have left its marked clones behind"
     # Looks like a clone by name but has no marker table: it must survive the sweep.
     lookalike = f"test_{mysql_database_name()}_p999999_w1"
-    with mysql_admin() as cursor:
-        cursor.execute(f"DROP DATABASE IF EXISTS `{lookalike}`")
-        cursor.execute(f"CREATE DATABASE `{lookalike}`")
     try:
-        run = run_manage("concurrenttest", "--workers", "2", *LABELS, backend="mysql", env=env)
+        with unmarked_database(lookalike, "mysql"):
+            run = run_manage("concurrenttest", "--workers", "2", *LABELS, backend="mysql", env=env)
 
-        assert run.returncode == 0, run.describe()
-        for name in left:
-            assert f"Dropping {name!r}, left behind by a run that was killed" in run.stdout
-        assert not left & mysql_databases(), run.describe()
-        assert lookalike in mysql_databases()
+            assert run.returncode == 0, run.describe()
+            for name in left:
+                assert f"Dropping {name!r}, left behind by a run that was killed" in run.stdout
+            assert not left & mysql_databases(), run.describe()
+            assert lookalike in mysql_databases()
     finally:
         with mysql_admin() as cursor:
-            cursor.execute(f"DROP DATABASE IF EXISTS `{lookalike}`")
             # The killed run's test databases (Django's, not clones) are left too.
             for name in project_databases() - before:
                 if name in (f"test_{mysql_database_name()}", f"test_{mysql_database_name()}_other"):
@@ -103,24 +100,17 @@ def test_next_run_drops_what_a_killed_run_left_and_nothing_else(tmp_path):
 def test_foreign_database_with_a_clone_name_is_never_dropped():
     # With --keepdb clone names are stable (without it they carry the run's pid).
     foreign = f"test_{mysql_database_name()}_w1"
-    with mysql_admin() as cursor:
-        cursor.execute(f"DROP DATABASE IF EXISTS `{foreign}`")
-        cursor.execute(f"CREATE DATABASE `{foreign}`")
-        cursor.execute(f"CREATE TABLE `{foreign}`.precious (id INT)")
     try:
-        run = run_manage("concurrenttest", "--workers", "2", "--keepdb", "library", backend="mysql")
-
-        assert run.returncode == 2, run.describe()
-        assert f"Refusing to drop database {foreign!r}" in run.stderr, run.describe()
-        with mysql_admin() as cursor:
-            cursor.execute(
-                "SELECT TABLE_NAME FROM information_schema.TABLES WHERE TABLE_SCHEMA = %s",
-                [foreign],
+        with unmarked_database(foreign, "mysql"):
+            run = run_manage(
+                "concurrenttest", "--workers", "2", "--keepdb", "library", backend="mysql"
             )
-            assert [row[0] for row in cursor.fetchall()] == ["precious"]
+
+            assert run.returncode == 2, run.describe()
+            assert f"Refusing to drop database {foreign!r}" in run.stderr, run.describe()
+            assert tables_of(foreign) == ["precious"]
     finally:
         with mysql_admin() as cursor:
-            cursor.execute(f"DROP DATABASE IF EXISTS `{foreign}`")
             # --keepdb kept what the run made before it stopped: ours, marked, or Django's.
             for name in project_databases():
                 if name in marked_databases() or not name.endswith(("_w1", "_w2")):
@@ -200,24 +190,12 @@ def test_a_failed_load_drops_the_clones_it_made_and_says_why(tmp_path):
 
 def test_foreign_database_with_the_template_name_is_refused():
     foreign = f"test_{mysql_database_name()}_template"
-    with mysql_admin() as cursor:
-        cursor.execute(f"DROP DATABASE IF EXISTS `{foreign}`")
-        cursor.execute(f"CREATE DATABASE `{foreign}`")
-        cursor.execute(f"CREATE TABLE `{foreign}`.precious (id INT)")
-    try:
+    with unmarked_database(foreign, "mysql"):
         run = run_manage("concurrenttest", "--workers", "2", "library", "shop", backend="mysql")
 
         assert run.returncode == 2, run.describe()
         assert f"Refusing to replace database {foreign!r}" in run.stderr, run.describe()
-        with mysql_admin() as cursor:
-            cursor.execute(
-                "SELECT TABLE_NAME FROM information_schema.TABLES WHERE TABLE_SCHEMA = %s",
-                [foreign],
-            )
-            assert [row[0] for row in cursor.fetchall()] == ["precious"]
-    finally:
-        with mysql_admin() as cursor:
-            cursor.execute(f"DROP DATABASE IF EXISTS `{foreign}`")
+        assert tables_of(foreign) == ["precious"]
 
 
 def test_clones_of_a_template_do_not_carry_its_marker(tmp_path):

@@ -17,12 +17,14 @@ from conftest import ALL_BACKENDS, backend_fixture, mysql_admin, mysql_databases
 from helpers import (
     BASELINE_RUNNER,
     CONCURRENT_RUNNER,
+    concurrent,
     fallback_reasons,
     mysql_database_name,
     paired_verdicts,
     postgres_database_name,
     postgres_params,
     run_manage,
+    sequential,
     started_workers,
     validated_junit,
     verdict_difference,
@@ -34,18 +36,6 @@ backend = backend_fixture(ALL_BACKENDS)
 TAGGED = "scenarios.tagged"
 ORDERED = (f"{TAGGED}.FastTests", f"{TAGGED}.SlowTests", f"{TAGGED}.MixedTests")
 SEPARATOR1 = "=" * 70
-
-
-def sequential(*args: str, backend: str, env: dict | None = None):
-    return run_manage(
-        "test", "--testrunner", BASELINE_RUNNER, "-v", "2", *args, backend=backend, env=env
-    )
-
-
-def concurrent(*args: str, backend: str, env: dict | None = None, workers: int = 2):
-    return run_manage(
-        "concurrenttest", "--workers", str(workers), "-v", "2", *args, backend=backend, env=env
-    )
 
 
 def assert_same_verdicts(run, expected, *, workers: int | None = 2) -> None:

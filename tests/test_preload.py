@@ -9,7 +9,8 @@ from __future__ import annotations
 import json
 from xml.etree import ElementTree
 
-from test_options import assert_same_verdicts, concurrent, sequential
+from helpers import concurrent, sequential
+from test_options import assert_same_verdicts
 
 from concurrent_test_app.planning import HEAVY_IMPORT_SECONDS
 

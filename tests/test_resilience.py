@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from conftest import postgres_clones
-from helpers import assert_no_processes_left, run_manage, validated_junit
+from helpers import assert_no_processes_left, concurrent, run_manage, validated_junit
 
 HANG = "scenarios.hang"
 
@@ -62,16 +62,7 @@ def test_run_timeout_stops_the_whole_run():
 
 
 def test_replacement_worker_gets_fresh_databases(backend):
-    run = run_manage(
-        "concurrenttest",
-        "--workers",
-        "2",
-        "-v",
-        "2",
-        "scenarios.crash_dirty",
-        backend=backend,
-        env={"CRASH_SCENARIO": "1"},
-    )
+    run = concurrent("scenarios.crash_dirty", backend=backend, env={"CRASH_SCENARIO": "1"})
 
     assert run.returncode == 1, run.describe()
     outcomes = dict(run.report.outcomes)

@@ -5,7 +5,8 @@ from __future__ import annotations
 import json
 from xml.etree import ElementTree
 
-from test_options import assert_same_verdicts, concurrent, sequential
+from helpers import concurrent, sequential
+from test_options import assert_same_verdicts
 
 LABEL = "scenarios.long_class"
 LONG = "scenarios.long_class.LongJourneyTests"
