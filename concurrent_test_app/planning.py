@@ -143,35 +143,43 @@ def split_long_units(
     estimates = dict(estimates)
     splits = []
     for unit in units:
-        seconds = [test_seconds.get(tests[index].id()) for index in unit.indices]
-        pieces = _pieces_wanted(unit, tests, estimates[unit.key], seconds, fair_share, workers)
+        seconds = estimates[unit.key]
+        if seconds <= fair_share:
+            result.append(unit)  # most units: no need to look at their tests
+            continue
+        tested = [test_seconds.get(tests[index].id()) for index in unit.indices]
+        cls = type(tests[unit.indices[0]])
+        pieces = min(_pieces_wanted(unit, cls, seconds, tested, fair_share), workers)
         if pieces < 2:
             result.append(unit)
             continue
-        fixtures = estimates[unit.key] - sum(seconds)
-        splits.append(Split(unit.key, pieces, estimates[unit.key], fixtures))
-        for number, part in enumerate(_consecutive_parts(unit.indices, seconds, pieces), 1):
+        fixtures = seconds - sum(tested)
+        splits.append(Split(unit.key, pieces, seconds, fixtures))
+        own = dict(zip(unit.indices, tested, strict=True))
+        for number, part in enumerate(_consecutive_parts(unit.indices, tested, pieces), 1):
             piece = PlannedUnit(f"{unit.key}[{number}/{pieces}]", part, whole=unit.key)
-            estimates[piece.key] = fixtures + sum(test_seconds[tests[index].id()] for index in part)
+            estimates[piece.key] = fixtures + sum(own[index] for index in part)
             result.append(piece)
     return result, estimates, splits
 
 
-def _pieces_wanted(unit, tests, seconds, test_seconds, fair_share, workers) -> int:
+def _pieces_wanted(unit, cls, seconds: float, tested: list, fair_share: float) -> int:
+    """How many pieces a long unit of class ``cls`` asks for (1: keep it whole).
+
+    ``seconds`` is the unit's stored time, ``tested`` its tests' (None where unknown).
+    """
     from django.test import TestCase
 
-    first = type(tests[unit.indices[0]])
     if (
-        seconds <= fair_share
-        or len(unit.indices) < 2
-        or unit.key != f"{first.__module__}.{first.__qualname__}"  # a module or merged unit
-        or not issubclass(first, TestCase)
-        or getattr(first, "concurrent_split", None) is False
-        or None in test_seconds
-        or seconds - sum(test_seconds) > SPLIT_FIXTURE_SHARE * seconds
+        len(unit.indices) < 2
+        or unit.key != f"{cls.__module__}.{cls.__qualname__}"  # a module or merged unit
+        or not issubclass(cls, TestCase)
+        or getattr(cls, "concurrent_split", None) is False
+        or None in tested
+        or seconds - sum(tested) > SPLIT_FIXTURE_SHARE * seconds
     ):
         return 1
-    return min(math.ceil(seconds / fair_share), workers, len(unit.indices))
+    return min(math.ceil(seconds / fair_share), len(unit.indices))
 
 
 def _consecutive_parts(

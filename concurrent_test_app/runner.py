@@ -229,7 +229,7 @@ class ConcurrentTestRunner(DiscoverRunner):
     def _preload(self, plan: RunPlan) -> None:
         """Send each worker the modules to import while its databases are being cloned."""
         loaded = list(sys.modules)
-        heavy = self.timing_store.heavy_modules(HEAVY_IMPORT_SECONDS)
+        heavy = self.heavy_modules
         self._pool.preload(
             {
                 number: preload_modules(loaded, plan.tests, share, __package__, heavy)
@@ -260,16 +260,15 @@ class ConcurrentTestRunner(DiscoverRunner):
     def plan(self, suite) -> RunPlan:
         """Units in dispatch order, worker count, estimates, or the reason to run sequentially."""
         tests, units, estimates = self._units_of(suite)
-        workers = min(self.worker_count, len(units))
         splits = []
         if not (self.reverse or getattr(self, "shuffle", False)):
             # --reverse and --shuffle are about order: they keep Django's.
-            tested = {key: entry[0] for key, entry in self.timing_store.tests.items()}
+            tested = self.timing_store.test_estimates()
             units, estimates, splits = split_long_units(
                 units, tests, estimates, tested, self.worker_count
             )
             units = order_longest_first(units, tests, estimates)
-            workers = min(self.worker_count, len(units))
+        workers = min(self.worker_count, len(units))  # pieces of split classes count
         reason = self.fallback_reason(len(units))
         shares = assign_units(units, estimates, workers) if workers > 0 else []
         return RunPlan(suite, tests, units, workers, reason, estimates, shares, splits)
@@ -277,8 +276,13 @@ class ConcurrentTestRunner(DiscoverRunner):
     def _units_of(self, suite) -> tuple[list, list, dict[str, float]]:
         """The suite's tests, its units and their estimated seconds (timing store)."""
         tests = list(iter_tests(suite))
-        units = plan_units(tests, self.timing_store.heavy_modules(HEAVY_IMPORT_SECONDS))
+        units = plan_units(tests, self.heavy_modules)
         return tests, units, estimate_units(units, self.timing_store.unit_estimates())
+
+    @cached_property
+    def heavy_modules(self) -> frozenset[str]:
+        """Test modules slow to import: kept in one unit, and not preloaded."""
+        return self.timing_store.heavy_modules(HEAVY_IMPORT_SECONDS)
 
     @cached_property
     def timing_store(self) -> TimingStore:

@@ -76,6 +76,10 @@ class TimingStore:
         """Known unit durations in seconds."""
         return {key: entry[0] for key, entry in self.units.items()}
 
+    def test_estimates(self) -> dict[str, float]:
+        """Known test durations in seconds, by test id."""
+        return {key: entry[0] for key, entry in self.tests.items()}
+
     def heavy_modules(self, threshold: float) -> frozenset[str]:
         """Test modules whose import took at least ``threshold`` seconds in a worker."""
         return frozenset(key for key, entry in self.modules.items() if entry[0] >= threshold)
