@@ -14,12 +14,14 @@ class PlannedUnit:
     """A class's tests (or a whole module's, when it has module fixtures) as test indices.
 
     ``whole`` is set on a piece of a split class: the class's own unit key, under which
-    the pieces' durations are stored together.
+    the pieces' durations are stored together. ``parts`` are the unit keys a heavy
+    module's tests have on their own, whose stored times stand in for the module's.
     """
 
     key: str
     indices: tuple[int, ...]
     whole: str | None = None
+    parts: tuple[str, ...] = ()
 
     @property
     def timing_key(self) -> str:
@@ -67,11 +69,18 @@ def plan_units(tests: list, heavy_modules: frozenset[str] = frozenset()) -> list
     forked one, imports every test module it runs.
     """
     groups: dict[str, list[int]] = {}
+    parts: dict[str, dict[str, None]] = {}  # heavy module -> its own units' keys, in order
     for index, test in enumerate(tests):
         module = type(test).__module__
-        key = module if module in heavy_modules else unit_key(test)
+        key = unit_key(test)
+        if module in heavy_modules:
+            parts.setdefault(module, {})[key] = None
+            key = module
         groups.setdefault(key, []).append(index)
-    return [PlannedUnit(key, tuple(indices)) for key, indices in groups.items()]
+    return [
+        PlannedUnit(key, tuple(indices), parts=tuple(parts.get(key, ())))
+        for key, indices in groups.items()
+    ]
 
 
 def unit_phase(test) -> int:
@@ -86,11 +95,26 @@ def unit_phase(test) -> int:
     return 0 if isinstance(test, TestCase) else 1
 
 
-def estimate_units(units: list[PlannedUnit], known: dict[str, float]) -> dict[str, float]:
-    """Each unit's expected seconds: its stored time, else the median of the known ones."""
+def estimate_units(
+    units: list[PlannedUnit], known: dict[str, float], imports: dict[str, float] | None = None
+) -> dict[str, float]:
+    """Each unit's expected seconds: its stored time, else the median of the known ones.
+
+    A heavy module's unit (see ``plan_units``) not yet stored as one is the sum of its
+    classes' stored times. ``imports`` maps a heavy module to its import seconds: its
+    unit pays for that import in its worker, outside the unit's stored time, so it is
+    added.
+    """
+    imports = imports or {}
     values = sorted(known[unit.key] for unit in units if unit.key in known)
     median = values[len(values) // 2] if values else 0.0
-    return {unit.key: known.get(unit.key, median) for unit in units}
+
+    def stored(unit: PlannedUnit) -> float:
+        if unit.key not in known and unit.parts and all(part in known for part in unit.parts):
+            return sum(known[part] for part in unit.parts)
+        return known.get(unit.key, median)
+
+    return {unit.key: stored(unit) + imports.get(unit.key, 0.0) for unit in units}
 
 
 def order_longest_first(

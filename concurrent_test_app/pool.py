@@ -94,6 +94,8 @@ class WorkerPool:
         self.preload_imports: dict[str, float] = {}  # test module -> seconds to preload it
         self.connection_upkeep: dict[int, tuple[int, int]] = {}  # worker -> (recycled, replaced)
         self.peak_rss_mb: dict[int, float] = {}  # worker -> its peak resident memory
+        # time.monotonic() of the first unit handed out and of the last one finished
+        self.test_phase: tuple[float, float] | None = None
 
     # -- start-up ---------------------------------------------------------------------
 
@@ -200,6 +202,7 @@ class WorkerPool:
         self.describe = describe
         self.should_stop = should_stop
         self.queue = deque(units)
+        self.test_phase = (time.monotonic(), time.monotonic())
         deadline = time.monotonic() + self.run_timeout if self.run_timeout else None
         for worker in list(self.workers):
             self._dispatch(worker)
@@ -223,6 +226,19 @@ class WorkerPool:
             # Django's own run stops quietly on Ctrl-C or --failfast; say what was left.
             not_run = sum(len(unit.tests) for unit in self.queue)
             self.log(f"Stopped early: {not_run} tests were not run")
+
+    def scheduling_efficiency(self) -> float:
+        """(Sum of unit times / workers) / test-phase makespan, 0..1; 0.0 before a run.
+
+        A unit's time is what its worker spent on it: unpickling (importing its module),
+        class fixtures and tests. The makespan runs from handing out the first unit to
+        the last unit's end, so idle workers and gaps between units lower it.
+        """
+        if self.test_phase is None or not self.specs:
+            return 0.0
+        makespan = self.test_phase[1] - self.test_phase[0]
+        busy = sum(self.unit_durations.values()) + sum(self.unit_loads.values())
+        return min(busy / len(self.specs) / makespan, 1.0) if makespan > 0 else 0.0
 
     def abort(self) -> None:
         """Stop at once (Ctrl-C): running workers are stopped, their tests count as not run.
@@ -301,6 +317,8 @@ class WorkerPool:
             else:
                 self.on_events(worker.worker_id, message)
         elif isinstance(message, UnitDone):
+            if self.test_phase is not None:
+                self.test_phase = (self.test_phase[0], time.monotonic())
             self.unit_durations[message.index] = message.duration
             self.unit_loads[message.index] = message.load_seconds
             self.connection_upkeep[worker.worker_id] = (message.recycled, message.replaced)

@@ -277,12 +277,18 @@ class ConcurrentTestRunner(DiscoverRunner):
         """The suite's tests, its units and their estimated seconds (timing store)."""
         tests = list(iter_tests(suite))
         units = plan_units(tests, self.heavy_modules)
-        return tests, units, estimate_units(units, self.timing_store.unit_estimates())
+        known = self.timing_store.unit_estimates()
+        return tests, units, estimate_units(units, known, self.heavy_imports)
+
+    @cached_property
+    def heavy_imports(self) -> dict[str, float]:
+        """Import seconds of the test modules slow to import (see ``heavy_modules``)."""
+        return self.timing_store.heavy_imports(HEAVY_IMPORT_SECONDS)
 
     @cached_property
     def heavy_modules(self) -> frozenset[str]:
         """Test modules slow to import: kept in one unit, and not preloaded."""
-        return self.timing_store.heavy_modules(HEAVY_IMPORT_SECONDS)
+        return frozenset(self.heavy_imports)
 
     @cached_property
     def timing_store(self) -> TimingStore:
@@ -429,6 +435,7 @@ class ConcurrentTestRunner(DiscoverRunner):
             upkeep = pool.connection_upkeep.values()
             self.reporting.connection_upkeep(sum(r for r, _ in upkeep), sum(b for _, b in upkeep))
             self.reporting.memory(max(pool.peak_rss_mb.values(), default=0.0), peak_rss_mb())
+            self.reporting.scheduling(pool.scheduling_efficiency())
             shuffler = getattr(self, "_shuffler", None)
             if shuffler is not None:
                 self.log(f"Used shuffle seed: {shuffler.seed_display}")

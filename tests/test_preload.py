@@ -7,6 +7,7 @@ module the other one's test module imports is already loaded in its worker.
 from __future__ import annotations
 
 import json
+import re
 from xml.etree import ElementTree
 
 from helpers import concurrent, sequential
@@ -47,12 +48,19 @@ def test_a_slow_import_is_timed_even_when_preloaded_and_then_kept_in_one_worker(
 
     first = concurrent(*args, backend="sqlite")
     assert first.returncode == 0, first.describe()
-    modules = json.loads(timings.read_text())["modules"]
+    first_store = timings.read_text()
+    modules = json.loads(first_store)["modules"]
     # Imported while idle or inside its unit, the half-second import is on record.
     assert modules[SLOW_MODULE][0] >= HEAVY_IMPORT_SECONDS, modules
 
     second = concurrent(*args, backend="sqlite")
     assert second.returncode == 0, second.describe()
+    # The plan counts the import in the unit that now pays for it, beside the
+    # classes' stored times (each chunk's estimate is printed to 2 decimals).
+    chunks = re.findall(r"Chunk \d+: \d+ tests, estimated time: ([\d.]+)s", second.stdout)
+    stored = json.loads(first_store).get("units", {}).values()
+    expected = sum(entry[0] for entry in stored) + modules[SLOW_MODULE][0]
+    assert len(chunks) == 2 and abs(sum(map(float, chunks)) - expected) < 0.02, second.stdout
     workers = _workers_by_class(junit)
     slow = {
         workers[f"{SLOW_MODULE}.{name}"]

@@ -129,3 +129,17 @@ def test_metrics_summary_from_python():
     assert 0 < summary["worker_utilization"] <= 1
     assert summary["test_duration_p95"] >= summary["test_duration_avg"] > 0
     assert summary["queries_total"] == summary["queries_read"] + summary["queries_write"]
+
+
+def test_scheduling_efficiency_shows_a_worker_left_idle(tmp_path):
+    json_path = tmp_path / "bench.json"
+    # One 0.9 s class and one 0.3 s test on two workers: the second worker idles for
+    # about two thirds of the test phase, so (unit times / 2) / makespan is about 0.67.
+    run = run_manage(
+        "concurrenttest", "--workers", "2", "--benchmark-json", str(json_path),
+        "scenarios.slow.SlowATests", "scenarios.slow.SlowBTests.test_one",
+    )  # fmt: skip
+    assert run.returncode == 0, run.describe()
+    figures = json.loads(json_path.read_text())
+    assert figures["workers"] == 2
+    assert 0.4 < figures["scheduling_efficiency"] < 0.85, figures

@@ -95,6 +95,7 @@ class RunStats:
     connections_replaced: int = 0
     worker_peak_rss_mb: float = 0.0  # the largest peak resident memory of any worker
     parent_peak_rss_mb: float = 0.0
+    scheduling_efficiency: float = 0.0  # (unit times / workers) / test-phase makespan
 
     @property
     def write_ratio(self) -> float:
@@ -190,6 +191,7 @@ def compute_stats(
         connections_replaced=recorder.connections_replaced,
         worker_peak_rss_mb=recorder.worker_peak_rss_mb,
         parent_peak_rss_mb=recorder.parent_peak_rss_mb,
+        scheduling_efficiency=recorder.scheduling_efficiency,
         slowest=[(f"{r.classname}.{r.name}", r.duration, r.worker_id) for r in ranked],
     )
 

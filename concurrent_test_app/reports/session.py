@@ -187,6 +187,10 @@ class ReportSession:
         self.recorder.worker_peak_rss_mb = worker_peak_mb
         self.recorder.parent_peak_rss_mb = parent_peak_mb
 
+    def scheduling(self, efficiency: float) -> None:
+        """How evenly the units kept the workers busy (``Pool.scheduling_efficiency``)."""
+        self.recorder.scheduling_efficiency = efficiency
+
     def phase(self, name: str, start: float, end: float, worker_id: int | None = None) -> None:
         """A span of set-up work (``time.time()`` seconds), e.g. database cloning."""
         self.recorder.phases.append(Phase(name, start, end, worker_id))
