@@ -202,8 +202,9 @@ class WorkerPool:
         self.describe = describe
         self.should_stop = should_stop
         self.queue = deque(units)
-        self.test_phase = (time.monotonic(), time.monotonic())
-        deadline = time.monotonic() + self.run_timeout if self.run_timeout else None
+        now = time.monotonic()
+        self.test_phase = (now, now)
+        deadline = now + self.run_timeout if self.run_timeout else None
         for worker in list(self.workers):
             self._dispatch(worker)
         while any(worker.unit is not None for worker in self.workers):
