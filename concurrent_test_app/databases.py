@@ -218,11 +218,21 @@ def in_parallel(connection, clones: list[Clone], action) -> None:
         finally:
             own.close()
 
-    if len(clones) == 1:
-        one(clones[0])
+    at_once(clones, one)
+
+
+def at_once(clones: list[Clone], action) -> None:
+    """Call ``action(clone)`` for every clone, each in its own thread.
+
+    The first error is raised after every thread has finished, so nothing is left
+    running. Django's connections are per thread, so each call opens its own.
+    """
+    if len(clones) <= 1:
+        for clone in clones:
+            action(clone)
         return
     with ThreadPoolExecutor(max_workers=len(clones), thread_name_prefix="clone") as pool:
-        futures = [pool.submit(one, clone) for clone in clones]
+        futures = [pool.submit(action, clone) for clone in clones]
     for future in futures:
         future.result()
 
@@ -391,12 +401,15 @@ class CloneSet:
         cheap copies in a private temporary directory and always go.
         """
         try:
-            for clone in reversed(self._created):
-                if clone.group.vendor in ("postgresql", "mysql") and self.keepdb:
-                    continue
-                if clone.name in self._protected:
-                    continue  # defence in depth: never touch a configured NAME
-                self._cloners[clone.group.vendor].drop(clone)
+            doomed = [
+                clone
+                for clone in reversed(self._created)
+                if not (clone.group.vendor in ("postgresql", "mysql") and self.keepdb)
+                # defence in depth: never touch a configured NAME
+                and clone.name not in self._protected
+            ]
+            # DROP DATABASE mostly waits on the server: all at once, as they were made.
+            at_once(doomed, lambda clone: self._cloners[clone.group.vendor].drop(clone))
             self._created.clear()
         finally:
             shutil.rmtree(self.directory, ignore_errors=True)
