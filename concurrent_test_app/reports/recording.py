@@ -109,7 +109,7 @@ class Recorder:
         self.connections_recycled = 0  # closed by workers after MAX_OPERATIONS queries
         self.connections_replaced = 0  # found broken after HEALTH_CHECK_INTERVAL idle
         self.worker_peak_rss_mb = 0.0  # the largest peak resident memory of any worker
-        self.scheduling_efficiency = 0.0  # see Pool.scheduling_efficiency
+        self.scheduling_efficiency = 0.0  # see WorkerPool.scheduling_efficiency
         self.parent_peak_rss_mb = 0.0
 
     def cases(self) -> list[TestRecord]:

@@ -188,7 +188,7 @@ class ReportSession:
         self.recorder.parent_peak_rss_mb = parent_peak_mb
 
     def scheduling(self, efficiency: float) -> None:
-        """How evenly the units kept the workers busy (``Pool.scheduling_efficiency``)."""
+        """How evenly the units kept the workers busy (``WorkerPool.scheduling_efficiency``)."""
         self.recorder.scheduling_efficiency = efficiency
 
     def phase(self, name: str, start: float, end: float, worker_id: int | None = None) -> None:
