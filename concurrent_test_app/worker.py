@@ -8,6 +8,7 @@ interpreter loads only Django, the project and this file. ``worker_main`` and
 from __future__ import annotations
 
 import faulthandler
+import gc
 import importlib
 import io
 import itertools
@@ -116,6 +117,19 @@ def worker_main(spec: WorkerSpec, conn) -> None:
 
         connections.close_all()
     _exit_despite_leaked_threads(spec.worker_id)
+    _spare_the_final_collections()
+
+
+def _spare_the_final_collections() -> None:
+    """Collect garbage once and freeze the rest, so the interpreter's exit is quick.
+
+    At exit the interpreter collects the whole heap more than once: about 80 ms for a
+    worker with a large suite imported, and the run ends only when its last worker has
+    exited. One collection here (about 20 ms) still finalizes unreachable objects;
+    what stays reachable until exit is freed as usual but not searched for cycles.
+    """
+    gc.collect()
+    gc.freeze()
 
 
 def _worker_log(spec: WorkerSpec):
