@@ -38,7 +38,6 @@ from .events import (
     TestEvents,
     TestStarted,
     TestTiming,
-    Unit,
     UnitDone,
     Verify,
     encode_error,
@@ -329,17 +328,13 @@ def peak_rss_mb() -> float:
     return peak / (1024 * 1024) if sys.platform == "darwin" else peak / 1024
 
 
-def run_unit(unit: Unit, result: StreamingResult) -> None:
-    """Run one unit as a top-level suite, so class and module fixtures behave as usual."""
-    run_tests(list(unit.tests), result)
-
-
 def run_tests(indexed_tests: list, result: StreamingResult) -> None:
     """Run a unit's ``(index, test)`` pairs as one top-level suite; empties the list.
 
-    The suite then holds the only reference to each test and drops it once it has run,
-    as unittest's own suites do: what a finished test kept on itself (Django's copies of
-    the setUpTestData objects, for one) is freed then, not when the whole unit ends.
+    One suite, so that class and module fixtures behave as usual. The suite then holds
+    the only reference to each test and drops it once it has run, as unittest's own
+    suites do: what a finished test kept on itself (Django's copies of the setUpTestData
+    objects, for one) is freed then, not when the whole unit ends.
     """
     loaded: dict[str, dict] = {}
     indexed_tests[:] = [(index, _materialize(test, loaded)) for index, test in indexed_tests]

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import unittest
 
-from concurrent_test_app.events import Batch, TestEvents, TestStarted, Unit
+from concurrent_test_app.events import Batch, TestEvents, TestStarted
 from concurrent_test_app.querycount import QueryTally
-from concurrent_test_app.worker import StreamingResult, run_unit
+from concurrent_test_app.worker import StreamingResult, run_tests
 
 
 class FirstClass(unittest.TestCase):
@@ -50,7 +50,7 @@ def _flatten(messages):
 def _run(tests, **options):
     pipe = FakePipe()
     result = StreamingResult(pipe, QueryTally(), **options)
-    run_unit(Unit(7, tuple(enumerate(tests))), result)
+    run_tests(list(enumerate(tests)), result)
     result.release()
     return pipe.sent
 
