@@ -53,6 +53,11 @@ def unit_key(test) -> str:
     module = sys.modules.get(cls.__module__)
     if module is not None and (hasattr(module, "setUpModule") or hasattr(module, "tearDownModule")):
         return cls.__module__
+    return class_key(cls)
+
+
+def class_key(cls: type) -> str:
+    """The unit key of a class of its own: ``module.Class``."""
     return f"{cls.__module__}.{cls.__qualname__}"
 
 
@@ -196,7 +201,7 @@ def _pieces_wanted(unit, cls, seconds: float, tested: list, fair_share: float) -
 
     if (
         len(unit.indices) < 2
-        or unit.key != f"{cls.__module__}.{cls.__qualname__}"  # a module or merged unit
+        or unit.key != class_key(cls)  # a module or merged unit
         or not issubclass(cls, TestCase)
         or getattr(cls, "concurrent_split", None) is False
         or None in tested
