@@ -111,6 +111,17 @@ class UnitDone:
 
 
 @dataclass(frozen=True)
+class UnitLoadFailed:
+    """The worker could not load a unit (its test module failed to import); it goes on.
+
+    Sent instead of running the unit: the parent reports each of the unit's tests as
+    an error carrying ``error``, as Django reports a test module that fails to import.
+    """
+
+    error: RemoteError
+
+
+@dataclass(frozen=True)
 class Fatal:
     """The worker cannot continue (e.g. its database is not its own clone)."""
 
@@ -132,13 +143,13 @@ class Preload:
     """Parent to worker, before Verify: modules to import while the databases are cloned.
 
     A forked worker (Django's ``--parallel``) inherits every module the parent imported;
-    a spawned one would otherwise pay for each first import inside the tests it runs.
-    ``while_idle`` (test modules) are imported only until the parent's next message
-    arrives, so a slow one never holds up the start of the tests.
+    a spawned one imports them here, in the parent's order, before its first test, so
+    that it starts from the import state of a sequential run. ``test_modules`` are the
+    run's test modules among ``modules``: their import times are measured.
     """
 
     modules: tuple[str, ...]
-    while_idle: tuple[str, ...] = ()
+    test_modules: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)

@@ -88,18 +88,6 @@ def plan_units(tests: list, heavy_modules: frozenset[str] = frozenset()) -> list
     ]
 
 
-def unit_phase(test) -> int:
-    """0 for Django TestCase units, 1 for the rest.
-
-    Django runs TestCase classes before the others because a TransactionTestCase
-    flushes the database (data migrations' rows included) when it ends; handing out
-    every phase-0 unit first keeps that order inside each worker.
-    """
-    from django.test import TestCase
-
-    return 0 if isinstance(test, TestCase) else 1
-
-
 def estimate_units(
     units: list[PlannedUnit], known: dict[str, float], imports: dict[str, float] | None = None
 ) -> dict[str, float]:
@@ -122,16 +110,25 @@ def estimate_units(
     return {unit.key: stored(unit) + imports.get(unit.key, 0.0) for unit in units}
 
 
-def order_longest_first(
-    units: list[PlannedUnit], tests: list, estimates: dict[str, float]
-) -> list[PlannedUnit]:
-    """Longest estimated unit first within each phase (longest-processing-time rule)."""
+def plan_shares(
+    units: list[PlannedUnit], estimates: dict[str, float], workers: int
+) -> list[list[PlannedUnit]]:
+    """Each worker's share: balanced longest-first, then run in Django's order.
 
-    def sort_key(unit: PlannedUnit):
-        # Test count breaks ties, so a run without timings still starts big classes first.
-        return (unit_phase(tests[unit.indices[0]]), -estimates[unit.key], -len(unit.indices))
-
-    return sorted(units, key=sort_key)
+    Units are placed longest first onto the least-loaded worker (the longest-processing-
+    time rule, near-optimal makespan), and each share is then put back in the order of
+    ``units`` (Django's discovery order), so that every worker runs a subsequence of
+    what a sequential run would: state one class leaves behind only ever reaches classes
+    that a sequential run also runs after it (issue #15).
+    """
+    position = {unit.key: number for number, unit in enumerate(units)}
+    shares: list[list[PlannedUnit]] = [[] for _ in range(workers)]
+    loads = [0.0] * workers
+    for unit in sorted(units, key=lambda u: (-estimates[u.key], -len(u.indices), position[u.key])):
+        target = min(range(workers), key=lambda number: (loads[number], number))
+        loads[target] += estimates[unit.key]
+        shares[target].append(unit)
+    return [sorted(share, key=lambda unit: position[unit.key]) for share in shares]
 
 
 # A class is split only if its class fixtures (setUpClass, setUpTestData, tearDownClass)
@@ -204,11 +201,27 @@ def _pieces_wanted(unit, cls, seconds: float, tested: list, fair_share: float) -
         or unit.key != class_key(cls)  # a module or merged unit
         or not issubclass(cls, TestCase)
         or getattr(cls, "concurrent_split", None) is False
+        or has_own_class_setup(cls)
         or None in tested
         or seconds - sum(tested) > SPLIT_FIXTURE_SHARE * seconds
     ):
         return 1
     return min(math.ceil(seconds / fair_share), len(unit.indices))
+
+
+def has_own_class_setup(cls: type) -> bool:
+    """Whether ``cls`` or a project base class of it overrides ``setUpClass``.
+
+    Django copies ``setUpTestData``'s objects for every test, so a piece of a split
+    class sees what the whole class would have shown it; what a custom ``setUpClass``
+    builds is shared by the class's tests instead, and they may depend on each other
+    through it. Such a class is split only when it says ``concurrent_split = True``.
+    """
+    return any(
+        "setUpClass" in vars(klass)
+        for klass in cls.__mro__
+        if not klass.__module__.startswith(("django.", "unittest"))
+    )
 
 
 def _consecutive_parts(
@@ -294,31 +307,22 @@ def _belongs_to_the_caller(name: str, skip_prefix: str) -> bool:
 
 
 def preload_modules(
-    loaded: list[str],
-    tests: list,
-    share: list[PlannedUnit],
-    skip_prefix: str,
-    heavy_modules: frozenset[str] = frozenset(),
+    loaded: list[str], tests: list, skip_prefix: str
 ) -> tuple[tuple[str, ...], tuple[str, ...]]:
-    """The modules of ``loaded`` a worker should import before its first test.
+    """What every worker imports before its first test: the parent's modules, in order.
 
-    Returns the modules to import at once and the worker's own test modules, to import
-    while it waits for its databases (``Preload.while_idle``). Left out: other workers'
-    test modules; ``heavy_modules`` (slow to import, so left to the unit that needs it,
-    where their import time is measured); the runner's parent-side package
-    (``skip_prefix``), the harness the runner was called from and Django's test command.
+    After discovery a sequential process has imported every test module, in discovery
+    order, before its first test; import-time registrations (signals, registries,
+    caches) then happen before any test runs, never after a test that cleared them.
+    Each worker does the same (issue #15). Returns ``(modules, test_modules)``: the
+    modules of ``loaded`` (``sys.modules`` order) to import, and which of them are the
+    run's test modules, whose import times go to the timing store. Left out: the
+    runner's parent-side package (``skip_prefix``), the harness the runner was called
+    from and Django's test command.
     """
     test_modules = {type(test).__module__ for test in tests}
-    mine = {type(tests[index]).__module__ for unit in share for index in unit.indices}
-    wanted = [
-        name
-        for name in loaded
-        if name not in heavy_modules and not _belongs_to_the_caller(name, skip_prefix)
-    ]
-    return (
-        tuple(name for name in wanted if name not in test_modules),
-        tuple(name for name in wanted if name in mine),
-    )
+    wanted = tuple(name for name in loaded if not _belongs_to_the_caller(name, skip_prefix))
+    return wanted, tuple(name for name in wanted if name in test_modules)
 
 
 @dataclass(frozen=True)

@@ -35,6 +35,7 @@ from .events import (
     TestStarted,
     Unit,
     UnitDone,
+    UnitLoadFailed,
     Verify,
     encode_error,
 )
@@ -96,6 +97,9 @@ class WorkerPool:
         self.peak_rss_mb: dict[int, float] = {}  # worker -> its peak resident memory
         # time.monotonic() of the first unit handed out and of the last one finished
         self.test_phase: tuple[float, float] | None = None
+        self.queue: deque[Unit] = deque()  # requeued units, or all units without shares
+        self.shares: dict[int, deque[Unit]] = {}  # worker id -> its planned units
+        self.estimates: dict[int, float] = {}  # unit index -> estimated seconds
 
     # -- start-up ---------------------------------------------------------------------
 
@@ -107,15 +111,14 @@ class WorkerPool:
             owner.write(owner_marker() + "\n")
         self.workers = [self._spawn(spec) for spec in self.specs]
 
-    def preload(self, modules: dict[int, tuple[tuple[str, ...], tuple[str, ...]]]) -> None:
-        """Have each booting worker import its modules before it binds its clones.
+    def preload(self, modules: tuple[str, ...], test_modules: tuple[str, ...]) -> None:
+        """Have each booting worker import ``modules`` before it binds its clones.
 
-        ``modules[worker_id]`` is ``(modules, while_idle)`` as ``Preload`` takes them.
-        Sent without waiting: a worker reads it after booting, while the parent creates
-        the clones, so the imports cost no time of their own.
+        Sent without waiting: a worker reads it after booting and imports while the
+        parent creates the clones; ``test_modules`` are the ones whose import it times.
         """
         for worker in self.workers:
-            _send_quietly(worker.conn, Preload(*modules.get(worker.worker_id, ((), ()))))
+            _send_quietly(worker.conn, Preload(modules, test_modules))
 
     def shrink(self, count: int) -> None:
         """Keep the first ``count`` workers; stop the others before they get work."""
@@ -196,12 +199,30 @@ class WorkerPool:
         on_events: Callable[[int, TestEvents | Output], None],
         should_stop: Callable[[], bool],
         describe: Callable[[object], str] = str,
+        shares: list[list[int]] | None = None,
+        estimates: dict[int, float] | None = None,
     ) -> None:
-        """Hand out units until none are left; replay every event through ``on_events``."""
+        """Hand out units until none are left; replay every event through ``on_events``.
+
+        Without ``shares`` the units are dealt in their order to whichever worker is
+        free. With them, worker k runs ``shares[k-1]`` (unit indices, in their order)
+        and, once its share is empty, takes the last unit of the share with the most
+        estimated seconds left (``estimates`` by unit index), so a misjudged share never
+        leaves the others idle.
+        """
         self.on_events = on_events
         self.describe = describe
         self.should_stop = should_stop
-        self.queue = deque(units)
+        self.estimates = estimates or {}
+        if shares is None:
+            self.queue, self.shares = deque(units), {}
+        else:
+            by_index = {unit.index: unit for unit in units}
+            self.queue = deque()
+            self.shares = {
+                worker_id: deque(by_index[index] for index in share)
+                for worker_id, share in enumerate(shares, start=1)
+            }
         now = time.monotonic()
         self.test_phase = (now, now)
         deadline = now + self.run_timeout if self.run_timeout else None
@@ -221,12 +242,38 @@ class WorkerPool:
                 self._stop_busy_workers()
                 break
             self._enforce_timeout()
-        if self.queue and not (self.aborted or self.should_stop()):
+        if self._has_work() and not (self.aborted or self.should_stop()):
             self._fail_queued("no worker was left to run it")
-        if self.queue:
+        if self._has_work():
             # Django's own run stops quietly on Ctrl-C or --failfast; say what was left.
-            not_run = sum(len(unit.tests) for unit in self.queue)
+            not_run = sum(len(unit.tests) for unit in self._waiting_units())
             self.log(f"Stopped early: {not_run} tests were not run")
+
+    def requeue(self, unit: Unit) -> None:
+        """Have the next free worker run ``unit`` (before any share's next unit)."""
+        self.queue.append(unit)
+
+    def _waiting_units(self) -> list[Unit]:
+        """Every unit not handed out yet: the common queue, then each share."""
+        return [*self.queue, *(unit for share in self.shares.values() for unit in share)]
+
+    def _has_work(self) -> bool:
+        return bool(self.queue) or any(self.shares.values())
+
+    def _next_unit(self, worker: WorkerHandle) -> Unit | None:
+        """The common queue first (requeued units), then the worker's share, then a steal."""
+        if self.queue:
+            return self.queue.popleft()
+        own = self.shares.get(worker.worker_id)
+        if own:
+            return own.popleft()
+        fullest = max(
+            (share for share in self.shares.values() if share),
+            key=lambda share: sum(self.estimates.get(unit.index, 0.0) for unit in share),
+            default=None,
+        )
+        # The end of another share: what its owner would reach last.
+        return fullest.pop() if fullest is not None else None
 
     def scheduling_efficiency(self) -> float:
         """(Sum of unit times / workers) / test-phase makespan, 0..1; 0.0 before a run.
@@ -327,14 +374,28 @@ class WorkerPool:
             self.peak_rss_mb[worker.worker_id] = max(previous, message.peak_rss_mb)
             worker.unit = None
             self._dispatch(worker)
+        elif isinstance(message, UnitLoadFailed):
+            self._report_load_failure(worker, message)
         elif isinstance(message, Fatal):
             raise WorkerStartError(message.message)
         else:
             raise TypeError(f"Worker {worker.worker_id} sent an unknown message: {message!r}")
 
+    def _report_load_failure(self, worker: WorkerHandle, message: UnitLoadFailed) -> None:
+        """Each test of a unit whose module failed to import errors; the worker goes on."""
+        unit, worker.unit = worker.unit, None
+        self.log(
+            f"Worker {worker.worker_id} could not load {len(unit.tests)} tests "
+            f"({message.error.type_name}: {message.error.message}); reported as errors"
+        )
+        for index, _test in unit.tests:
+            calls = (ResultCall("startTest"), ResultCall("addError", (message.error,)))
+            self.on_events(worker.worker_id, TestEvents(index, (*calls, ResultCall("stopTest"))))
+        self._dispatch(worker)
+
     def _dispatch(self, worker: WorkerHandle) -> None:
-        if self.queue and not self.should_stop():
-            unit = self.queue.popleft()
+        unit = None if self.should_stop() else self._next_unit(worker)
+        if unit is not None:
             if unit.index == RERUN_INDEX:
                 # A rerun starts in a fresh process on fresh databases: nothing the
                 # earlier attempt left behind (module state, rows) can decide it.
@@ -379,13 +440,16 @@ class WorkerPool:
 
     def _fail_queued(self, reason: str) -> None:
         """Report every test still queued as an error: a test is never silently lost."""
-        count = sum(len(unit.tests) for unit in self.queue)
+        waiting = self._waiting_units()
+        count = sum(len(unit.tests) for unit in waiting)
         self.log(f"Stopping: {reason}; {count} tests not run are reported as errors")
         message = f"Not run: {reason}"
-        for unit in self.queue:
+        for unit in waiting:
             for index, _test in unit.tests:
                 self.on_events(0, _runner_error(index, WorkerCrashException, message))
         self.queue.clear()
+        for share in self.shares.values():
+            share.clear()
 
     def _report_lost_test(self, worker: WorkerHandle, ref, error_type: type, detail: str):
         message = f"Worker {worker.worker_id} {detail}"
@@ -396,7 +460,7 @@ class WorkerPool:
         self.on_events(worker.worker_id, _runner_error(ref, error_type, message))
 
     def _replace(self, dead: WorkerHandle) -> None:
-        if not self.queue or self.should_stop():
+        if not self._has_work() or self.should_stop():
             return
         if self.restarts >= self.max_restarts:
             self._fail_queued(

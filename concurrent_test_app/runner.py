@@ -43,12 +43,11 @@ from .exceptions import ConfigurationError, WorkerStartError
 from .interrupts import InterruptGuard, stop_registered_results
 from .mysql_clones import check_mysql_permissions, sweep_mysql_leftovers
 from .planning import (
-    HEAVY_IMPORT_SECONDS,
     Shard,
     assign_units,
     estimate_units,
     iter_tests,
-    order_longest_first,
+    plan_shares,
     plan_units,
     preload_modules,
     select_shard,
@@ -80,8 +79,9 @@ class RunPlan:
     workers: int
     fallback_reason: str | None
     estimates: dict = field(default_factory=dict)
-    shares: list = field(default_factory=list)  # each worker's expected units (assign_units)
+    shares: list = field(default_factory=list)  # each worker's expected units
     splits: list = field(default_factory=list)  # long classes cut into pieces (Split)
+    dispatch_shares: bool = False  # the shares are the dispatch plan (else: dealt in order)
 
 
 class ConcurrentTestRunner(DiscoverRunner):
@@ -228,14 +228,7 @@ class ConcurrentTestRunner(DiscoverRunner):
 
     def _preload(self, plan: RunPlan) -> None:
         """Send each worker the modules to import while its databases are being cloned."""
-        loaded = list(sys.modules)
-        heavy = self.heavy_modules
-        self._pool.preload(
-            {
-                number: preload_modules(loaded, plan.tests, share, __package__, heavy)
-                for number, share in enumerate(plan.shares, start=1)
-            }
-        )
+        self._pool.preload(*preload_modules(list(sys.modules), plan.tests, __package__))
 
     @cached_property
     def template_cache(self) -> TemplateCache:
@@ -258,37 +251,37 @@ class ConcurrentTestRunner(DiscoverRunner):
     # -- running ------------------------------------------------------------------------
 
     def plan(self, suite) -> RunPlan:
-        """Units in dispatch order, worker count, estimates, or the reason to run sequentially."""
+        """Units in Django's order, each worker's share, or the reason to run sequentially.
+
+        With timings, shares are balanced longest-first and each runs in Django's order
+        (``plan_shares``); without them, or with --reverse/--shuffle, units are dealt in
+        Django's order to whichever worker is free, as Django's ``--parallel`` does.
+        """
         tests, units, estimates = self._units_of(suite)
         splits = []
+        timed = False
         if not (self.reverse or getattr(self, "shuffle", False)):
-            # --reverse and --shuffle are about order: they keep Django's.
+            known = self.timing_store.unit_estimates()
+            timed = any(unit.timing_key in known for unit in units)
             tested = self.timing_store.test_estimates()
             units, estimates, splits = split_long_units(
                 units, tests, estimates, tested, self.worker_count
             )
-            units = order_longest_first(units, tests, estimates)
         workers = min(self.worker_count, len(units))  # pieces of split classes count
         reason = self.fallback_reason(len(units))
-        shares = assign_units(units, estimates, workers) if workers > 0 else []
-        return RunPlan(suite, tests, units, workers, reason, estimates, shares, splits)
+        planner = plan_shares if timed else assign_units
+        shares = planner(units, estimates, workers) if workers > 0 else []
+        return RunPlan(suite, tests, units, workers, reason, estimates, shares, splits, timed)
 
     def _units_of(self, suite) -> tuple[list, list, dict[str, float]]:
-        """The suite's tests, its units and their estimated seconds (timing store)."""
+        """The suite's tests, its units and their estimated seconds (timing store).
+
+        Every worker imports every test module before its first test (``_preload``),
+        so a module slow to import costs no unit its import.
+        """
         tests = list(iter_tests(suite))
-        units = plan_units(tests, self.heavy_modules)
-        known = self.timing_store.unit_estimates()
-        return tests, units, estimate_units(units, known, self.heavy_imports)
-
-    @cached_property
-    def heavy_imports(self) -> dict[str, float]:
-        """Import seconds of the test modules slow to import (see ``heavy_modules``)."""
-        return self.timing_store.heavy_imports(HEAVY_IMPORT_SECONDS)
-
-    @cached_property
-    def heavy_modules(self) -> frozenset[str]:
-        """Test modules slow to import: kept in one unit, and not preloaded."""
-        return frozenset(self.heavy_imports)
+        units = plan_units(tests)
+        return tests, units, estimate_units(units, self.timing_store.unit_estimates())
 
     @cached_property
     def timing_store(self) -> TimingStore:
@@ -416,16 +409,23 @@ class ConcurrentTestRunner(DiscoverRunner):
                 self.announce(
                     f"Chunk {number}: {share.tests} tests, estimated time: {share.seconds:.2f}s"
                 )
-            return self._run_in_pool(self._pool, plan.tests, plan.units)
+            return self._run_in_pool(self._pool, plan)
         finally:
             self._close_pool()
             clone_set.drop()
 
-    def _run_in_pool(self, pool, tests, units):
+    def _run_in_pool(self, pool, plan: RunPlan):
         kwargs = self.get_test_runner_kwargs()
         kwargs["resultclass"] = with_replay_formatting(kwargs.get("resultclass"))
         runner = self.test_runner(**kwargs)
-        suite = ConcurrentSuite(pool, tests, units, reruns=self.config.rerun_failures)
+        suite = ConcurrentSuite(
+            pool,
+            plan.tests,
+            plan.units,
+            reruns=self.config.rerun_failures,
+            shares=plan.shares if plan.dispatch_shares else None,
+            estimates=plan.estimates,
+        )
         busy_before, started = busy_cpu_seconds(), time.monotonic()
         try:
             result = runner.run(suite)

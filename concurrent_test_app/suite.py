@@ -102,12 +102,20 @@ class ConcurrentSuite:
     """A suite whose run hands its units to the pool and replays what comes back."""
 
     def __init__(
-        self, pool: WorkerPool, tests: list, units: list[PlannedUnit], reruns: int = 0
+        self,
+        pool: WorkerPool,
+        tests: list,
+        units: list[PlannedUnit],
+        reruns: int = 0,
+        shares: list[list[PlannedUnit]] | None = None,
+        estimates: dict[str, float] | None = None,
     ) -> None:
         self.pool = pool
         self.tests = tests
         self.units = units
         self.reruns = reruns
+        self.shares = shares  # each worker's planned units; None: deal in order
+        self.estimates = estimates or {}
         self.test_durations: dict[str, float] = {}  # test id -> seconds in its worker
         self.failed_attempts: dict[int, list[RemoteError]] = {}
         self.flaky: list[str] = []  # ids of tests that failed, then passed on a rerun
@@ -146,11 +154,17 @@ class ConcurrentSuite:
             Unit(number, tuple((index, self.tests[index]) for index in unit.indices))
             for number, unit in enumerate(self.units)
         ]
+        number_of = {unit.key: number for number, unit in enumerate(self.units)}
+        shares = None
+        if self.shares is not None:
+            shares = [[number_of[unit.key] for unit in share] for share in self.shares]
         self.pool.run(
             units,
             on_events=lambda worker_id, events: self.replay(events, result, worker_id),
             should_stop=lambda: result.shouldStop,
             describe=self.describe,
+            shares=shares,
+            estimates={n: self.estimates.get(unit.key, 0.0) for n, unit in enumerate(self.units)},
         )
         return result
 
@@ -215,7 +229,7 @@ class ConcurrentSuite:
             return False
         attempts.append(failure)
         # A unit of its own: its class fixtures run again around it, as on a fresh start.
-        self.pool.queue.append(Unit(RERUN_INDEX, ((events.test, self.tests[events.test]),)))
+        self.pool.requeue(Unit(RERUN_INDEX, ((events.test, self.tests[events.test]),)))
         return True
 
     def _decode(self, test, arg):

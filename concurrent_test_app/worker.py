@@ -19,7 +19,6 @@ import threading
 import time
 import unittest
 import weakref
-from collections.abc import Callable
 from dataclasses import dataclass
 from multiprocessing.reduction import ForkingPickler
 from typing import Any
@@ -39,6 +38,7 @@ from .events import (
     TestStarted,
     TestTiming,
     UnitDone,
+    UnitLoadFailed,
     Verify,
     encode_error,
     picklable_or_repr,
@@ -80,8 +80,7 @@ def worker_main(spec: WorkerSpec, conn) -> None:
     order = conn.recv()
     import_seconds: dict[str, float] = {}
     while isinstance(order, Preload):
-        preload(order.modules)
-        import_seconds.update(preload_while(order.while_idle, lambda: not conn.poll()))
+        import_seconds.update(preload(order.modules, order.test_modules))
         order = conn.recv()
     if isinstance(order, Stop):
         return
@@ -188,33 +187,24 @@ def _boot(spec: WorkerSpec) -> None:
     setup_test_environment(debug=spec.debug_mode)
 
 
-def preload(modules: tuple[str, ...]) -> None:
-    """Import ``modules`` (those the parent has) now, not inside the first test using them.
+def preload(modules: tuple[str, ...], timed: tuple[str, ...] = ()) -> dict[str, float]:
+    """Import ``modules`` in order; the seconds each module of ``timed`` took.
 
-    A module that fails here is left alone: it fails again, and is reported, where a
-    test needs it.
+    A module that fails here is left alone: it fails again where a unit needs it, and
+    its tests are reported with the error. The times go to the timing store like those
+    of imports inside a unit, so a slow test module is known to be slow.
     """
-    for name in modules:
-        if name not in sys.modules:
-            try:
-                importlib.import_module(name)
-            except (Exception, SystemExit):  # noqa: BLE001, S110 - see the docstring
-                pass
-
-
-def preload_while(modules: tuple[str, ...], idle: Callable[[], bool]) -> dict[str, float]:
-    """Import ``modules`` one by one while ``idle()`` holds; the seconds each one took.
-
-    The times go to the timing store like those of imports inside a unit, so a slow
-    module is still known to be slow after it was preloaded.
-    """
+    timed_names = frozenset(timed)
     seconds = {}
     for name in modules:
-        if not idle():
-            break
-        if name not in sys.modules:
-            started = time.perf_counter()
-            preload((name,))
+        if name in sys.modules:
+            continue
+        started = time.perf_counter()
+        try:
+            importlib.import_module(name)
+        except (Exception, SystemExit):  # noqa: BLE001, S110 - see the docstring
+            pass
+        if name in timed_names:
             seconds[name] = time.perf_counter() - started
     return seconds
 
@@ -292,16 +282,23 @@ def _serve(conn, result: StreamingResult, keeper: ConnectionKeeper) -> None:
     while True:
         data = conn.recv_bytes()
         loading = time.perf_counter()
-        message = ForkingPickler.loads(data)  # imports the unit's test module if needed
+        try:
+            message = ForkingPickler.loads(data)  # imports the unit's test module if needed
+        except Exception:  # noqa: BLE001 - a test module's import may raise anything
+            conn.send(UnitLoadFailed(_current_error()))
+            continue
         load_seconds = time.perf_counter() - loading
         if isinstance(message, Stop):
             return
-        if isinstance(message, Verify):
-            continue
         keeper.between_units()
         started = time.perf_counter()
         index, tests = message.index, list(message.tests)
         message = None  # so that the suite holds the only reference to each test
+        try:
+            materialize(tests)
+        except Exception:  # noqa: BLE001 - as above, for a unit sent by test names
+            conn.send(UnitLoadFailed(_current_error()))
+            continue
         run_tests(tests, result)
         result.flush_output()
         result.release()
@@ -315,6 +312,14 @@ def _serve(conn, result: StreamingResult, keeper: ConnectionKeeper) -> None:
                 peak_rss_mb(),
             )
         )
+
+
+def _current_error():
+    """The exception being handled, as the error its unit's tests are reported with."""
+    import traceback
+
+    err = sys.exc_info()
+    return encode_error(err, "".join(traceback.format_exception(*err)))
 
 
 def peak_rss_mb() -> float:
@@ -336,9 +341,7 @@ def run_tests(indexed_tests: list, result: StreamingResult) -> None:
     suites do: what a finished test kept on itself (Django's copies of the setUpTestData
     objects, for one) is freed then, not when the whole unit ends.
     """
-    loaded: dict[str, dict] = {}
-    indexed_tests[:] = [(index, _materialize(test, loaded)) for index, test in indexed_tests]
-    loaded.clear()
+    materialize(indexed_tests)
     result.bind(indexed_tests)
     suite = unittest.TestSuite(test for _, test in indexed_tests)
     indexed_tests.clear()
@@ -347,6 +350,12 @@ def run_tests(indexed_tests: list, result: StreamingResult) -> None:
     # does not tear them down a second time.
     result._previousTestClass = None
     result._moduleSetUpFailed = False
+
+
+def materialize(indexed_tests: list) -> None:
+    """Rebuild, in place, the tests of a unit that came by name (they would not pickle)."""
+    loaded: dict[str, dict] = {}
+    indexed_tests[:] = [(index, _materialize(test, loaded)) for index, test in indexed_tests]
 
 
 def _materialize(test, loaded: dict[str, dict]):

@@ -42,7 +42,7 @@ def _workers_by_class(junit_path) -> dict[str, str]:
     }
 
 
-def test_a_slow_import_is_timed_even_when_preloaded_and_then_kept_in_one_worker(tmp_path):
+def test_a_slow_import_is_timed_and_every_worker_imports_it_before_its_first_test(tmp_path):
     timings, junit = tmp_path / "timings.json", tmp_path / "junit.xml"
     args = ("--timings-file", str(timings), "--junitxml", str(junit), *SLOW_IMPORT)
 
@@ -50,20 +50,34 @@ def test_a_slow_import_is_timed_even_when_preloaded_and_then_kept_in_one_worker(
     assert first.returncode == 0, first.describe()
     first_store = timings.read_text()
     modules = json.loads(first_store)["modules"]
-    # Imported while idle or inside its unit, the half-second import is on record.
+    # Imported while the databases were being cloned, the half-second import is on record.
     assert modules[SLOW_MODULE][0] >= HEAVY_IMPORT_SECONDS, modules
 
     second = concurrent(*args, backend="sqlite")
     assert second.returncode == 0, second.describe()
-    # The plan counts the import in the unit that now pays for it, beside the
-    # classes' stored times (each chunk's estimate is printed to 2 decimals).
+    # Every worker imported it before its first test (the quick module's import-state
+    # test passes in whichever worker runs it), so no unit pays for the import: the
+    # plan is the classes' stored times alone.
     chunks = re.findall(r"Chunk \d+: \d+ tests, estimated time: ([\d.]+)s", second.stdout)
     stored = json.loads(first_store).get("units", {}).values()
-    expected = sum(entry[0] for entry in stored) + modules[SLOW_MODULE][0]
+    expected = sum(entry[0] for entry in stored)
     assert len(chunks) == 2 and abs(sum(map(float, chunks)) - expected) < 0.02, second.stdout
-    workers = _workers_by_class(junit)
-    slow = {
-        workers[f"{SLOW_MODULE}.{name}"]
-        for name in ("FirstSlowModuleTests", "SecondSlowModuleTests")
-    }
-    assert len(slow) == 1 and "," not in slow.pop(), workers
+    assert len(set(_workers_by_class(junit).values())) == 2, second.describe()
+
+
+LATE_IMPORT = ("scenarios.late_import.registering", "scenarios.late_import.neighbours")
+
+
+def test_a_unit_whose_module_fails_to_import_in_a_worker_errors_and_the_worker_goes_on():
+    run = concurrent(*LATE_IMPORT, backend="sqlite")
+
+    assert run.returncode == 1, run.describe()
+    assert "died" not in run.output, run.describe()
+    for name in ("test_one", "test_two"):
+        test_id = f"scenarios.late_import.registering.RegisteredTests.{name}"
+        assert run.report.outcome_of(test_id) == ["ERROR"], run.describe()
+    assert "RuntimeError: the plugin registry was cleared" in run.output, run.describe()
+    assert run.output.count("could not load 2 tests") == 1, run.describe()
+    for name in ("FirstNeighbourTests", "SecondNeighbourTests", "ThirdNeighbourTests"):
+        test_id = f"scenarios.late_import.neighbours.{name}.test_one"
+        assert run.report.outcome_of(test_id) == ["ok"], run.describe()

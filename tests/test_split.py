@@ -36,3 +36,15 @@ def test_a_long_class_is_split_over_workers_once_its_timings_are_known(backend, 
     # Stored under the class, pieces summed: the next run splits it again.
     units = json.loads(timings.read_text())["units"]
     assert units[LONG][0] >= 1.8 and not [key for key in units if "[" in key], units
+
+
+def test_a_long_class_with_its_own_setupclass_is_never_split_automatically(tmp_path):
+    label = "scenarios.class_state"
+    args = ("--timings-file", str(tmp_path / "timings.json"), label)
+    expected = sequential(label, backend="sqlite")
+    assert expected.returncode == 0, expected.describe()
+
+    concurrent(*args, backend="sqlite")
+    second = concurrent(*args, backend="sqlite")
+    assert "Split " not in second.stdout, second.describe()
+    assert_same_verdicts(second, expected)

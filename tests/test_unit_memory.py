@@ -66,7 +66,7 @@ def test_the_runner_leaves_lxml_until_it_writes_junit():
 def test_the_test_commands_own_modules_are_not_preloaded():
     command = ["django.test.runner", "django.core.management.commands.test", "pdb", "ctypes"]
     kept = ["django.test", "django.test.testcases", "ctypes_helpers", "app.pdb"]
-    modules, _ = preload_modules(command + kept, [], [], "concurrent_test_app")
+    modules, _ = preload_modules(command + kept, [], "concurrent_test_app")
     assert list(modules) == kept
 
 

@@ -7,7 +7,7 @@ from types import SimpleNamespace
 
 from concurrent_test_app.planning import PlannedUnit, assign_units, preload_modules
 from concurrent_test_app.suite import ConcurrentSuite
-from concurrent_test_app.worker import preload_while
+from concurrent_test_app.worker import preload
 
 
 class _Test:
@@ -32,33 +32,37 @@ LOADED = [
 ]
 
 
-def test_units_go_to_the_first_free_worker_as_dispatch_would():
+def test_units_go_to_the_first_free_worker_as_dealing_in_order_would():
     shares = assign_units(UNITS, {"a": 5.0, "b": 3.0, "c": 1.0}, workers=2)
     assert [[unit.key for unit in share] for share in shares] == [["a"], ["b", "c"]]
 
 
-def test_a_worker_preloads_shared_modules_and_only_its_own_test_modules_while_idle():
-    share = [UNITS[1], UNITS[2]]
-    modules = preload_modules(LOADED, TESTS, share, "concurrent_test_app")
-    assert modules == (("django.urls", "app.helpers"), ("app.tests.test_b", "app.tests.test_c"))
-
-
-def test_heavy_modules_are_left_to_the_unit_that_needs_them():
-    modules = preload_modules(
-        LOADED, TESTS, [UNITS[0]], "concurrent_test_app", frozenset({"app.tests.test_a"})
+def test_every_worker_imports_what_the_parent_has_in_its_order_test_modules_too():
+    # A sequential process has imported every test module before its first test.
+    modules = preload_modules(LOADED, TESTS, "concurrent_test_app")
+    wanted = (
+        "django.urls",
+        "app.helpers",
+        "app.tests.test_a",
+        "app.tests.test_b",
+        "app.tests.test_c",
     )
-    assert modules == (("django.urls", "app.helpers"), ())
+    assert modules == (wanted, ("app.tests.test_a", "app.tests.test_b", "app.tests.test_c"))
 
 
-def test_idle_preloading_stops_when_the_parent_speaks_and_times_each_import(tmp_path, monkeypatch):
-    for name in ("ct_idle_a", "ct_idle_b", "ct_idle_c"):
-        (tmp_path / f"{name}.py").write_text("VALUE = 1\n")
+def test_preloading_imports_in_order_times_test_modules_and_survives_a_failure(
+    tmp_path, monkeypatch
+):
+    (tmp_path / "ct_pre_a.py").write_text("import ct_pre_log\nct_pre_log.ORDER.append('a')\n")
+    (tmp_path / "ct_pre_b.py").write_text("raise RuntimeError('broken on import')\n")
+    (tmp_path / "ct_pre_c.py").write_text("import ct_pre_log\nct_pre_log.ORDER.append('c')\n")
+    (tmp_path / "ct_pre_log.py").write_text("ORDER = []\n")
     monkeypatch.syspath_prepend(str(tmp_path))
-    answers = iter([True, True, False])
-    seconds = preload_while(("ct_idle_a", "ct_idle_b", "ct_idle_c"), lambda: next(answers))
-    assert sorted(seconds) == ["ct_idle_a", "ct_idle_b"]
-    assert "ct_idle_b" in sys.modules and "ct_idle_c" not in sys.modules
-    for name in ("ct_idle_a", "ct_idle_b"):
+    names = ("ct_pre_c", "ct_pre_b", "ct_pre_a")
+    seconds = preload(names, timed=("ct_pre_a", "ct_pre_b"))
+    assert sys.modules["ct_pre_log"].ORDER == ["c", "a"]
+    assert sorted(seconds) == ["ct_pre_a", "ct_pre_b"]
+    for name in ("ct_pre_a", "ct_pre_c", "ct_pre_log"):
         monkeypatch.delitem(sys.modules, name)
 
 

@@ -30,7 +30,7 @@ class FakePool:
         self.events = events
         self.units = None
 
-    def run(self, units, on_events, should_stop, describe):
+    def run(self, units, on_events, should_stop, describe, shares=None, estimates=None):
         self.units = units
         for event in self.events:
             on_events(1, event)

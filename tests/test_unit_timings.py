@@ -149,29 +149,18 @@ def test_shares_follow_the_first_free_worker():
     assert [(s.tests, s.seconds) for s in shares] == [(3, 4.0), (2, 4.0)]
 
 
-def test_longest_first_within_django_phases():
-    from django.test import SimpleTestCase, TestCase
+def test_shares_are_balanced_longest_first_and_each_runs_in_django_order():
+    from concurrent_test_app.planning import plan_shares
 
-    from concurrent_test_app.planning import order_longest_first, plan_units
-
-    class ShortDb(TestCase):
-        def test_a(self):
-            pass
-
-    class LongDb(TestCase):
-        def test_a(self):
-            pass
-
-    class LongPlain(SimpleTestCase):
-        def test_a(self):
-            pass
-
-    tests = [LongPlain("test_a"), ShortDb("test_a"), LongDb("test_a")]
-    units = plan_units(tests)
-    estimates = {unit.key: 9.0 if "Long" in unit.key else 1.0 for unit in units}
-    ordered = [unit.key.rsplit(".", 1)[1] for unit in order_longest_first(units, tests, estimates)]
-    # TestCase classes first (Django's rule), longest first inside each phase.
-    assert ordered == ["LongDb", "ShortDb", "LongPlain"]
+    keys = ["a", "b", "c", "d", "e"]  # Django's order
+    units = [PlannedUnit(key, (number,)) for number, key in enumerate(keys)]
+    estimates = {"a": 1.0, "b": 4.0, "c": 2.0, "d": 3.0, "e": 2.0}
+    shares = plan_shares(units, estimates, workers=2)
+    # Longest first onto the lighter worker: b, d, c (3 < 4), e (4 < 5), a (5 < 6).
+    assert [[unit.key for unit in share] for share in shares] == [["b", "e"], ["a", "c", "d"]]
+    for share in shares:  # every share is a subsequence of Django's order
+        positions = [keys.index(unit.key) for unit in share]
+        assert positions == sorted(positions)
 
 
 def test_shards_partition_the_units_with_and_without_estimates():
