@@ -5,7 +5,7 @@ from __future__ import annotations
 from helpers import concurrent, sequential
 from test_options import assert_same_verdicts
 
-FLAG = "scenarios.order_flag"
+FLAG = "scenarios.order_in_share"
 
 
 def test_a_class_that_must_run_first_keeps_its_verdict_on_first_and_warm_runs(backend, tmp_path):
