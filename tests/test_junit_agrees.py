@@ -6,7 +6,11 @@ import pytest
 from helpers import junit_cases, run_manage, summary_counts, validated_junit
 
 LABEL = "scenarios.teardown_errors"
-MODES = {"concurrent": ["--workers", "2"], "sequential": ["--workers", "1"]}
+# Reruns on: a late error must neither rerun a test that passed nor count it twice.
+MODES = {
+    "concurrent": ["--workers", "2", "--rerun-failures", "1"],
+    "sequential": ["--workers", "1"],
+}
 TEARDOWN = "scenarios.teardown_errors.TearDownErrorTests"
 FLUSH = "scenarios.teardown_errors.FlushFailsTests"
 CLASS = "scenarios.teardown_errors.TearDownClassErrorTests"
