@@ -13,6 +13,7 @@ MODES = {
 }
 TEARDOWN = "scenarios.teardown_errors.TearDownErrorTests"
 FLUSH = "scenarios.teardown_errors.FlushFailsTests"
+LOST = "scenarios.teardown_errors.ConnectionLostInTestTests"
 CLASS = "scenarios.teardown_errors.TearDownClassErrorTests"
 HEALTHY = "scenarios.teardown_errors.HealthyAfterwardsTests"
 FIXTURE_NAMES = {"setUpClass", "tearDownClass", "setUpModule", "tearDownModule"}
@@ -22,6 +23,7 @@ EXPECTED_CASES = {
     (TEARDOWN, "test_fails_then_teardown_raises"): ["failure", "error"],
     (TEARDOWN, "test_errors_then_teardown_raises"): ["error", "error"],
     (FLUSH, "test_passes_then_flush_fails"): ["error"],
+    (LOST, "test_loses_connection_then_flush_fails"): ["error", "error"],
     (CLASS, "test_passes"): [],
     (CLASS, "tearDownClass"): ["error"],
     (HEALTHY, "test_database_still_works"): [],
@@ -40,7 +42,7 @@ def test_junit_counts_equal_the_console_with_errors_after_the_test(tmp_path, bac
     counts = summary_counts(run)
 
     # What Django prints: the flush fails after "ok", so that test shows both outcomes.
-    assert (report.ran, counts["failures"], counts["errors"]) == (6, 1, 6), run.describe()
+    assert (report.ran, counts["failures"], counts["errors"]) == (7, 1, 8), run.describe()
     flush_id = f"{FLUSH}.test_passes_then_flush_fails"
     assert sorted(report.outcome_of(flush_id)) == ["ERROR", "ok"], run.describe()
 

@@ -5,11 +5,13 @@ the console prints ``ok`` and then ``ERROR`` for the same test and counts the er
 The flush is made to fail the way a lost connection makes it fail: on PostgreSQL the
 test's tearDown terminates its own backend; on SQLite (whose in-memory test database
 would vanish with its connection) a temporary trigger makes the flush's DELETE raise.
+A test that loses its connection in its body errors twice, as after a server restart.
+PostgreSQL and SQLite only.
 """
 
 from __future__ import annotations
 
-from django.db import DatabaseError, connection
+from django.db import Error, connection
 from django.test import SimpleTestCase, TransactionTestCase
 from library.models import Genre
 
@@ -46,6 +48,17 @@ class FlushFailsTests(TransactionTestCase):
         self.assertEqual(Genre.objects.filter(name="FLUSH-FAILS").count(), 1)
 
 
+class ConnectionLostInTestTests(FlushFailsTests):
+    """As after a server restart mid-test: the test errors, and so does its flush."""
+
+    test_passes_then_flush_fails = None
+
+    def test_loses_connection_then_flush_fails(self):
+        Genre.objects.create(name="LOST")
+        _lose_connection()
+        Genre.objects.filter(name="LOST").delete()  # raises: the session is gone
+
+
 class TearDownClassErrorTests(SimpleTestCase):
     @classmethod
     def tearDownClass(cls):
@@ -68,12 +81,12 @@ def _lose_connection() -> None:
         try:
             with connection.cursor() as cursor:
                 cursor.execute("SELECT pg_terminate_backend(pg_backend_pid())")
-        except DatabaseError:
-            pass  # the session is gone, which is the point
+        except Error:
+            pass  # the session is gone (or was already), which is the point
     elif connection.vendor == "sqlite":
         with connection.cursor() as cursor:
             cursor.execute(
-                f"CREATE TEMP TRIGGER {FLUSH_TRIGGER} BEFORE DELETE ON library_genre "
+                f"CREATE TEMP TRIGGER IF NOT EXISTS {FLUSH_TRIGGER} BEFORE DELETE ON library_genre "
                 "BEGIN SELECT RAISE(ABORT, 'FLUSH-FAILS-MARKER: connection lost'); END"
             )
     else:
