@@ -67,6 +67,39 @@ def test_an_error_after_stop_lands_on_the_case_that_stopped():
     assert (root.get("failures"), root.get("errors")) == ("1", "2")
 
 
+class PreSetupFails(unittest.TestCase):
+    """Reports an error without ever starting, as Django does when ``_pre_setup`` fails."""
+
+    __test__ = False
+
+    def __call__(self, result=None):
+        try:
+            raise RuntimeError("PRE-SETUP-MARKER")
+        except RuntimeError:
+            result.addError(self, sys.exc_info())
+
+    def test_never_starts(self):
+        raise AssertionError("_pre_setup failed, this must not run")
+
+
+def test_an_error_of_a_test_that_never_started_still_gets_a_case():
+    recorder = Recorder()
+    suite = unittest.TestSuite(
+        [FlushFails("test_passes"), PreSetupFails("test_never_starts"), FlushFails("test_fails")]
+    )
+    runner = unittest.TextTestRunner(io.StringIO(), resultclass=_result_class(recorder))
+    result = runner.run(suite)
+
+    assert (result.testsRun, len(result.errors)) == (2, 3)
+    cases = {case.name: case for case in recorder.cases()}
+    never = cases["test_never_starts"]
+    assert [o.kind for o in never.outcomes] == ["error"] and not never.is_test
+    assert never.outcomes[0].text.startswith("Traceback")  # not said to follow an outcome
+    assert [o.kind for o in cases["test_passes"].outcomes] == ["error"]
+    assert len(recorder.tests()) == result.testsRun
+    assert build_tree(recorder).get("errors") == "3"
+
+
 class Sample(unittest.TestCase):
     __test__ = False
 
