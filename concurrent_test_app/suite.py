@@ -85,6 +85,15 @@ def _failure_of(events: TestEvents) -> RemoteError | None:
     return None
 
 
+def _after_stop(events: TestEvents) -> bool:
+    """Whether ``events`` were reported after their test had stopped (no ``startTest``).
+
+    Django's ``_post_teardown`` (a TransactionTestCase's flush, say) runs after
+    unittest's ``stopTest`` and reports its error on its own.
+    """
+    return not any(call.method == "startTest" for call in events.calls)
+
+
 def _lost_worker(error: RemoteError) -> bool:
     # A test that crashed or hung its worker is not rerun blindly.
     return error.type_name.endswith(("WorkerCrashException", "WorkerTimeoutException"))
@@ -119,6 +128,7 @@ class ConcurrentSuite:
         self.test_durations: dict[str, float] = {}  # test id -> seconds in its worker
         self.failed_attempts: dict[int, list[RemoteError]] = {}
         self.flaky: list[str] = []  # ids of tests that failed, then passed on a rerun
+        self._rerunning: set[int] = set()  # tests whose last attempt was held for a rerun
 
     def __iter__(self):
         return iter(self.tests)
@@ -187,8 +197,8 @@ class ConcurrentSuite:
         attempts = (
             tuple(self.failed_attempts.get(events.test, ())) if isinstance(events.test, int) else ()
         )
-        if attempts and not _failure_of(events):
-            self.flaky.append(self.tests[events.test].id())
+        if attempts:
+            self._note_flaky(events)
         if isinstance(events.test, int):
             test = self.tests[events.test]
             if events.timing is not None:
@@ -221,13 +231,28 @@ class ConcurrentSuite:
         finally:
             result.concurrent_context = None
 
+    def _note_flaky(self, events: TestEvents) -> None:
+        """A rerun that passed makes its test flaky; an error after its end undoes that."""
+        test_id = self.tests[events.test].id()
+        if not _after_stop(events):
+            if not _failure_of(events):
+                self.flaky.append(test_id)
+        elif _failure_of(events) and test_id in self.flaky:
+            self.flaky.remove(test_id)
+
     def _held_for_rerun(self, events: TestEvents) -> bool:
         """Keep a failed test's events back and queue it again, while reruns remain."""
+        if _after_stop(events):
+            # An error after the test's end belongs to the attempt it followed: shown
+            # with a shown attempt, held back with one that is being rerun.
+            return events.test in self._rerunning
+        self._rerunning.discard(events.test)
         failure = _failure_of(events)
         attempts = self.failed_attempts.setdefault(events.test, [])
         if failure is None or len(attempts) >= self.reruns or _lost_worker(failure):
             return False
         attempts.append(failure)
+        self._rerunning.add(events.test)
         # A unit of its own: its class fixtures run again around it, as on a fresh start.
         self.pool.requeue(Unit(RERUN_INDEX, ((events.test, self.tests[events.test]),)))
         return True

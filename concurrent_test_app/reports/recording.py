@@ -30,6 +30,14 @@ _FIXTURE_RE = re.compile(r"^(?P<name>\w+) \((?P<where>[^)]*)\)(?P<rest>.*)$", re
 _STDOUT_HEADING = "\nStdout:\n"
 _STDERR_HEADING = "\nStderr:\n"
 
+# The first line of an outcome reported after its test had finished with another one.
+_AFTER_FINISH = {
+    "passed": "Reported after the test had passed (e.g. by Django's _post_teardown):",
+    "failure": "Reported after the test had failed (e.g. by Django's _post_teardown):",
+    "error": "Reported after the test had errored (e.g. by Django's _post_teardown):",
+    "skipped": "Reported after the test was skipped (e.g. by Django's _post_teardown):",
+}
+
 # The runner's own errors appear under the names shared/junit/README.md gives them.
 RUNNER_TYPE_NAMES = {
     "WorkerCrashException": "WorkerCrashed",
@@ -210,6 +218,7 @@ class RecordingResultMixin:
             self._capture_buffer(record)
             self._current = None
             self._append(record)
+            self._finished_by_worker()[self._worker_id()] = (test, record)
         super().stopTest(test)
 
     def _new_record(self, test, classname: str, name: str, is_test: bool = True) -> TestRecord:
@@ -264,13 +273,58 @@ class RecordingResultMixin:
             record = self._new_record(test, classname, name, is_test=False)
             self._append_later = record
             return record
-        return None
+        return self._late_record(test)
+
+    def _worker_id(self) -> int:
+        context = getattr(self, "concurrent_context", None)
+        return context.worker_id if context is not None else 0
+
+    def _finished_by_worker(self) -> dict:
+        """Per worker, the last test that stopped and its record."""
+        if not hasattr(self, "_finished"):
+            self._finished: dict[int, tuple] = {}
+        return self._finished
+
+    def _late_record(self, test) -> TestRecord | None:
+        """The record of a test that already stopped, for an outcome reported after it.
+
+        Django's ``_post_teardown`` (a TransactionTestCase's flush, say) runs after
+        unittest's ``stopTest``: the console prints ``ok`` and then ``ERROR`` and counts
+        the error, so the test's case must carry it too. Such a call always follows the
+        test's own block from the same worker; anything else gets a case of its own
+        rather than being lost.
+        """
+        finished = self._finished_by_worker().get(self._worker_id())
+        if finished is not None and finished[0] is test:
+            self._late = (finished[1], len(finished[1].outcomes), finished[1].status)
+            return finished[1]
+        if not hasattr(test, "_testMethodName"):
+            return None
+        record = self._new_record(test, class_path(test), test._testMethodName, is_test=False)
+        self._append_later = record
+        return record
 
     def _flush_fixture(self) -> None:
         record = getattr(self, "_append_later", None)
         if record is not None:
             self._append_later = None
             self._append(record)
+        self._settle_late()
+
+    def _settle_late(self) -> None:
+        """Mark an outcome that came after its test had finished, and recount."""
+        late = getattr(self, "_late", None)
+        if late is None:
+            return
+        self._late = None
+        record, known, previous = late
+        for outcome in record.outcomes[known:]:
+            if outcome.text:
+                outcome.text = f"{_AFTER_FINISH[previous]}\n\n{outcome.text}"
+        if previous not in ("failure", "error") and record.status in ("failure", "error"):
+            self.recorder.failed += 1
+        for listener in self.listeners:
+            listener(self.recorder)
 
     def _outcome(self, test, kind: str, err=None, type_name: str = "", message: str = ""):
         record = self._record_for(test)
