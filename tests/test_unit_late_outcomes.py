@@ -116,7 +116,10 @@ class FakePool:
     def __init__(self, events, reruns):
         self.events, self.reruns, self.queue = events, reruns, []
 
-    def run(self, units, on_events, should_stop, describe):
+    def requeue(self, unit):
+        self.queue.append(unit)
+
+    def run(self, units, on_events, should_stop, describe, shares=None, estimates=None):
         for event in self.events:
             on_events(1, event)
         while self.queue:
