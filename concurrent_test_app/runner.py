@@ -57,6 +57,7 @@ from .planning import (
     summarize_shares,
 )
 from .pool import WorkerPool
+from .preflight import check_before_databases
 from .reports import ReportSession, RunInfo
 from .safety import production_reason, refuse_real_names, remember_configured_debug
 from .suite import ConcurrentSuite, with_replay_formatting
@@ -93,6 +94,7 @@ class ConcurrentTestRunner(DiscoverRunner):
     def __init__(self, **kwargs) -> None:
         explicit = {name: kwargs.pop(name, None) for name in config_module.OPTIONS_BY_NAME}
         self.config = config_module.resolve(explicit)
+        check_before_databases(self.config, os.environ)
         super().__init__(**kwargs)
         # Django's own --parallel machinery must stay off: the workers are ours.
         self.parallel = 1
@@ -330,7 +332,8 @@ class ConcurrentTestRunner(DiscoverRunner):
             sys.exit(self.interrupted_status)
         if self.config.fail_on_flaky:
             failures += len(self.flaky)
-        return failures
+        # A report CI waits for is missing: the run must not look green.
+        return failures + len(self.reporting.unwritten)
 
     def _stop_on_interrupt(self) -> None:
         stop_registered_results()
