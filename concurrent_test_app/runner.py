@@ -41,6 +41,7 @@ from .databases import (
 from .events import AliasBinding, Verify
 from .exceptions import ConfigurationError, WorkerStartError
 from .interrupts import InterruptGuard, stop_registered_results
+from .keepdb_lock import KeptDatabasesLock
 from .mysql_clones import check_mysql_permissions, sweep_mysql_leftovers
 from .planning import (
     HEAVY_IMPORT_SECONDS,
@@ -205,6 +206,11 @@ class ConcurrentTestRunner(DiscoverRunner):
             group = DatabaseGroup(tuple(sorted(aliases)) + tuple(mirrored), test_names[primary])
             self._groups.append(group)
         refuse_real_names(test_names, self._protected_names)
+        if self.keepdb:  # kept databases have fixed names: one run at a time uses them
+            self._kept_lock = KeptDatabasesLock(
+                self._groups, self.template_cache.directory, self.announce
+            )
+            self._kept_lock.acquire()
         if getattr(self, "_suite", None) is not None:
             self._plan = self.plan(self._suite)
         concurrent = getattr(self, "_plan", None) and not self._plan.fallback_reason
@@ -227,6 +233,15 @@ class ConcurrentTestRunner(DiscoverRunner):
         except BaseException:
             self._close_pool()
             raise
+
+    def teardown_test_environment(self, **kwargs):
+        """Django's; then the next ``--keepdb`` run may have the kept databases."""
+        try:
+            super().teardown_test_environment(**kwargs)
+        finally:
+            lock, self._kept_lock = getattr(self, "_kept_lock", None), None
+            if lock is not None:
+                lock.release()
 
     def _preload(self, plan: RunPlan) -> None:
         """Send each worker the modules to import while its databases are being cloned."""
