@@ -352,7 +352,7 @@ def resolve(
     """Resolve every option by the module's precedence; raise ConfigurationError on bad input.
 
     Every source is checked, also a value another one overrides: a bad variable hidden
-    by a flag today breaks the next run without the flag (and the system check).
+    by a flag would break the next run without the flag (and fail the system check).
     """
     explicit = explicit or {}
     environ = os.environ if environ is None else environ
