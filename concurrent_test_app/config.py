@@ -11,6 +11,7 @@ accepted, before any database is touched.
 
 from __future__ import annotations
 
+import math
 import os
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
@@ -132,9 +133,14 @@ def _number(value: Any) -> float:
     if isinstance(value, bool):
         raise _Invalid
     try:
-        return float(str(value).strip()) if not isinstance(value, (int, float)) else float(value)
-    except ValueError:
+        number = float(str(value).strip()) if not isinstance(value, (int, float)) else float(value)
+    except (ValueError, OverflowError):
         raise _Invalid from None
+    # float() reads "nan" and "inf": a nan timeout compares false with everything, so
+    # it would never stop a hang.
+    if not math.isfinite(number):
+        raise _Invalid
+    return number
 
 
 @dataclass(frozen=True)
@@ -343,11 +349,17 @@ def resolve(
     environ: Mapping[str, str] | None = None,
     settings_dict: Mapping[str, Any] | None = None,
 ) -> Config:
-    """Resolve every option by the module's precedence; raise ConfigurationError on bad input."""
+    """Resolve every option by the module's precedence; raise ConfigurationError on bad input.
+
+    Every source is checked, also a value another one overrides: a bad variable hidden
+    by a flag would break the next run without the flag (and fail the system check).
+    """
     explicit = explicit or {}
     environ = os.environ if environ is None else environ
     settings_dict = _settings_dict() if settings_dict is None else settings_dict
-    _reject_unknown_keys(settings_dict)
+    problems = problems_in_sources(explicit, environ, settings_dict)
+    if problems:
+        raise ConfigurationError("\n".join(problems))
     values: dict[str, Any] = {}
     sources: dict[str, str] = {}
     for option in OPTIONS:
@@ -355,6 +367,30 @@ def resolve(
         values[option.name] = option.default if source == "default" else _parse(option, raw, source)
         sources[option.name] = source
     return Config(MappingProxyType(values), MappingProxyType(sources))
+
+
+def problems_in_sources(explicit, environ, settings_dict) -> list[str]:
+    """One line per bad value in any source (flag/keyword, environment, settings)."""
+    try:
+        _reject_unknown_keys(settings_dict)
+    except ConfigurationError as error:
+        return [str(error)]
+    problems = []
+    for option in OPTIONS:
+        sources = []
+        if explicit.get(option.name) is not None:
+            sources.append((explicit[option.name], option.flag))
+        if environ.get(option.env, "") != "":
+            sources.append((environ[option.env], option.env))
+        if option.setting in settings_dict:
+            setting = f"settings.CONCURRENT_TEST[{option.setting!r}]"
+            sources.append((settings_dict[option.setting], setting))
+        for raw, source in sources:
+            try:
+                _parse(option, raw, source)
+            except ConfigurationError as error:
+                problems.append(str(error))
+    return problems
 
 
 def _pick(option: Option, explicit, environ, settings_dict) -> tuple[Any, str]:

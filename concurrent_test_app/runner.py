@@ -41,6 +41,7 @@ from .databases import (
 from .events import AliasBinding, Verify
 from .exceptions import ConfigurationError, WorkerStartError
 from .interrupts import InterruptGuard, stop_registered_results
+from .keepdb_lock import KeptDatabasesLock
 from .mysql_clones import check_mysql_permissions, sweep_mysql_leftovers
 from .planning import (
     Shard,
@@ -56,6 +57,7 @@ from .planning import (
     summarize_shares,
 )
 from .pool import WorkerPool
+from .preflight import check_before_databases
 from .reports import ReportSession, RunInfo
 from .safety import production_reason, refuse_real_names, remember_configured_debug
 from .suite import ConcurrentSuite, with_replay_formatting
@@ -93,6 +95,7 @@ class ConcurrentTestRunner(DiscoverRunner):
     def __init__(self, **kwargs) -> None:
         explicit = {name: kwargs.pop(name, None) for name in config_module.OPTIONS_BY_NAME}
         self.config = config_module.resolve(explicit)
+        check_before_databases(self.config, os.environ)
         super().__init__(**kwargs)
         # Django's own --parallel machinery must stay off: the workers are ours.
         self.parallel = 1
@@ -203,6 +206,11 @@ class ConcurrentTestRunner(DiscoverRunner):
             group = DatabaseGroup(tuple(sorted(aliases)) + tuple(mirrored), test_names[primary])
             self._groups.append(group)
         refuse_real_names(test_names, self._protected_names)
+        if self.keepdb:  # kept databases have fixed names: one run at a time uses them
+            self._kept_lock = KeptDatabasesLock(
+                self._groups, self.template_cache.directory, self.announce
+            )
+            self._kept_lock.acquire()
         if getattr(self, "_suite", None) is not None:
             self._plan = self.plan(self._suite)
         concurrent = getattr(self, "_plan", None) and not self._plan.fallback_reason
@@ -225,6 +233,15 @@ class ConcurrentTestRunner(DiscoverRunner):
         except BaseException:
             self._close_pool()
             raise
+
+    def teardown_test_environment(self, **kwargs):
+        """Django's; then the next ``--keepdb`` run may have the kept databases."""
+        try:
+            super().teardown_test_environment(**kwargs)
+        finally:
+            lock, self._kept_lock = getattr(self, "_kept_lock", None), None
+            if lock is not None:
+                lock.release()
 
     def _preload(self, plan: RunPlan) -> None:
         """Send each worker the modules to import while its databases are being cloned."""
@@ -323,7 +340,8 @@ class ConcurrentTestRunner(DiscoverRunner):
             sys.exit(self.interrupted_status)
         if self.config.fail_on_flaky:
             failures += len(self.flaky)
-        return failures
+        # A report CI waits for is missing: the run must not look green.
+        return failures + len(self.reporting.unwritten)
 
     def _stop_on_interrupt(self) -> None:
         stop_registered_results()

@@ -12,6 +12,7 @@ import gc
 import importlib
 import io
 import itertools
+import multiprocessing
 import os
 import signal
 import sys
@@ -74,6 +75,7 @@ def worker_main(spec: WorkerSpec, conn) -> None:
     # The parent coordinates interrupts; a Ctrl-C reaching the whole process group
     # must not kill workers mid-test and lose their results.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    _allow_child_processes()
     _enable_stack_dumps(spec.dump_path)
     _boot(spec)
     conn.send(Booted(spec.worker_id, os.getpid()))
@@ -114,8 +116,44 @@ def worker_main(spec: WorkerSpec, conn) -> None:
         from django.db import connections
 
         connections.close_all()
+    _stop_leaked_processes(spec.worker_id)
     _exit_despite_leaked_threads(spec.worker_id)
     _spare_the_final_collections()
+
+
+def _allow_child_processes() -> None:
+    """Let tests start processes of their own (``multiprocessing.Pool`` and the like).
+
+    The parent starts workers as daemons, so that its exit stops them whatever happened
+    before; but a daemonic process may not have children ("daemonic processes are not
+    allowed to have children"). Only this process's own copy of the flag is cleared:
+    the parent still sees a daemon. A worker also exits when its pipe to the parent
+    closes (``recv`` raises EOFError), so it never outlives the run either way.
+    """
+    multiprocessing.current_process().daemon = False
+
+
+def _stop_leaked_processes(worker_id: int) -> None:
+    """A process a test started and left running must not keep its worker alive.
+
+    At exit multiprocessing joins every non-daemon child, so one that never ends
+    would hang the worker, and then outlive it.
+    """
+    leaked = [child for child in multiprocessing.active_children() if not child.daemon]
+    if not leaked:
+        return
+    names = ", ".join(f"{child.name} (pid {child.pid})" for child in leaked)
+    sys.__stderr__.write(
+        f"[CONCURRENT] Worker {worker_id}: tests left processes running ({names}); stopping them\n"
+    )
+    sys.__stderr__.flush()
+    for child in leaked:
+        child.terminate()
+    for child in leaked:
+        child.join(5)
+        if child.is_alive():
+            child.kill()
+            child.join()
 
 
 def _spare_the_final_collections() -> None:

@@ -60,3 +60,30 @@ def test_worker_setup_must_be_a_dotted_path():
     assert config.worker_setup == "pkg.mod.func"
     with pytest.raises(ConfigurationError, match="WORKER_SETUP"):
         resolve({}, environ={}, settings_dict={"WORKER_SETUP": "not a path"})
+
+
+@pytest.mark.parametrize("value", ["nan", "NaN", "inf", "-inf", "Infinity", "1e999"])
+@pytest.mark.parametrize(
+    "variable", ["TIMEOUT", "RUN_TIMEOUT", "HEALTH_CHECK_INTERVAL", "RETRY_DELAY"]
+)
+def test_non_finite_seconds_are_rejected(variable, value):
+    name = f"DJANGO_TEST_{variable}"
+    with pytest.raises(ConfigurationError, match=rf"^{name}='{value}': expected a number"):
+        resolve({}, environ={name: value}, settings_dict={})
+    with pytest.raises(ConfigurationError, match=rf"^--{variable.lower().replace('_', '-')}="):
+        resolve({variable.lower(): float(value)}, environ={}, settings_dict={})
+
+
+def test_every_bad_value_in_every_source_is_reported_on_a_line_of_its_own():
+    env = {"DJANGO_TEST_TIMEOUT": "abc", "DJANGO_TEST_WORKERS": "3"}
+    settings = {"WORKERS": "many", "MAX_RETRIES": -1}
+
+    with pytest.raises(ConfigurationError) as raised:
+        resolve({"timeout": 10}, environ=env, settings_dict=settings)
+
+    assert str(raised.value).splitlines() == [
+        "settings.CONCURRENT_TEST['WORKERS']='many': expected a positive integer or 'auto'",
+        "DJANGO_TEST_TIMEOUT='abc': expected a number of seconds greater than 0",
+        "settings.CONCURRENT_TEST['MAX_RETRIES']=-1: expected an integer of 0 or more",
+    ]
+    assert raised.value.returncode == 2

@@ -81,19 +81,31 @@ class TimelineWriter:
 
 
 def unwritable_reason(path: str) -> str | None:
-    """Why ``path`` cannot be written, or None when it can (checked before any test)."""
+    """Why ``path`` cannot be written, or None when it can (checked before any test).
+
+    The report is written as a temporary file in the same folder, then renamed over the
+    target: the folder must take a new file (tried, so that root on ``/proc`` or a
+    read-only mount is caught too) and the target, if it exists, must be a regular file.
+    A missing folder is an error, not made: a typo must not scatter reports.
+    """
     target = Path(path)
     if target.is_dir():
         return "it is a directory"
+    if target.exists() and not target.is_file():
+        return "it exists and is not a regular file"
     directory = target.parent if str(target.parent) else Path(".")
     if not directory.exists():
         return f"directory '{directory}' does not exist"
     if not directory.is_dir():
         return f"'{directory}' is not a directory"
-    if not os.access(directory, os.W_OK | os.X_OK):
-        return f"directory '{directory}' is not writable"
     if target.exists() and not os.access(target, os.W_OK):
         return "the file is not writable"
+    try:
+        handle, probe = tempfile.mkstemp(prefix=".report-probe-", dir=directory)
+    except OSError as error:
+        return f"directory '{directory}' does not take new files ({error.strerror})"
+    os.close(handle)
+    os.unlink(probe)
     return None
 
 
@@ -131,6 +143,7 @@ class ReportSession:
         self.info: RunInfo | None = None
         self.progress = None
         self._counting_in_process = False
+        self.unwritten: list[str] = []  # reports that could not be written: the run fails
         for writer in self.writers:
             self._check_writable(writer.option)
 
@@ -221,6 +234,7 @@ class ReportSession:
         except Exception as error:  # noqa: BLE001 - one failed report must not hide the others
             source = self.config.sources.get(writer.option, writer.option)
             sys.stderr.write(f"[CONCURRENT] Could not write {source}={path!r}: {error}\n")
+            self.unwritten.append(path)
 
 
 def _umask() -> int:
