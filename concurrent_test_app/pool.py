@@ -382,7 +382,9 @@ class WorkerPool:
 
     def _will_restart(self, worker: WorkerHandle) -> bool:
         """Whether ``_replace`` will start a new process after ``worker`` dies."""
-        rest = [i for i, _ in worker.unit.tests if i not in worker.finished and i != worker.in_flight]
+        rest = [
+            i for i, _ in worker.unit.tests if i not in worker.finished and i != worker.in_flight
+        ]
         pending = bool(rest or self.queue) and not self.should_stop()
         return pending and not self.gave_up and self.restarts < self.max_restarts
 
