@@ -6,6 +6,7 @@ test that waits for a file), so the signal lands there every time, without sleep
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import signal
@@ -14,8 +15,14 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
-from conftest import postgres_databases
-from helpers import junit_cases, kill_process_group, parse_test_output, validated_junit
+from conftest import postgres_admin, postgres_databases
+from helpers import (
+    junit_cases,
+    kill_process_group,
+    parse_test_output,
+    postgres_database_name,
+    validated_junit,
+)
 from test_cleanup import Leftovers, LineReader, start_manage
 
 LABEL = "scenarios.signals"
@@ -33,6 +40,10 @@ class GatedRun:
     lines: LineReader
     gate: Path
     junit: Path
+
+    @property
+    def benchmark(self) -> dict:
+        return json.loads((self.junit.parent / "benchmark.json").read_text())
 
     def wait_at_gate(self, timeout: float = 180) -> None:
         deadline = time.monotonic() + timeout
@@ -82,6 +93,7 @@ def gated(tmp_path, backend):
             env["DJANGO_SETTINGS_MODULE"] = settings
         command = [
             "concurrenttest", "-v", "2", "--junitxml", str(junit),
+            "--benchmark-json", str(tmp_path / "benchmark.json"),
             # Its own timing store and SQLite template: every run migrates afresh.
             "--timings-file", str(tmp_path / "timings.json"), *args, LABEL,
         ]  # fmt: skip
@@ -128,6 +140,12 @@ def unfinished_templates() -> list[str]:
     )
 
 
+def drop_gate_template() -> None:
+    """Drop the template of the gate variant's own test database (``test_<name>_gate``)."""
+    with postgres_admin() as cursor:
+        cursor.execute(f'DROP DATABASE IF EXISTS "test_{postgres_database_name()}_gate_template"')
+
+
 def interrupted_line(stderr: str) -> str:
     found = re.findall(r"^INTERRUPTED: .*$", stderr, re.MULTILINE)
     assert len(found) == 1, stderr
@@ -135,17 +153,26 @@ def interrupted_line(stderr: str) -> str:
 
 
 @pytest.mark.parametrize(
-    "phase, signum, settings, expected",
+    "phase, signum, settings, cache, expected",
     [
-        ("migrate", signal.SIGINT, GATE_SETTINGS, "INTERRUPTED: 4 of 4 tests not run"),
-        ("discovery", signal.SIGTERM, None, "INTERRUPTED: during test discovery; no test was run"),
+        ("migrate", signal.SIGINT, GATE_SETTINGS, "--template-cache", "4 of 4 tests not run"),
+        ("migrate", signal.SIGTERM, GATE_SETTINGS, "--no-template-cache", "4 of 4 tests not run"),
+        (
+            "discovery",
+            signal.SIGTERM,
+            None,
+            "--template-cache",
+            "during test discovery; no test was run",
+        ),
     ],
-    ids=["SIGINT-migrations", "SIGTERM-discovery"],
+    ids=["SIGINT-template-build", "SIGTERM-migrations", "SIGTERM-discovery"],
 )
 def test_signal_while_setting_up_stops_at_once_and_removes_what_it_made(
-    gated, backend, phase, signum, settings, expected
+    gated, backend, phase, signum, settings, cache, expected
 ):
-    run = gated(phase, "--workers", "2", settings=settings)
+    if backend == "postgres" and settings == GATE_SETTINGS:
+        drop_gate_template()  # a cached template would skip the migration that waits
+    run = gated(phase, "--workers", "2", cache, settings=settings)
     run.wait_at_gate()
     run.signal_group(signum)  # as a terminal's Ctrl-C or a CI cancellation does
     # Released at once: a run that let the signal go would now go on to run the tests.
@@ -153,14 +180,19 @@ def test_signal_while_setting_up_stops_at_once_and_removes_what_it_made(
     returncode = run.finish()
 
     assert returncode == 128 + signum, run.describe()
-    assert interrupted_line(run.stderr) == expected, run.describe()
+    assert interrupted_line(run.stderr) == f"INTERRUPTED: {expected}", run.describe()
     assert parse_test_output(run.stderr).outcomes == [], run.describe()
     assert not any(sign in run.stderr for sign in TRACEBACK_SIGNS), run.describe()
     assert junit_cases(validated_junit(run.junit)) == {}, run.describe()  # written, empty
+    assert run.benchmark["tests_total"] == 0, run.describe()
     assert_gone(run)
     assert gated.leftovers.found() == {}, run.describe()
+    # The interrupted template or test database (SQLite: a file beside the timing store).
+    assert list(run.junit.parent.glob("templates/*.sqlite3")) == [], run.describe()
     if backend == "postgres":
         assert unfinished_templates() == [], run.describe()
+        assert [name for name in postgres_databases() if name.endswith("_gate")] == []
+        assert [name for name in postgres_databases() if "_gate_" in name] == []
 
 
 def test_sigterm_to_the_process_group_is_not_charged_to_a_test(gated, backend):
@@ -180,6 +212,7 @@ def test_sigterm_to_the_process_group_is_not_charged_to_a_test(gated, backend):
     assert not any(sign in run.stderr for sign in TRACEBACK_SIGNS), run.describe()
     cases = junit_cases(validated_junit(run.junit))
     assert cases == {("scenarios.signals.QuickTests", n): [] for n in ("test_one", "test_two")}
+    assert run.benchmark["tests_total"] == 2, run.describe()
     assert_gone(run)
     assert gated.leftovers.found() == {}, run.describe()
 
