@@ -71,12 +71,7 @@ class WorkerSpec:
 
 def worker_main(spec: WorkerSpec, conn) -> None:
     """Entry point of a spawned worker process."""
-    # The parent coordinates interrupts: a Ctrl-C or SIGTERM reaching the whole process
-    # group (a terminal, ``timeout``, a CI cancellation) must not kill workers mid-test,
-    # where the parent would take the death for a crash of the test. The parent stops
-    # them itself (SIGKILL), and a worker whose parent is gone exits on its own.
-    for signum in (signal.SIGINT, signal.SIGTERM):
-        signal.signal(signum, signal.SIG_IGN)
+    _leave_interrupts_to_the_parent()
     parent = os.getppid()
     _exit_with_parent(parent)
     try:
@@ -85,6 +80,30 @@ def worker_main(spec: WorkerSpec, conn) -> None:
         if os.getppid() == parent:
             raise
         os._exit(0)  # the parent was killed: nobody is left to report to
+
+
+def _leave_interrupts_to_the_parent() -> None:
+    """Let SIGINT and SIGTERM pass this process by; processes its tests start keep them.
+
+    A Ctrl-C or SIGTERM reaching the whole process group (a terminal, ``timeout``, a CI
+    cancellation) must not kill a worker mid-test, where the parent would take the
+    death for a crash of the test: the parent stops its workers itself (SIGKILL), and a
+    worker whose parent is gone exits on its own. Not SIG_IGN: programs a test starts
+    would inherit it, and ``Popen.terminate()`` of a test would no longer stop them.
+    """
+    worker = os.getpid()
+
+    def let_pass(signum, frame) -> None:
+        if os.getpid() == worker:
+            return
+        # A process forked by a test inherited this handler: act as the default would.
+        if signum == signal.SIGINT:
+            raise KeyboardInterrupt
+        signal.signal(signum, signal.SIG_DFL)
+        os.kill(os.getpid(), signum)
+
+    for signum in (signal.SIGINT, signal.SIGTERM):
+        signal.signal(signum, let_pass)
 
 
 def _exit_with_parent(parent: int, interval: float = 0.5) -> None:

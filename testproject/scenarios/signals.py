@@ -6,6 +6,10 @@ With ``SETUP_GATE_PHASE=discovery`` the import of this module waits; with ``test
 
 from __future__ import annotations
 
+import signal
+import subprocess
+import sys
+
 from django.test import TestCase
 
 from scenarios.setup_gate import wait_at
@@ -26,4 +30,7 @@ class QuickTests(TestCase):
         pass
 
     def test_two(self):
-        pass
+        # Workers leave SIGTERM to their parent; a program a test starts must not.
+        child = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(60)"])
+        child.terminate()
+        self.assertEqual(child.wait(timeout=30), -signal.SIGTERM)
