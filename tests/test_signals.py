@@ -217,7 +217,6 @@ def test_sigterm_to_the_process_group_is_not_charged_to_a_test(gated, backend):
     assert gated.leftovers.found() == {}, run.describe()
 
 
-@pytest.mark.parametrize("backend", ["sqlite"])
 def test_second_sigint_stops_a_sequential_test_at_once(gated, backend):
     run = gated("test", "--workers", "1")  # sequential: the test runs in this process
     run.wait_at_gate()
@@ -235,7 +234,6 @@ def test_second_sigint_stops_a_sequential_test_at_once(gated, backend):
     assert gated.leftovers.found() == {}, run.describe()
 
 
-@pytest.mark.parametrize("backend", ["sqlite"])
 def test_workers_of_a_killed_parent_exit_quietly(gated, backend):
     run = gated("test", "--workers", "2")
     run.wait_at_gate()
@@ -246,3 +244,8 @@ def test_workers_of_a_killed_parent_exit_quietly(gated, backend):
     # Worker 1 is still in a test held at the gate; it must not wait for its end.
     assert_gone(run, timeout=30)
     assert not any(sign in run.stderr for sign in TRACEBACK_SIGNS), run.describe()
+    if backend == "postgres":
+        # Left for the next run's sweep; dropped here so that no later test sees them.
+        with postgres_admin() as cursor:
+            for name in gated.leftovers.found().get("postgres clones", []):
+                cursor.execute(f'DROP DATABASE IF EXISTS "{name}"')
