@@ -108,6 +108,12 @@ def gated(tmp_path, backend):
         (run.gate / "release").touch()  # a worker the test left at the gate goes on
         kill_process_group(run.process.pid)
         run.process.wait()
+    if backend == "postgres":
+        # Clones of a killed run are left for the next run's sweep; dropped here so
+        # that no later test sees them (only those that appeared during this test).
+        with postgres_admin() as cursor:
+            for name in leftovers.found().get("postgres clones", []):
+                cursor.execute(f'DROP DATABASE IF EXISTS "{name}"')
 
 
 def live_processes(pgid: int) -> list[str]:
@@ -244,8 +250,3 @@ def test_workers_of_a_killed_parent_exit_quietly(gated, backend):
     # Worker 1 is still in a test held at the gate; it must not wait for its end.
     assert_gone(run, timeout=30)
     assert not any(sign in run.stderr for sign in TRACEBACK_SIGNS), run.describe()
-    if backend == "postgres":
-        # Left for the next run's sweep; dropped here so that no later test sees them.
-        with postgres_admin() as cursor:
-            for name in gated.leftovers.found().get("postgres clones", []):
-                cursor.execute(f'DROP DATABASE IF EXISTS "{name}"')
