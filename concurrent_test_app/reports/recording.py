@@ -209,7 +209,9 @@ class RecordingResultMixin:
             self._finish_timing(record, current[2])
             self._capture_buffer(record)
             self._current = None
-            self._append(record)
+            if record.has_own_outcome or record.has_failed_subtests:
+                self._append(record)
+            # else a second Ctrl-C stopped the test before it had an outcome: not run
         super().stopTest(test)
 
     def _new_record(self, test, classname: str, name: str, is_test: bool = True) -> TestRecord:
