@@ -45,16 +45,11 @@ class GatedRun:
     def benchmark(self) -> dict:
         return json.loads((self.junit.parent / "benchmark.json").read_text())
 
-    def wait_at_gate(self, timeout: float = 180) -> None:
-        deadline = time.monotonic() + timeout
-        while not (self.gate / "reached").exists():
-            assert self.process.poll() is None, "the run ended before the gate\n" + self.describe()
-            assert time.monotonic() < deadline, "the gate was never reached\n" + self.describe()
-            time.sleep(0.05)
-
-    def wait_for_file(self, name: str, timeout: float = 60) -> None:
+    def wait_at_gate(self, name: str = "reached", timeout: float = 180) -> None:
+        """Wait until the gate writes ``name``: ``reached``, or ``stopping`` (see setup_gate)."""
         deadline = time.monotonic() + timeout
         while not (self.gate / name).exists():
+            assert self.process.poll() is None, f"the run ended before {name}\n" + self.describe()
             assert time.monotonic() < deadline, f"{name} never appeared\n" + self.describe()
             time.sleep(0.05)
 
@@ -227,7 +222,7 @@ def test_second_sigint_stops_a_sequential_test_at_once(gated, backend):
     run = gated("test", "--workers", "1")  # sequential: the test runs in this process
     run.wait_at_gate()
     run.signal_group(signal.SIGINT)
-    run.wait_for_file("stopping")  # the runner took the first one: stop after this test
+    run.wait_at_gate("stopping")  # the runner took the first one: stop after this test
     run.signal_group(signal.SIGINT)  # the test waits on: the second stops it
     returncode = run.finish()
 
