@@ -87,6 +87,7 @@ class WorkerPool:
         self.run_timed_out = False
         self.reset_databases: Callable[[int], None] | None = None  # set by the runner
         self.aborted = False
+        self.gave_up = False  # the restart limit was reached: no more restarts
         self.workers: list[WorkerHandle] = []
         # worker id -> (spawned, ready) in time.time() seconds, for the timeline
         self.startup_spans: dict[int, tuple[float, float]] = {}
@@ -127,7 +128,7 @@ class WorkerPool:
         for worker in extra:
             _send_quietly(worker.conn, Stop())
         for worker in extra:
-            _terminate(worker.process, grace=5.0)
+            _terminate(worker.process)
             worker.conn.close()
             self.startup_spans.pop(worker.worker_id, None)
 
@@ -330,10 +331,22 @@ class WorkerPool:
         self._lose_worker(worker, detail, WorkerTimeoutException)
 
     def _stop_busy_workers(self) -> None:
+        """Kill the workers still running a unit; their unfinished tests were not run."""
         for worker in self.workers:
             if worker.unit is not None:
                 _terminate(worker.process)
-                worker.unit = None
+                self._requeue_unfinished(worker)
+
+    def _requeue_unfinished(self, worker: WorkerHandle) -> None:
+        """Put the tests of ``worker``'s unit that did not finish back in the queue.
+
+        After an interrupt they stay there and are counted, with the rest of the queue,
+        in "Stopped early", which then agrees with "INTERRUPTED: x of y tests not run".
+        """
+        unit, worker.unit = worker.unit, None
+        remaining = tuple((i, test) for i, test in unit.tests if i not in worker.finished)
+        if remaining:
+            self.queue.appendleft(Unit(unit.index, remaining))
 
     def _service(self, worker: WorkerHandle) -> None:
         try:
@@ -342,7 +355,12 @@ class WorkerPool:
         except (EOFError, OSError):
             pass
         if worker.unit is not None and not worker.process.is_alive():
-            self._handle_death(worker)
+            if self.aborted:
+                # Part of the stop under way (the run's own or a signal to the whole
+                # process group): not the fault of the test it was running.
+                self._requeue_unfinished(worker)
+            else:
+                self._handle_death(worker)
 
     def _handle(self, worker: WorkerHandle, message) -> None:
         if isinstance(message, Batch):
@@ -415,12 +433,21 @@ class WorkerPool:
         cause = _exit_cause(worker.process)
         lost = worker.in_flight
         where = "" if lost is None else f" while running {self.describe(lost)}"
-        self.log(f"Worker {worker.worker_id} died ({cause}){where}; restarting it")
+        then = "; restarting it" if self._will_restart(worker) else ""
+        self.log(f"Worker {worker.worker_id} died ({cause}){where}{then}")
         detail = f"died ({cause}) while running this test"
         fatal = _read_dump(worker.spec.dump_path, 0).strip()
         if fatal:
             detail += f"\n{fatal}"
         self._lose_worker(worker, detail, WorkerCrashException)
+
+    def _will_restart(self, worker: WorkerHandle) -> bool:
+        """Whether ``_replace`` will start a new process after ``worker`` dies."""
+        rest = [
+            i for i, _ in worker.unit.tests if i not in worker.finished and i != worker.in_flight
+        ]
+        pending = bool(rest or self.queue) and not self.should_stop()
+        return pending and not self.gave_up and self.restarts < self.max_restarts
 
     def _lose_worker(self, worker: WorkerHandle, detail: str, error_type: type) -> None:
         """Report the test in flight, requeue the rest of the unit, start a replacement."""
@@ -438,11 +465,12 @@ class WorkerPool:
         self.workers.remove(worker)
         self._replace(worker)
 
-    def _fail_queued(self, reason: str) -> None:
+    def _fail_queued(self, reason: str, announce: bool = True) -> None:
         """Report every test still queued as an error: a test is never silently lost."""
         waiting = self._waiting_units()
         count = sum(len(unit.tests) for unit in waiting)
-        self.log(f"Stopping: {reason}; {count} tests not run are reported as errors")
+        if announce:
+            self.log(f"Stopping: {reason}; {count} tests not run are reported as errors")
         message = f"Not run: {reason}"
         for unit in waiting:
             for index, _test in unit.tests:
@@ -462,11 +490,14 @@ class WorkerPool:
     def _replace(self, dead: WorkerHandle) -> None:
         if not self._has_work() or self.should_stop():
             return
-        if self.restarts >= self.max_restarts:
+        if self.gave_up or self.restarts >= self.max_restarts:
+            # "Stopping" is said once; a later death only adds its own tests.
             self._fail_queued(
                 f"workers crashed {self.restarts + 1} times, more than the limit of "
-                f"{self.max_restarts} restarts"
+                f"{self.max_restarts} restarts",
+                announce=not self.gave_up,
             )
+            self.gave_up = True
             return
         self.restarts += 1
         replacement = self._respawn(dead)
@@ -507,12 +538,12 @@ class WorkerPool:
     # -- shutdown -----------------------------------------------------------------------
 
     def close(self, grace: float = 5.0) -> None:
-        """Stop every worker: politely, then SIGTERM, then SIGKILL."""
+        """Stop every worker: politely, then SIGKILL after ``grace`` seconds in all."""
         for worker in self.workers:
             _send_quietly(worker.conn, Stop())
+        deadline = time.monotonic() + grace
         for worker in self.workers:
-            worker.process.join(grace)
-            _terminate(worker.process, grace)
+            _terminate(worker.process, max(0.0, deadline - time.monotonic()))
             worker.conn.close()
         shutil.rmtree(getattr(self, "dump_dir", ""), ignore_errors=True)
 
@@ -530,10 +561,14 @@ def _runner_error(ref, error_type: type, message: str) -> TestEvents:
     return TestEvents(ref, calls)
 
 
-def _terminate(process, grace: float = 5.0) -> None:
-    """SIGTERM, then SIGKILL after ``grace`` seconds."""
-    if process.is_alive():
-        process.terminate()
+def _terminate(process, grace: float = 0.0) -> None:
+    """Wait up to ``grace`` seconds for the process to exit, then SIGKILL it.
+
+    Not SIGTERM: workers ignore it, so that a SIGTERM sent to the whole process group
+    (``timeout``, a CI cancellation, a container stop) reaches only the parent, which
+    stops them itself instead of finding them dead and blaming their tests.
+    """
+    if grace > 0:
         process.join(grace)
     if process.is_alive():
         process.kill()

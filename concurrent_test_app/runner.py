@@ -17,6 +17,7 @@ import sys
 import time
 import unittest
 import warnings
+from contextlib import ExitStack, nullcontext
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
@@ -40,7 +41,7 @@ from .databases import (
 )
 from .events import AliasBinding, Verify
 from .exceptions import ConfigurationError, WorkerStartError
-from .interrupts import InterruptGuard, stop_registered_results
+from .interrupts import SETTING_UP, STOPPING, TESTS, InterruptGuard, stop_registered_results
 from .keepdb_lock import KeptDatabasesLock
 from .mysql_clones import check_mysql_permissions, sweep_mysql_leftovers
 from .planning import (
@@ -104,6 +105,7 @@ class ConcurrentTestRunner(DiscoverRunner):
         self._groups: list[DatabaseGroup] = []
         self._protected_names: set[str] = set()
         self._run_timed_out = False
+        self._reports_written = self._not_run_reported = False
         remember_configured_debug()  # before Django's test set-up forces DEBUG = False
         for warning in check_app_installed():  # the app's own checks cannot run without it
             self.announce(f"Warning ({warning.id}): {warning.msg} {warning.hint}")
@@ -229,7 +231,7 @@ class ConcurrentTestRunner(DiscoverRunner):
                     self._groups, kwargs.get("serialized_aliases") or set(), self._protected_names
                 )
                 return None
-            return super().setup_databases(**kwargs)
+            return self._setup_test_databases(**kwargs)
         except BaseException:
             self._close_pool()
             raise
@@ -243,6 +245,20 @@ class ConcurrentTestRunner(DiscoverRunner):
             if lock is not None:
                 lock.release()
 
+    def _setup_test_databases(self, **kwargs):
+        """Django's set-up; after Ctrl-C, the test databases it made so far are destroyed."""
+        before = {alias: connections[alias].settings_dict["NAME"] for alias in connections}
+        try:
+            return super().setup_databases(**kwargs)
+        except KeyboardInterrupt:
+            for alias, name in before.items():
+                connection = connections[alias]
+                # Django points an alias at its test database only once it created it.
+                made = connection.settings_dict["NAME"] != name
+                if made and not self.keepdb and not connection.settings_dict["TEST"].get("MIRROR"):
+                    connection.creation.destroy_test_db(name, self.verbosity, keepdb=False)
+            raise
+
     def _preload(self, plan: RunPlan) -> None:
         """Send each worker the modules to import while its databases are being cloned."""
         self._pool.preload(*preload_modules(list(sys.modules), plan.tests, __package__))
@@ -255,6 +271,7 @@ class ConcurrentTestRunner(DiscoverRunner):
 
     def teardown_databases(self, old_config, **kwargs):
         """Make sure no worker outlives the run, then Django's teardown (or keep templates)."""
+        self._set_phase(STOPPING)  # a signal now must not cut the cleanup short
         self._close_pool()
         restore = getattr(self, "_template_restore", None)
         if restore is None:
@@ -314,29 +331,74 @@ class ConcurrentTestRunner(DiscoverRunner):
         plan = getattr(self, "_plan", None)
         if plan is None or plan.suite is not suite:
             plan = self.plan(suite)
-        guard = InterruptGuard(on_first=self._stop_on_interrupt)
-        try:
-            with guard:
+        with ExitStack() as stack:
+            guard = getattr(self, "_guard", None)
+            if guard is None:  # called on its own, not from run_tests
+                guard = self._guard = stack.enter_context(
+                    InterruptGuard(on_first=self._stop_on_interrupt)
+                )
+                stack.callback(setattr, self, "_guard", None)
+            try:
                 if plan.fallback_reason:
                     result = self.run_sequentially(suite, plan.fallback_reason)
                 else:
                     result = self._run_concurrently(plan)
-            if guard.exit_status is not None or self._run_timed_out:
-                # 124 is what timeout(1) returns when its command ran out of time.
-                self.interrupted_status = guard.exit_status or RUN_TIMEOUT_STATUS
-                not_run = len(plan.tests) - result.testsRun
-                sys.stderr.write(f"INTERRUPTED: {not_run} of {len(plan.tests)} tests not run\n")
-            return result
-        finally:
-            self._close_pool()
+                self._set_phase(STOPPING)
+                if guard.exit_status is not None or self._run_timed_out:
+                    # 124 is what timeout(1) returns when its command ran out of time.
+                    self.interrupted_status = guard.exit_status or RUN_TIMEOUT_STATUS
+                    self._report_not_run(len(plan.tests), result.testsRun)
+                return result
+            finally:
+                self._set_phase(STOPPING)
+                self._close_pool()
+                self._finish_reports()
+
+    def _finish_reports(self) -> None:
+        if not self._reports_written:
+            self._reports_written = True
             self.reporting.finish()
 
+    def _report_not_run(self, total: int | None, ran: int) -> None:
+        """Print the INTERRUPTED line (once), to standard error."""
+        if self._not_run_reported:
+            return
+        self._not_run_reported = True
+        if total is None:
+            sys.stderr.write("INTERRUPTED: during test discovery; no test was run\n")
+        else:
+            sys.stderr.write(f"INTERRUPTED: {total - ran} of {total} tests not run\n")
+        sys.stderr.flush()
+
     def run_tests(self, test_labels, **kwargs):
-        """Django's run_tests; after an interrupt, exit with 128 + the signal number."""
+        """Django's run_tests; after an interrupt, exit with 128 + the signal number.
+
+        One InterruptGuard covers every phase, from discovery to teardown (see
+        ``interrupts``): a signal while setting up stops at once, and what was made
+        so far is removed by the ``except``/``finally`` blocks on the way out.
+        """
         self.interrupted_status = None
         self.flaky = []
-        failures = super().run_tests(test_labels, **kwargs)
+        self._reports_written = self._not_run_reported = False
+        with InterruptGuard(on_first=self._stop_on_interrupt, phase=SETTING_UP) as guard:
+            self._guard = guard
+            try:
+                failures = super().run_tests(test_labels, **kwargs)
+            except KeyboardInterrupt:
+                if guard.signum is None:
+                    raise  # not a signal of ours: someone raised it
+                self._set_phase(STOPPING)
+                self._close_pool(grace=0)
+                self._finish_reports()
+                failures = 0
+            finally:
+                self._guard = None
+        if guard.exit_status is not None and self.interrupted_status is None:
+            self.interrupted_status = guard.exit_status
         if self.interrupted_status is not None:
+            suite = getattr(self, "_suite", None)
+            total = None if suite is None else suite.countTestCases()
+            self._report_not_run(total, self.reporting.recorder.done)
             sys.exit(self.interrupted_status)
         if self.config.fail_on_flaky:
             failures += len(self.flaky)
@@ -348,10 +410,25 @@ class ConcurrentTestRunner(DiscoverRunner):
         pool = getattr(self, "_pool", None)
         if pool is not None:
             pool.abort()
+            # Workers are stopped at once: a second signal has nothing left to hurry.
+            self._set_phase(STOPPING)
+
+    def _set_phase(self, phase: str) -> None:
+        """Tell the run's InterruptGuard what a signal would interrupt now."""
+        guard = getattr(self, "_guard", None)
+        if guard is not None and guard.phase != STOPPING:  # stopping is for good
+            guard.phase = phase
+
+    def _deferring_interrupts(self):
+        guard = getattr(self, "_guard", None)
+        return guard.deferring() if guard is not None else nullcontext()
 
     def setup_test_environment(self, **kwargs):
         """Django's test environment; workers start booting now, during discovery."""
         super().setup_test_environment(**kwargs)
+        guard = getattr(self, "_guard", None)
+        if guard is not None:
+            guard.reinstall()  # Django's unittest.installHandler() would swallow a Ctrl-C
         if self._may_run_concurrently():
             self._spawn_pool(self.worker_count)
 
@@ -382,6 +459,9 @@ class ConcurrentTestRunner(DiscoverRunner):
             self._pool.shrink(workers)  # fewer units than workers started early
 
     def _close_pool(self, grace: float = 5.0) -> None:
+        guard = getattr(self, "_guard", None)
+        if guard is not None and guard.signum is not None:
+            grace = 0  # interrupted: what the workers would finish is not wanted
         pool, self._pool = getattr(self, "_pool", None), None
         if pool is not None:
             self._run_timed_out = self._run_timed_out or pool.run_timed_out
@@ -404,8 +484,9 @@ class ConcurrentTestRunner(DiscoverRunner):
             caching = " with template caching" if getattr(self, "_template_restore", None) else ""
             self.announce(f"Setting up {len(clone_set.clones)} test databases{caching}")
             started = time.time()
-            self.sweep_leftovers()
-            clone_set.create()
+            with self._deferring_interrupts():  # clones made in threads must all be dropped
+                self.sweep_leftovers()
+                clone_set.create()
             self.reporting.phase("database setup", started, time.time())
             self.announce(f"Successfully setup {len(clone_set.clones)} databases")
             self.announce("Verifying database isolation")
@@ -445,6 +526,7 @@ class ConcurrentTestRunner(DiscoverRunner):
             estimates=plan.estimates,
         )
         busy_before, started = busy_cpu_seconds(), time.monotonic()
+        self._set_phase(TESTS)
         try:
             result = runner.run(suite)
             self._record_load(len(pool.specs), busy_before, time.monotonic() - started)
@@ -549,6 +631,7 @@ class ConcurrentTestRunner(DiscoverRunner):
             RunInfo("sequential", 1, suite.countTestCases(), fallback_reason=reason)
         )
         self.call_worker_setup(0)
+        self._set_phase(TESTS)
         return super().run_suite(suite)
 
     def call_worker_setup(self, worker_id: int) -> None:

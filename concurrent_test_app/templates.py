@@ -210,6 +210,12 @@ class TemplateCache:
             connection.creation.create_test_db(
                 verbosity=self.verbosity, autoclobber=True, serialize=serialize, keepdb=False
             )
+        except KeyboardInterrupt:
+            # Ctrl-C or SIGTERM: an unfinished template must not keep the final name.
+            connection.close()
+            if connection.settings_dict["NAME"] == name:  # created (or clobbered) by us
+                connection.creation._destroy_test_db(name, verbosity=0)
+            raise
         except Exception as error:
             raise DatabaseTemplateException(
                 f"Failed to create template database {name!r} for alias "

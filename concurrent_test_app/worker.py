@@ -72,10 +72,58 @@ class WorkerSpec:
 
 def worker_main(spec: WorkerSpec, conn) -> None:
     """Entry point of a spawned worker process."""
-    # The parent coordinates interrupts; a Ctrl-C reaching the whole process group
-    # must not kill workers mid-test and lose their results.
-    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    _leave_interrupts_to_the_parent()
     _allow_child_processes()
+    parent = os.getppid()
+    _exit_with_parent(parent)
+    try:
+        _work(spec, conn)
+    except (EOFError, ConnectionError):
+        if os.getppid() == parent:
+            raise
+        os._exit(0)  # the parent was killed: nobody is left to report to
+
+
+def _leave_interrupts_to_the_parent() -> None:
+    """Let SIGINT and SIGTERM pass this process by; processes its tests start keep them.
+
+    A Ctrl-C or SIGTERM reaching the whole process group (a terminal, ``timeout``, a CI
+    cancellation) must not kill a worker mid-test, where the parent would take the
+    death for a crash of the test: the parent stops its workers itself (SIGKILL), and a
+    worker whose parent is gone exits on its own. Not SIG_IGN: programs a test starts
+    would inherit it, and ``Popen.terminate()`` of a test would no longer stop them.
+    """
+    worker = os.getpid()
+
+    def let_pass(signum, frame) -> None:
+        if os.getpid() == worker:
+            return
+        # A process forked by a test inherited this handler: act as the default would.
+        if signum == signal.SIGINT:
+            raise KeyboardInterrupt
+        signal.signal(signum, signal.SIG_DFL)
+        os.kill(os.getpid(), signum)
+
+    for signum in (signal.SIGINT, signal.SIGTERM):
+        signal.signal(signum, let_pass)
+
+
+def _exit_with_parent(parent: int, interval: float = 0.5) -> None:
+    """Exit quietly once the parent is gone (killed outright: no Stop ever comes).
+
+    A worker blocked in a hung test or waiting for its next unit would otherwise
+    live on, holding its clone, after ``kill -9`` of the run.
+    """
+
+    def watch() -> None:
+        while os.getppid() == parent:
+            time.sleep(interval)
+        os._exit(0)
+
+    threading.Thread(target=watch, name="concurrent-test-parent-watch", daemon=True).start()
+
+
+def _work(spec: WorkerSpec, conn) -> None:
     _enable_stack_dumps(spec.dump_path)
     _boot(spec)
     conn.send(Booted(spec.worker_id, os.getpid()))

@@ -217,8 +217,10 @@ class RecordingResultMixin:
             self._finish_timing(record, current[2])
             self._capture_buffer(record)
             self._current = None
-            self._append(record)
-            self._finished_by_worker()[self._worker_id()] = (test, record)
+            if record.has_own_outcome or record.has_failed_subtests:
+                self._append(record)
+                self._finished_by_worker()[self._worker_id()] = (test, record)
+            # else a second Ctrl-C stopped the test before it had an outcome: not run
         super().stopTest(test)
 
     def _new_record(self, test, classname: str, name: str, is_test: bool = True) -> TestRecord:
