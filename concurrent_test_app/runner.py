@@ -41,6 +41,8 @@ from .databases import (
 from .events import AliasBinding, Verify
 from .exceptions import ConfigurationError, WorkerStartError
 from .interrupts import InterruptGuard, stop_registered_results
+from .ledger import Ledger
+from .leftovers import sweep_ledgers
 from .mysql_clones import check_mysql_permissions, sweep_mysql_leftovers
 from .planning import (
     HEAVY_IMPORT_SECONDS,
@@ -241,7 +243,18 @@ class ConcurrentTestRunner(DiscoverRunner):
     def template_cache(self) -> TemplateCache:
         """Where migrated templates are kept between runs (beside the timing store)."""
         directory = Path(self.config.timings_file or default_path()).parent
-        return TemplateCache(directory, self.verbosity, self.announce)
+        return TemplateCache(directory, self.verbosity, self.announce, self.ledger, self.warn)
+
+    @cached_property
+    def ledger(self) -> Ledger:
+        """This run's intent ledger: each database it creates, written down first (beside
+        the timing store), so that whatever a kill leaves can be swept by the next run."""
+        return Ledger(Path(self.config.timings_file or default_path()).parent, self.warn)
+
+    def warn(self, message: str) -> None:
+        """One ``[CONCURRENT]`` warning line on stderr."""
+        sys.stderr.write(f"{PREFIX} {message}\n")
+        sys.stderr.flush()
 
     def teardown_databases(self, old_config, **kwargs):
         """Make sure no worker outlives the run, then Django's teardown (or keep templates)."""
@@ -388,6 +401,8 @@ class ConcurrentTestRunner(DiscoverRunner):
             max_retries=self.config.max_retries,
             retry_delay=self.config.retry_delay,
             log=self.announce if self.verbosity >= 2 else None,
+            ledger=self.ledger,
+            warn=self.warn,
         )
         try:
             caching = " with template caching" if getattr(self, "_template_restore", None) else ""
@@ -476,6 +491,10 @@ class ConcurrentTestRunner(DiscoverRunner):
 
     def sweep_leftovers(self) -> None:
         """Remove clones that killed runs of ours left behind (never anyone else's)."""
+        for group in self._groups:  # what dead runs' ledgers name, marked or not
+            sweep_ledgers(
+                self.ledger.folder.parent, connections[group.primary], self.announce, self.warn
+            )
         vendors = {group.vendor for group in self._groups}
         if "sqlite" in vendors:
             sweep_sqlite_leftovers(self.announce)
