@@ -59,9 +59,10 @@ def sweep_ledgers(directory: Path | None, connection, log, warn) -> None:
                     )
                     left.append(entry)
                     continue
-                if dropped:
-                    why = "could not drop it" if entry.kind == UNDROPPED else "was killed"
-                    log(f"Dropping {entry.name!r}, left behind by a run that {why}")
+                if dropped and entry.kind == UNDROPPED:
+                    log(f"Dropping {entry.name!r}, left behind by a run that could not drop it")
+                elif dropped:
+                    log(f"Dropping {entry.name!r}, left behind by a run that was killed")
             try:
                 ledger_module.rewrite(path, owner, left)
             except OSError as error:
