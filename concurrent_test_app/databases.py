@@ -19,6 +19,7 @@ import shutil
 import socket
 import sys
 import tempfile
+import threading
 import time
 import warnings
 from concurrent.futures import ThreadPoolExecutor
@@ -382,6 +383,7 @@ class CloneSet:
         self.log = log or (lambda message: None)
         self.warn = warn or (lambda message: print(message, file=sys.stderr, flush=True))
         self.ledger = ledger or Ledger(None)
+        self._log_lock = threading.Lock()
         self.directory = tempfile.mkdtemp(prefix=TEMP_PREFIX)
         Path(self.directory, OWNER_FILE).write_text(owner_marker() + "\n")
         # Imported here: mysql_clones builds on this module's names.
@@ -470,10 +472,11 @@ class CloneSet:
                     failed.append((clone, error))
                     return
                 reason = str(error).strip().splitlines()[0] if str(error).strip() else error
-                self.log(
-                    f"Retry {attempt + 1} of {self.max_retries} in {delay:g}s: "
-                    f"dropping {clone.name!r}: {reason}"
-                )
+                with self._log_lock:  # one whole line per thread
+                    self.log(
+                        f"Retry {attempt + 1} of {self.max_retries} in {delay:g}s: "
+                        f"dropping {clone.name!r}: {reason}"
+                    )
                 time.sleep(delay)
                 delay *= 2
 
