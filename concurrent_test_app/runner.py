@@ -247,8 +247,7 @@ class ConcurrentTestRunner(DiscoverRunner):
 
     @cached_property
     def ledger(self) -> Ledger:
-        """This run's intent ledger: each database it creates, written down first (beside
-        the timing store), so that whatever a kill leaves can be swept by the next run."""
+        """This run's intent ledger (beside the timing store): what it creates, written first."""
         return Ledger(Path(self.config.timings_file or default_path()).parent, self.warn)
 
     def warn(self, message: str) -> None:

@@ -236,17 +236,27 @@ class TemplateCache:
                 self._build(connection, building, serialize)
             self._mark(connection, building, digest)
             if postgres:
-                connection.close()
-                if stale:
-                    self._drop(connection, name)
-                with connection._nodb_cursor() as cursor:
-                    quote = connection.ops.quote_name
-                    cursor.execute(f"ALTER DATABASE {quote(building)} RENAME TO {quote(name)}")
+                self._rename(connection, building, name, stale)
         except BaseException:
             self._abandon(connection, entry, created)
             raise
         self.ledger.forget(entry)  # its own name and marker prove it ours from now on
         _point_at(connection, name)
+
+    def _rename(self, connection, building: str, name: str, stale: bool) -> None:
+        """Give a finished, marked PostgreSQL template its name (replacing a stale one)."""
+        connection.close()  # a database cannot be renamed while anyone is connected
+        quote = connection.ops.quote_name
+        try:
+            if stale:
+                self._drop(connection, name)  # ours: its marker was read under the lock
+            with connection._nodb_cursor() as cursor:
+                cursor.execute(f"ALTER DATABASE {quote(building)} RENAME TO {quote(name)}")
+        except DatabaseError as error:
+            raise DatabaseTemplateException(
+                f"Failed to put template database {name!r} in place for alias "
+                f"{connection.alias!r}: {error}"
+            ) from error
 
     def _abandon(self, connection, entry, created: list[str]) -> None:
         """After a failed build: drop what it created, or leave it to the next run's sweep."""
