@@ -17,11 +17,12 @@ from pathlib import Path
 from django.db import DatabaseError
 
 from . import ledger as ledger_module
-from .ledger import Entry
+from .ledger import Entry, Owner
 
 OUR_PREFIX = "django-concurrent-test"  # the start of every marker of ours
 SQLITE_SUFFIXES = ("", "-journal", "-wal", "-shm")
 UNDROPPED = "undropped"  # the kind of an entry whose run could not drop it
+UNFINISHED = "_unfinished_"  # in the name of a template still being built
 
 
 def server_key(connection) -> str:
@@ -51,7 +52,7 @@ def sweep_ledgers(directory: Path | None, connection, log, warn) -> None:
                     left.append(entry)  # another server's: a run that uses it sweeps it
                     continue
                 try:
-                    dropped = drop_leftover(connection, entry.name)
+                    dropped = drop_leftover(connection, entry.name, owner)
                 except (DatabaseError, OSError) as error:
                     warn(
                         f"Warning: could not drop {entry.name!r}, left behind by process "
@@ -83,8 +84,14 @@ def _sweep_lock(folder: Path):
             fcntl.flock(lock, fcntl.LOCK_UN)
 
 
-def drop_leftover(connection, name: str) -> bool:
-    """Drop database ``name`` if it is there and not someone else's; True if dropped."""
+def drop_leftover(connection, name: str, owner: Owner) -> bool:
+    """Drop database ``name`` if it is there and provably left by ``owner``; True if dropped.
+
+    The ledger proves what is unmarked. A database with a marker is dropped only when the
+    marker says the same: a clone marked by ``owner`` itself, an unfinished template. A
+    finished template or a kept clone (another run may have made it since) is left to
+    the marker rules, and anything with someone else's comment is left alone.
+    """
     if connection.vendor == "sqlite":
         existed = False
         for suffix in SQLITE_SUFFIXES:
@@ -102,17 +109,45 @@ def drop_leftover(connection, name: str) -> bool:
                 [name],
             )
             row = cursor.fetchone()
-            if row is None:
+            if row is None or not _left_by(owner, name, row[0]):
                 return False
-            if row[0] and not row[0].startswith(OUR_PREFIX):
-                return False  # commented by someone else: not a database we made
             # The dead run's own sessions may linger a moment; FORCE (PostgreSQL 13+)
             # ends them rather than failing with "being accessed by other users".
             force = " WITH (FORCE)" if connection.pg_version >= 130000 else ""
             cursor.execute(f"DROP DATABASE IF EXISTS {quoted}{force}")
             return True
         cursor.execute("SELECT 1 FROM information_schema.SCHEMATA WHERE SCHEMA_NAME = %s", [name])
-        if cursor.fetchone() is None:
+        if cursor.fetchone() is None or not _left_by(owner, name, _mysql_marker(cursor, name)):
             return False
         cursor.execute(f"DROP DATABASE IF EXISTS {quoted}")
         return True
+
+
+def _left_by(owner: Owner, name: str, marker: str | None) -> bool:
+    """Whether a database the ledger of ``owner`` names, marked ``marker``, is its leftover."""
+    from .databases import CLONE_MARKER  # imported here: databases builds on this module
+
+    if not marker:
+        return True  # never marked: the ledger entry, written before it existed, proves it
+    if marker.startswith(CLONE_MARKER):
+        return marker == f"{CLONE_MARKER} host={owner.host} pid={owner.pid}"
+    # A template of ours: only an unfinished build (its run's token in its name) is a
+    # leftover; a finished one is the template cache's to keep or replace.
+    return marker.startswith(OUR_PREFIX) and UNFINISHED in name
+
+
+def _mysql_marker(cursor, name: str) -> str | None:
+    """The clone or template marker row inside a MySQL database, or None when it has none."""
+    from .mysql_clones import MARKER_TABLE, TEMPLATE_MARKER_TABLE
+
+    cursor.execute(
+        "SELECT TABLE_NAME FROM information_schema.TABLES "
+        "WHERE TABLE_SCHEMA = %s AND TABLE_NAME IN (%s, %s)",
+        [name, MARKER_TABLE, TEMPLATE_MARKER_TABLE],
+    )
+    tables = sorted(row[0] for row in cursor.fetchall())
+    if not tables:
+        return None
+    cursor.execute(f"SELECT marker FROM `{name}`.`{tables[0]}`")
+    row = cursor.fetchone()
+    return None if row is None else row[0]  # no row yet: killed before the INSERT

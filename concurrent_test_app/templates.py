@@ -41,7 +41,7 @@ from django.db import DatabaseError, connections
 from . import __version__
 from .exceptions import DatabaseTemplateException, SecurityException
 from .ledger import Ledger
-from .leftovers import entry_for, sweep_ledgers
+from .leftovers import UNFINISHED, entry_for, sweep_ledgers
 from .mysql_clones import TEMPLATE_MARKER_TABLE
 
 TEMPLATE_MARKER = "django-concurrent-test template"
@@ -375,7 +375,7 @@ class TemplateCache:
 
 def unfinished_name(name: str, token: str) -> str:
     """``<name>_unfinished_<token>``, within PostgreSQL's 63 bytes (shortened with a hash)."""
-    suffix = f"_unfinished_{token}"
+    suffix = f"{UNFINISHED}{token}"
     if len((name + suffix).encode()) <= PG_MAX_IDENTIFIER_BYTES:
         return name + suffix
     digest = "_" + _hash(name)[:8]

@@ -52,3 +52,18 @@ def test_without_a_folder_nothing_is_written(tmp_path):
     ledger = Ledger(None)
     ledger.record(ENTRY)
     assert ledger.path is None and list(ledger_module.orphaned(None)) == []
+
+
+def test_what_a_ledger_entry_proves_depends_on_the_marker_found():
+    from concurrent_test_app.leftovers import _left_by
+
+    owner = Owner("host-a", 41, "7")
+    clone = "django-concurrent-test clone"
+    template = "django-concurrent-test template abc"
+    assert _left_by(owner, "test_x_p41_w1", None)  # never marked: the ledger proves it
+    assert _left_by(owner, "test_x_p41_w1", f"{clone} host=host-a pid=41")
+    assert not _left_by(owner, "test_x_p41_w1", f"{clone} host=host-a pid=42")
+    assert not _left_by(owner, "test_x_w1", f"{clone} kept")  # a kept clone stays
+    assert _left_by(owner, "test_x_template_unfinished_1a2b3c4d", template)
+    assert not _left_by(owner, "test_x_template", template)  # finished: the cache's
+    assert not _left_by(owner, "test_x_p41_w1", "the DBA's own database")
