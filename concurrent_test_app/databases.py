@@ -5,7 +5,9 @@ serialized) are the templates. SQLite clones are files in a private temporary
 directory, copied with the backup API (so an in-memory test database works too);
 PostgreSQL clones are ``CREATE DATABASE … TEMPLATE`` copies carrying a comment that
 marks them as ours. Nothing is dropped unless this run created it, or the marker proves
-an earlier run of ours did.
+an earlier run of ours did, or the intent ledger (``ledger``) does: each clone's name is
+written there before its ``CREATE DATABASE``, so a run killed before the comment still
+leaves a database the next run can prove is ours.
 """
 
 from __future__ import annotations
@@ -15,16 +17,21 @@ import os
 import re
 import shutil
 import socket
+import sys
 import tempfile
+import threading
 import time
+import warnings
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Protocol
 
-from django.db import connections
+from django.db import DatabaseError, connections
 
 from .exceptions import DatabaseCloneException, PermissionException, SecurityException
+from .ledger import Ledger
+from .leftovers import UNDROPPED, entry_for
 
 CLONE_MARKER = "django-concurrent-test clone"
 TEMP_PREFIX = "django-concurrent-test-"
@@ -112,11 +119,14 @@ class SQLiteCloner:
 class PostgresCloner:
     """``CREATE DATABASE … TEMPLATE`` clones, commented so we can prove they are ours."""
 
-    def __init__(self, max_retries: int, retry_delay: float, keepdb: bool, log=None) -> None:
+    def __init__(
+        self, max_retries: int, retry_delay: float, keepdb: bool, log=None, ledger=None
+    ) -> None:
         self.max_retries = max_retries
         self.retry_delay = retry_delay
         self.keepdb = keepdb
         self.log = log or (lambda message: None)
+        self.ledger = ledger or Ledger(None)
 
     def plan(self, group: DatabaseGroup, worker_id: int) -> Clone:
         # Named after the test database, with this run's pid: two runs against one
@@ -146,13 +156,22 @@ class PostgresCloner:
                 created.append(clone)  # kept from an earlier run, and ours
                 return
             self._drop_marked(cursor, quote, clone.name)
-        self._with_retries(
-            cursor, f"CREATE DATABASE {quote(clone.name)} WITH TEMPLATE {quote(source)}"
-        )
+        entry = entry_for(connection, clone.name, "clone")
+        self.ledger.record(entry)  # on disk before the database exists
+        try:
+            self._with_retries(
+                cursor, f"CREATE DATABASE {quote(clone.name)} WITH TEMPLATE {quote(source)}"
+            )
+        except DatabaseCloneException as error:
+            if _sqlstate(error) == "42P04":  # duplicate_database: someone else's, not ours
+                self.ledger.forget(entry)
+            raise
         # A kept clone (--keepdb) outlives its run on purpose: no pid, so the next
         # run's sweep of killed runs' leftovers does not drop it.
         marker = f"{CLONE_MARKER} kept" if self.keepdb else owner_marker()
         cursor.execute(f"COMMENT ON DATABASE {quote(clone.name)} IS %s", [marker])
+        if self.keepdb:
+            self.ledger.forget(entry)  # its "kept" marker proves it ours from now on
         created.append(clone)
 
     def drop(self, clone: Clone) -> None:
@@ -160,6 +179,7 @@ class PostgresCloner:
         with connection._nodb_cursor() as cursor:
             if self._exists(cursor, clone.name):
                 self._drop_marked(cursor, connection.ops.quote_name, clone.name)
+        self.ledger.forget(entry_for(connection, clone.name, "clone"))
 
     def _drop_marked(self, cursor, quote, name: str) -> None:
         if not self._is_ours(cursor, name):
@@ -190,9 +210,7 @@ class PostgresCloner:
                 return
             except Exception as error:
                 # 55006 object_in_use: "source database is being accessed by other users".
-                cause = getattr(error, "__cause__", None)
-                code = getattr(cause, "pgcode", None) or getattr(cause, "sqlstate", None)
-                transient = code == "55006"
+                transient = _sqlstate(error) == "55006"
                 if not transient or attempt == self.max_retries:
                     raise DatabaseCloneException(f"{sql} failed: {error}") from error
                 self.log(
@@ -200,6 +218,16 @@ class PostgresCloner:
                 )
                 time.sleep(delay)
                 delay *= 2
+
+
+def _sqlstate(error: BaseException) -> str | None:
+    """The SQLSTATE of a psycopg error, or of the one a wrapper was raised from."""
+    while error is not None:
+        code = getattr(error, "pgcode", None) or getattr(error, "sqlstate", None)
+        if code:
+            return code
+        error = error.__cause__
+    return None
 
 
 def in_parallel(connection, clones: list[Clone], action) -> None:
@@ -345,9 +373,17 @@ class CloneSet:
         max_retries=3,
         retry_delay=1.0,
         log=None,
+        ledger=None,
+        warn=None,
     ) -> None:
         self.groups = list(groups)
         self.keepdb = keepdb
+        self.max_retries = max_retries
+        self.retry_delay = retry_delay
+        self.log = log or (lambda message: None)
+        self.warn = warn or (lambda message: print(message, file=sys.stderr, flush=True))
+        self.ledger = ledger or Ledger(None)
+        self._log_lock = threading.Lock()
         self.directory = tempfile.mkdtemp(prefix=TEMP_PREFIX)
         Path(self.directory, OWNER_FILE).write_text(owner_marker() + "\n")
         # Imported here: mysql_clones builds on this module's names.
@@ -355,8 +391,8 @@ class CloneSet:
 
         self._cloners = {
             "sqlite": SQLiteCloner(self.directory),
-            "postgresql": PostgresCloner(max_retries, retry_delay, keepdb, log),
-            "mysql": MySQLCloner(keepdb, log),
+            "postgresql": PostgresCloner(max_retries, retry_delay, keepdb, log, self.ledger),
+            "mysql": MySQLCloner(keepdb, log, self.ledger),
         }
         self.clones = [
             self._cloners[group.vendor].plan(group, worker_id)
@@ -398,7 +434,9 @@ class CloneSet:
         """Drop the clones this run created and the temp directory.
 
         With keepdb, PostgreSQL and MySQL clones stay for the next run; SQLite clone files are
-        cheap copies in a private temporary directory and always go.
+        cheap copies in a private temporary directory and always go. A clone the server
+        will not drop, even after the retries (it is restarting, say), stays in the
+        ledger for the next run's sweep, with one warning line: the verdict is the tests'.
         """
         try:
             doomed = [
@@ -408,8 +446,49 @@ class CloneSet:
                 # defence in depth: never touch a configured NAME
                 and clone.name not in self._protected
             ]
-            # DROP DATABASE mostly waits on the server: all at once, as they were made.
-            at_once(doomed, lambda clone: self._cloners[clone.group.vendor].drop(clone))
+            failed: list[tuple[Clone, Exception]] = []
+            with warnings.catch_warnings():
+                # Django's PostgreSQL backend warns at length when the server is down;
+                # the one line below says it all.
+                warnings.filterwarnings("ignore", "Normally Django will use", RuntimeWarning)
+                # DROP DATABASE mostly waits on the server: all at once, as they were made.
+                at_once(doomed, lambda clone: self._drop_or_leave(clone, failed))
             self._created.clear()
+            if failed:
+                self._leave_for_next_run(failed)
         finally:
             shutil.rmtree(self.directory, ignore_errors=True)
+
+    def _drop_or_leave(self, clone: Clone, failed: list) -> None:
+        """Drop one clone, retrying while the server cannot; note it in ``failed`` if never."""
+        cloner = self._cloners[clone.group.vendor]
+        delay = self.retry_delay
+        for attempt in range(self.max_retries + 1):
+            try:
+                cloner.drop(clone)
+                return
+            except (DatabaseError, DatabaseCloneException) as error:
+                if attempt == self.max_retries:
+                    failed.append((clone, error))
+                    return
+                reason = str(error).strip().splitlines()[0] if str(error).strip() else error
+                with self._log_lock:  # one whole line per thread
+                    self.log(
+                        f"Retry {attempt + 1} of {self.max_retries} in {delay:g}s: "
+                        f"dropping {clone.name!r}: {reason}"
+                    )
+                time.sleep(delay)
+                delay *= 2
+
+    def _leave_for_next_run(self, failed: list) -> None:
+        for clone, _error in failed:
+            connection = connections[clone.group.primary]
+            self.ledger.record(entry_for(connection, clone.name, UNDROPPED))
+            self.ledger.forget(entry_for(connection, clone.name, "clone"))
+        names = ", ".join(repr(clone.name) for clone, _ in failed)
+        error = failed[0][1]
+        reason = str(error).strip().splitlines()[0] if str(error).strip() else type(error).__name__
+        self.warn(
+            f"Warning: could not drop {len(failed)} test database(s) ({names}): "
+            f"{reason}; the next run drops them"
+        )

@@ -16,7 +16,7 @@ import shutil
 import subprocess
 from concurrent.futures import ThreadPoolExecutor
 
-from django.db import connections
+from django.db import DatabaseError, connections
 
 from .databases import (
     CLONE_MARKER,
@@ -27,6 +27,8 @@ from .databases import (
     postgres_clone_name,
 )
 from .exceptions import DatabaseCloneException, PermissionException, SecurityException
+from .ledger import Ledger
+from .leftovers import entry_for
 
 MARKER_TABLE = "django_concurrent_test_clone"
 # In a template (templates.py): its fingerprint. Never copied into a clone.
@@ -40,9 +42,10 @@ PRIVILEGES = ("CREATE", "DROP")
 class MySQLCloner:
     """Dump/load clones of a MySQL or MariaDB test database, marked by a table of ours."""
 
-    def __init__(self, keepdb: bool, log=None) -> None:
+    def __init__(self, keepdb: bool, log=None, ledger=None) -> None:
         self.keepdb = keepdb
         self.log = log or (lambda message: None)
+        self.ledger = ledger or Ledger(None)
 
     def plan(self, group: DatabaseGroup, worker_id: int) -> Clone:
         # As for PostgreSQL: this run's pid in the name, unless --keepdb wants it stable.
@@ -76,10 +79,17 @@ class MySQLCloner:
                         created.append(clone)  # kept and ours: reused, as Django does
                         continue
                     _drop_marked(cursor, quote, clone.name)
-                cursor.execute(
-                    f"CREATE DATABASE {quote(clone.name)} "
-                    f"CHARACTER SET {charset} COLLATE {collation}"
-                )
+                entry = entry_for(connection, clone.name, "clone")
+                self.ledger.record(entry)  # on disk before the database exists
+                try:
+                    cursor.execute(
+                        f"CREATE DATABASE {quote(clone.name)} "
+                        f"CHARACTER SET {charset} COLLATE {collation}"
+                    )
+                except DatabaseError as error:
+                    if error.args and error.args[0] == 1007:  # exists: not ours
+                        self.ledger.forget(entry)
+                    raise
                 # Marked before anything is loaded: a run killed mid-load leaves a
                 # database that the next run's sweep can prove is ours.
                 marker = f"{CLONE_MARKER} kept" if self.keepdb else owner_marker()
@@ -99,6 +109,9 @@ class MySQLCloner:
             for clone in todo:
                 self.drop(clone)
             raise
+        if self.keepdb:
+            for clone in todo:  # complete: its "kept" marker proves it ours from now on
+                self.ledger.forget(entry_for(connection, clone.name, "clone"))
         created.extend(todo)
 
     def drop(self, clone: Clone) -> None:
@@ -106,6 +119,7 @@ class MySQLCloner:
         with connection._nodb_cursor() as cursor:
             if _exists(cursor, clone.name):
                 _drop_marked(cursor, connection.ops.quote_name, clone.name)
+        self.ledger.forget(entry_for(connection, clone.name, "clone"))
 
     def _dump(self, connection, source: str) -> bytes:
         args, env = _client_command(connection, source)

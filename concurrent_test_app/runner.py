@@ -43,6 +43,8 @@ from .events import AliasBinding, Verify
 from .exceptions import ConfigurationError, WorkerStartError
 from .interrupts import SETTING_UP, STOPPING, TESTS, InterruptGuard, stop_registered_results
 from .keepdb_lock import KeptDatabasesLock
+from .ledger import Ledger
+from .leftovers import sweep_ledgers
 from .mysql_clones import check_mysql_permissions, sweep_mysql_leftovers
 from .planning import (
     Shard,
@@ -267,7 +269,17 @@ class ConcurrentTestRunner(DiscoverRunner):
     def template_cache(self) -> TemplateCache:
         """Where migrated templates are kept between runs (beside the timing store)."""
         directory = Path(self.config.timings_file or default_path()).parent
-        return TemplateCache(directory, self.verbosity, self.announce)
+        return TemplateCache(directory, self.verbosity, self.announce, self.ledger, self.warn)
+
+    @cached_property
+    def ledger(self) -> Ledger:
+        """This run's intent ledger (beside the timing store): what it creates, written first."""
+        return Ledger(Path(self.config.timings_file or default_path()).parent, self.warn)
+
+    def warn(self, message: str) -> None:
+        """One ``[CONCURRENT]`` warning line on stderr."""
+        sys.stderr.write(f"{PREFIX} {message}\n")
+        sys.stderr.flush()
 
     def teardown_databases(self, old_config, **kwargs):
         """Make sure no worker outlives the run, then Django's teardown (or keep templates)."""
@@ -479,6 +491,8 @@ class ConcurrentTestRunner(DiscoverRunner):
             max_retries=self.config.max_retries,
             retry_delay=self.config.retry_delay,
             log=self.announce if self.verbosity >= 2 else None,
+            ledger=self.ledger,
+            warn=self.warn,
         )
         try:
             caching = " with template caching" if getattr(self, "_template_restore", None) else ""
@@ -576,6 +590,10 @@ class ConcurrentTestRunner(DiscoverRunner):
 
     def sweep_leftovers(self) -> None:
         """Remove clones that killed runs of ours left behind (never anyone else's)."""
+        for group in self._groups:  # what dead runs' ledgers name, marked or not
+            sweep_ledgers(
+                self.ledger.folder.parent, connections[group.primary], self.announce, self.warn
+            )
         vendors = {group.vendor for group in self._groups}
         if "sqlite" in vendors:
             sweep_sqlite_leftovers(self.announce)

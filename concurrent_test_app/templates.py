@@ -11,6 +11,17 @@ template. The template is never written by tests: only its clones are.
                 no comment on a database); the clones' dump leaves that table out
     SQLite      .concurrent_test/templates/<alias>.sqlite3 beside manage.py, marked
                 by a sidecar file holding the fingerprint
+
+A run may be killed while it builds a template, so a build must never leave behind a
+database that the next run cannot prove is ours. Before ``CREATE DATABASE`` the name is
+written to the run's intent ledger (``ledger``), and Django's create step is made strict
+(it never clobbers a database that is already there). PostgreSQL builds under
+``<template>_unfinished_<token>``, marks it, and only then renames it into place
+(``ALTER DATABASE … RENAME TO``), so the final name is never unfinished. MariaDB has no
+database rename, and ``RENAME TABLE`` cannot move views, triggers or routines into
+another database, so MySQL builds under the final name, which the ledger proves is ours
+until the marker table is written last; the next run's sweep drops a build whose run is
+gone before it looks for the marker.
 """
 
 from __future__ import annotations
@@ -25,13 +36,16 @@ from pathlib import Path
 import django
 from django.apps import apps
 from django.conf import settings
-from django.db import connections
+from django.db import DatabaseError, connections
 
 from . import __version__
 from .exceptions import DatabaseTemplateException, SecurityException
+from .ledger import Ledger
+from .leftovers import UNFINISHED, entry_for, sweep_ledgers
 from .mysql_clones import TEMPLATE_MARKER_TABLE
 
 TEMPLATE_MARKER = "django-concurrent-test template"
+PG_MAX_IDENTIFIER_BYTES = 63
 _SETTING_KEYS = ("ENGINE", "NAME", "HOST", "PORT", "USER", "OPTIONS", "TEST")
 
 
@@ -111,10 +125,12 @@ def _hash(data: str | bytes) -> str:
 class TemplateCache:
     """Prepares one template per test database and points its aliases at it."""
 
-    def __init__(self, directory: Path, verbosity: int, log) -> None:
+    def __init__(self, directory: Path, verbosity: int, log, ledger=None, warn=None) -> None:
         self.directory = Path(directory)
         self.verbosity = verbosity
         self.log = log
+        self.warn = warn or log
+        self.ledger = ledger or Ledger(self.directory, self.warn)
         self._ledger_path = self.directory / "templates.json"
 
     def setup(self, groups, serialized_aliases, protected: set[str]) -> list[tuple]:
@@ -133,6 +149,9 @@ class TemplateCache:
             current = fingerprint(group.primary, shared)
             entry = ledger.get(f"{group.primary}:{name}")
             with self._locked(connection, name):
+                # A build killed earlier (here or in another run of this project) must
+                # not block this one: the ledger proves what it left is ours.
+                sweep_ledgers(self.directory, connection, self.log, self.warn)
                 self._prepare(group, name, current, entry, group.primary in serialized_aliases)
             ledger[f"{group.primary}:{name}"] = current.parts
             for alias in group.aliases[1:]:
@@ -197,8 +216,61 @@ class TemplateCache:
             return
         if marker is not None:
             self.log(f"Template is stale ({current.changes_from(old_parts)}), rebuilding")
-        self._build(connection, name, serialize)
-        self._mark(connection, name, current.digest)
+        if connection.vendor == "sqlite":
+            self._build(connection, name, serialize)
+            self._mark(connection, name, current.digest)
+            return
+        self._build_provably(connection, name, current.digest, serialize, marker is not None)
+
+    def _build_provably(self, connection, name: str, digest: str, serialize: bool, stale: bool):
+        """Build a server template so that a kill at any instant leaves only what we can sweep."""
+        postgres = connection.vendor == "postgresql"
+        if stale and not postgres:
+            self._drop(connection, name)  # ours: its marker was just read
+        building = unfinished_name(name, self.ledger.token) if postgres else name
+        entry = entry_for(connection, building, "template")
+        self.ledger.record(entry)  # before CREATE DATABASE, on disk
+        created: list[str] = []
+        try:
+            with _strict_create(connection, created):
+                self._build(connection, building, serialize)
+            self._mark(connection, building, digest)
+            if postgres:
+                self._rename(connection, building, name, stale)
+        except BaseException:
+            self._abandon(connection, entry, created)
+            raise
+        self.ledger.forget(entry)  # its own name and marker prove it ours from now on
+        _point_at(connection, name)
+
+    def _rename(self, connection, building: str, name: str, stale: bool) -> None:
+        """Give a finished, marked PostgreSQL template its name (replacing a stale one)."""
+        connection.close()  # a database cannot be renamed while anyone is connected
+        quote = connection.ops.quote_name
+        try:
+            if stale:
+                self._drop(connection, name)  # ours: its marker was read under the lock
+            with connection._nodb_cursor() as cursor:
+                cursor.execute(f"ALTER DATABASE {quote(building)} RENAME TO {quote(name)}")
+        except DatabaseError as error:
+            raise DatabaseTemplateException(
+                f"Failed to put template database {name!r} in place for alias "
+                f"{connection.alias!r}: {error}"
+            ) from error
+
+    def _abandon(self, connection, entry, created: list[str]) -> None:
+        """After a failed build: drop what it created, or leave it to the next run's sweep."""
+        if created:
+            connection.close()
+            try:
+                self._drop(connection, entry.name)
+            except DatabaseError:
+                return  # still in the ledger: the next run drops it
+        self.ledger.forget(entry)
+
+    def _drop(self, connection, name: str) -> None:
+        with connection._nodb_cursor() as cursor:
+            cursor.execute(f"DROP DATABASE IF EXISTS {connection.ops.quote_name(name)}")
 
     def _build(self, connection, name: str, serialize: bool) -> None:
         test_settings = connection.settings_dict["TEST"]
@@ -305,6 +377,44 @@ class TemplateCache:
             self._ledger_path.write_text(json.dumps(ledger, indent=1, sort_keys=True))
         except OSError:
             pass  # only the "what changed" detail of a later message is lost
+
+
+def unfinished_name(name: str, token: str) -> str:
+    """``<name>_unfinished_<token>``, within PostgreSQL's 63 bytes (shortened with a hash)."""
+    suffix = f"{UNFINISHED}{token}"
+    if len((name + suffix).encode()) <= PG_MAX_IDENTIFIER_BYTES:
+        return name + suffix
+    digest = "_" + _hash(name)[:8]
+    room = PG_MAX_IDENTIFIER_BYTES - len((digest + suffix).encode())
+    return name.encode()[:room].decode(errors="ignore") + digest + suffix
+
+
+@contextmanager
+def _strict_create(connection, created: list[str]):
+    """Django's create step without its clobbering: an existing database is an error.
+
+    ``create_test_db(autoclobber=True)`` drops a database that is in the way. Here the
+    name was just written to the ledger, so whatever already had it is not ours and
+    must be left alone. Django's own ``CREATE DATABASE`` statement is kept.
+    """
+    creation = connection.creation
+
+    def create(verbosity, autoclobber, keepdb=False):
+        name = creation._get_test_db_name()
+        parameters = {
+            "dbname": connection.ops.quote_name(name),
+            "suffix": creation.sql_table_creation_suffix(),
+        }
+        with creation._nodb_cursor() as cursor:
+            creation._execute_create_test_db(cursor, parameters, keepdb=False)
+        created.append(name)
+        return name
+
+    creation._create_test_db = create
+    try:
+        yield
+    finally:
+        del creation._create_test_db
 
 
 def _point_at(connection, name: str) -> None:
