@@ -86,6 +86,7 @@ def _drop_by_hand(backend: str, names) -> None:
 @pytest.mark.parametrize("signum", [signal.SIGKILL, signal.SIGTERM], ids=["SIGKILL", "SIGTERM"])
 def test_run_killed_while_migrating_the_template_does_not_block_the_next(backend, signum, tmp_path):
     cache = tmp_path / "cache"
+    cache.mkdir()
     hook = tmp_path / "hook"
     hook.mkdir()
     env = {"ISOLATION_DIR": str(tmp_path), "BUILD_HOOK_DIR": str(hook)}

@@ -115,6 +115,7 @@ def _ledger(cache: Path) -> list[dict]:
 
 def test_server_restart_while_dropping_clones(server, tmp_path):
     cache = tmp_path / "cache"
+    cache.mkdir()
     before = postgres_clones()
 
     # No retries: the clones stay, one warning line says so, the exit status is the tests'.
