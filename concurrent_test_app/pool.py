@@ -59,6 +59,9 @@ class WorkerHandle:
     in_flight_since: float = 0.0  # time.monotonic() when the test in flight started
     held_output: list = field(default_factory=list)  # what the test in flight printed
     finished: set = field(default_factory=set)
+    # (unit index, test index) of every test this process finished, in order: what ran
+    # before a failure in the same process (orderdependence). A new process starts empty.
+    ran: list = field(default_factory=list)
 
     @property
     def worker_id(self) -> int:
@@ -354,6 +357,8 @@ class WorkerPool:
         elif isinstance(message, TestEvents):
             if any(call.method == "stopTest" for call in message.calls):
                 worker.finished.add(message.test)
+                if worker.unit is not None:
+                    worker.ran.append((worker.unit.index, message.test))
                 worker.in_flight = None
                 held, worker.held_output = tuple(worker.held_output), []
                 message = dataclasses.replace(message, output=held + message.output)
@@ -503,6 +508,67 @@ class WorkerPool:
         worker.conn.close()
         self.workers.remove(worker)
         return self._respawn(worker)
+
+    # -- order dependence (after the run) ----------------------------------------------
+
+    def process_history(self, worker_id: int) -> tuple[tuple[int, int], ...]:
+        """``(unit index, test index)`` of each test worker ``worker_id``'s process ran."""
+        for worker in self.workers:
+            if worker.worker_id == worker_id:
+                return tuple(worker.ran)
+        return ()
+
+    def run_fresh(self, units: list[Unit], deadline: float | None = None) -> list | None:
+        """Run ``units`` in order in a new worker process on fresh clones; their events.
+
+        Nothing is replayed into the run's result. None when no worker could start, it
+        died, or ``deadline`` (``time.monotonic()``) passed first.
+        """
+        if self.workers:
+            worker = self._renew(self.workers[0])
+        else:
+            worker = self._respawn(WorkerHandle(self.specs[0], None, None))
+        if worker is None:
+            return None
+        events: list = []
+        try:
+            for unit in units:
+                worker.unit, worker.finished, worker.in_flight = unit, set(), None
+                _send_unit(worker.conn, unit)
+                if not self._collect(worker, events, deadline):
+                    _terminate(worker.process, grace=1.0)
+                    return None
+            return events
+        finally:
+            worker.unit = None
+            _send_quietly(worker.conn, Stop())
+
+    def _collect(self, worker: WorkerHandle, events: list, deadline: float | None) -> bool:
+        """Gather ``worker``'s test events until its unit is done; False if it never is."""
+        while worker.unit is not None:
+            timeout = 1.0 if deadline is None else deadline - time.monotonic()
+            if timeout <= 0:
+                return False
+            wait([worker.conn, worker.process.sentinel], timeout=timeout)
+            try:
+                while worker.unit is not None and worker.conn.poll():
+                    if not self._take(worker, worker.conn.recv(), events):
+                        return False
+            except (EOFError, OSError):
+                return False
+            if worker.unit is not None and not worker.process.is_alive():
+                return False
+        return True
+
+    def _take(self, worker: WorkerHandle, message, events: list) -> bool:
+        """Keep a test's events, end the unit on UnitDone; False on a fatal message."""
+        if isinstance(message, Batch):
+            return all(self._take(worker, part, events) for part in message.messages)
+        if isinstance(message, TestEvents):
+            events.append(message)
+        elif isinstance(message, UnitDone):
+            worker.unit = None
+        return not isinstance(message, Fatal)
 
     # -- shutdown -----------------------------------------------------------------------
 
