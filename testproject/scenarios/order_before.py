@@ -10,12 +10,13 @@ from __future__ import annotations
 import os
 import time
 
-from django.test import SimpleTestCase
+from django.test import TestCase
+from shop.models import Customer
 
 REGISTRY: list[str] = []
 
 
-class APolluterTests(SimpleTestCase):
+class APolluterTests(TestCase):
     concurrent_split = False
 
     def test_lists_plugins(self):
@@ -25,11 +26,12 @@ class APolluterTests(SimpleTestCase):
         REGISTRY.append("legacy")
 
 
-class BVictimTests(SimpleTestCase):
+class BVictimTests(TestCase):
     def test_registry_starts_empty(self):
+        self.assertEqual(Customer.objects.count(), 0)  # on its own clone
         self.assertEqual(REGISTRY, [], "ORDER-VICTIM: a plugin was left registered")
 
 
-class CSlowNeighbourTests(SimpleTestCase):
+class CSlowNeighbourTests(TestCase):
     def test_takes_a_while(self):
         time.sleep(float(os.environ.get("ORDER_SLEEP", "2")))

@@ -11,7 +11,8 @@ import os
 import time
 
 from django.conf import settings
-from django.test import SimpleTestCase, override_settings
+from django.test import TestCase, override_settings
+from shop.models import Customer
 
 _cache: dict[str, str] = {}
 
@@ -23,17 +24,18 @@ def currency() -> str:
     return _cache["currency"]
 
 
-class ASlowNeighbourTests(SimpleTestCase):
+class ASlowNeighbourTests(TestCase):
     def test_takes_a_while(self):
         time.sleep(float(os.environ.get("ORDER_SLEEP", "2")))
 
 
-class BVictimTests(SimpleTestCase):
+class BVictimTests(TestCase):
     def test_prices_in_euros(self):
+        self.assertEqual(Customer.objects.count(), 0)  # on its own clone
         self.assertEqual(currency(), "EUR", "ORDER-VICTIM: the cached currency is stale")
 
 
-class CPolluterTests(SimpleTestCase):
+class CPolluterTests(TestCase):
     concurrent_split = False
 
     @override_settings(SHOP_CURRENCY="USD")
