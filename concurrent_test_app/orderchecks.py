@@ -105,8 +105,8 @@ class OrderChecks:
         replays = sum(check.replays for check in self.checks)
         seconds = sum(check.seconds for check in self.checks)
         self.log(
-            f"Order check: {len(self.checks)} failed tests rerun alone, {replays} replays "
-            f"of what ran before them, {seconds:.1f}s"
+            f"Order check: {len(self.checks)} failed tests rerun alone, "
+            f"{replays} replays of what ran before them, {seconds:.1f}s"
         )
         return settled
 
@@ -168,9 +168,9 @@ class OrderChecks:
             ]
         elif check.outcome == NO_HISTORY:
             lines = [
-                f"{test} failed in worker {held.worker_id} but passes alone, and nothing ran "
-                + f"before it in that process ({cost}): it stays failed; it may be flaky or "
-                + "depend on what other workers did"
+                f"{test} failed in worker {held.worker_id} but passes alone, "
+                + f"and nothing ran before it in that process ({cost}): it stays failed; "
+                + "it may be flaky or depend on what other workers did"
             ]
         else:
             found = f"; so far it fails after {polluter}" if polluter else ""
