@@ -111,6 +111,8 @@ class OrderChecks:
         return settled
 
     def _settle(self, held: Held, deadline: float, describe) -> Settled:
+        if self.pool.aborted:  # Ctrl-C during the checks: report the rest as they failed
+            return Settled(held.events, held.worker_id)
         test = held.events.test
         alone: list[TestEvents] = []
         started = time.time()

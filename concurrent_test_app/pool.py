@@ -546,8 +546,8 @@ class WorkerPool:
     def _collect(self, worker: WorkerHandle, events: list, deadline: float | None) -> bool:
         """Gather ``worker``'s test events until its unit is done; False if it never is."""
         while worker.unit is not None:
-            timeout = 1.0 if deadline is None else deadline - time.monotonic()
-            if timeout <= 0:
+            timeout = 1.0 if deadline is None else min(deadline - time.monotonic(), 1.0)
+            if timeout <= 0 or self.aborted:  # out of time, or Ctrl-C
                 return False
             wait([worker.conn, worker.process.sentinel], timeout=timeout)
             try:

@@ -120,3 +120,27 @@ def test_strict_order_fails_every_order_dependent_test(tmp_path):
         "--order-check-limit", "0", label,
     )  # fmt: skip
     assert off.returncode == 1 and "Order" not in off.stdout, off.describe()
+
+
+def test_a_failure_that_does_not_come_back_stays_failed(tmp_path):
+    flaky = "scenarios.flaky.FlakyTests.test_passes_on_the_second_attempt"
+    always = "scenarios.flaky.FlakyTests.test_always_fails"
+    figures = tmp_path / "bench.json"
+
+    run = run_manage(
+        "concurrenttest", "--workers", "2", "-v", "2", "--benchmark-json", str(figures),
+        "scenarios.flaky", env={"FLAKY_DIR": str(tmp_path)},
+    )  # fmt: skip
+
+    assert run.returncode == 1, run.describe()
+    assert run.report.outcome_of(flaky) == ["FAIL"], run.describe()
+    assert run.report.outcome_of(always) == ["FAIL"], run.describe()
+    assert f"{flaky} failed in worker" in run.stdout, run.describe()
+    assert "it stays failed; it may be flaky" in run.stdout, run.describe()
+    assert "Order-dependent:" not in run.stdout, run.describe()
+    # test_always_fails ran again alone, and before the flaky test when that one's
+    # failure was replayed after what ran before it: each time in a fresh process.
+    assert int((tmp_path / "always").read_text()) == 3
+    assert len(set((tmp_path / "always.pids").read_text().split())) == 3
+    checks = json.loads(figures.read_text())["order_checks"]
+    assert [(c["test"], c["verdict"]) for c in checks] == [(flaky, "failed")], checks

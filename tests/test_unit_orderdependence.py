@@ -124,3 +124,84 @@ def test_history_groups_a_process_record_by_unit_up_to_the_test():
     assert history_before(sequence, 71) == (Ran(3, (30, 31)), Ran(0, (1,)), Ran(7, (70,)))
     assert history_before(sequence, 30) == ()
     assert history_before(sequence, 40)[-1] == Ran(7, (70, 71, 72))
+
+
+# -- OrderChecks with a fake pool --------------------------------------------------------
+
+
+class FakeTest:
+    def __init__(self, index: int) -> None:
+        self.index = index
+
+    def id(self) -> str:
+        return f"app.tests.Case.test_{self.index}"
+
+
+class FakePool:
+    """Records what ``run_fresh`` ran; the victim (test 5) fails after test 7 ran."""
+
+    aborted = False
+
+    def __init__(self, sequence) -> None:
+        self.sequence = tuple(sequence)
+        self.runs: list[list[int]] = []
+
+    def process_history(self, worker_id: int):
+        return self.sequence
+
+    def run_fresh(self, units, deadline=None):
+        ran = [index for unit in units for index, _test in unit.tests]
+        self.runs.append(ran)
+        events = []
+        for index in ran:
+            failed = index == 5 and 7 in ran[: ran.index(index)]
+            events.append(events_of(index, failed))
+        return events
+
+
+def events_of(index: int, failed: bool):
+    from concurrent_test_app.events import RemoteError, ResultCall, TestEvents
+
+    error = RemoteError("AssertionError", "boom", "Traceback\nAssertionError: boom\n")
+    outcome = ResultCall("addFailure", (error,)) if failed else ResultCall("addSuccess")
+    return TestEvents(index, (ResultCall("startTest"), outcome, ResultCall("stopTest")))
+
+
+def order_checks(pool, limit=20, strict=False, lines=None, found=None):
+    from concurrent_test_app.orderchecks import OrderChecks
+
+    tests = [FakeTest(index) for index in range(10)]
+    log = (lines if lines is not None else []).append
+    report = (found if found is not None else []).append
+    return OrderChecks(pool, tests, limit, 60.0, strict, log, report)
+
+
+def test_a_victim_polluted_by_a_later_test_is_replayed_as_passed():
+    pool = FakePool([(2, 7), (2, 8), (1, 5)])  # unit 2 (tests 7, 8), then the victim
+    lines, found = [], []
+    checks = order_checks(pool, lines=lines, found=found)
+    failed = events_of(5, True)
+
+    assert checks.hold(failed, 1, failed.calls[1].args[0])
+    [settled] = checks.settle(lambda index: f"app.tests.Case.test_{index}")
+
+    assert pool.runs[0] == [5]  # alone first
+    assert [call.method for call in settled.events.calls][1] == "addSuccess"
+    assert settled.reruns[0].message.startswith("Order-dependent: app.tests.Case.test_5")
+    assert "fails after app.tests.Case.test_7 ran in the same process" in lines[0]
+    assert [(f.polluter, f.verdict) for f in found] == [("app.tests.Case.test_7", "passed")]
+
+    strict = order_checks(FakePool(pool.sequence), strict=True)
+    strict.hold(failed, 1, failed.calls[1].args[0])
+    [kept] = strict.settle(lambda index: f"app.tests.Case.test_{index}")
+    assert kept.events is failed and kept.reruns == () and "--strict-order" in kept.note
+
+
+def test_only_the_failures_of_the_first_units_are_held():
+    pool = FakePool([(0, 1), (0, 2), (3, 4)])
+    checks = order_checks(pool, limit=1)
+    one, two, other = events_of(1, True), events_of(2, True), events_of(4, True)
+
+    assert checks.hold(one, 1, one.calls[1].args[0])
+    assert checks.hold(two, 1, two.calls[1].args[0])  # the same unit
+    assert not checks.hold(other, 1, other.calls[1].args[0])  # a second unit: over the limit
