@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from .events import RemoteError, TestEvents, Unit
 from .orderdependence import (
@@ -34,13 +34,14 @@ class Held:
     unit: int
     history: tuple[Ran, ...]
     failure: RemoteError
+    late: list = field(default_factory=list)  # errors reported after the test's end
 
 
 @dataclass(frozen=True)
 class Settled:
     """What to replay for a held test: its events, and the note on its report."""
 
-    events: TestEvents
+    events: tuple[TestEvents, ...]
     worker_id: int
     reruns: tuple[RemoteError, ...] = ()  # the concurrent failure, when it counts as passed
     note: str = ""
@@ -96,6 +97,14 @@ class OrderChecks:
         self.held.append(Held(events, worker_id, unit, history, failure))
         return True
 
+    def attach_late(self, events: TestEvents) -> bool:
+        """Hold an error reported after a held test's end with it; False if not held."""
+        for held in reversed(self.held):
+            if held.events.test == events.test:
+                held.late.append(events)
+                return True
+        return False
+
     def settle(self, describe: Callable[[int], str]) -> list[Settled]:
         """Check every held test, in the order they failed; what to replay for each."""
         if not self.held:
@@ -112,7 +121,7 @@ class OrderChecks:
 
     def _settle(self, held: Held, deadline: float, describe) -> Settled:
         if self.pool.aborted:  # Ctrl-C during the checks: report the rest as they failed
-            return Settled(held.events, held.worker_id)
+            return Settled((held.events, *held.late), held.worker_id)
         test = held.events.test
         alone: list[TestEvents] = []
         started = time.time()
@@ -142,8 +151,8 @@ class OrderChecks:
             )  # fmt: skip
             self.report(finding)
         if passed:
-            return Settled(alone[-1], held.worker_id, (_annotated(held.failure, note),), note)
-        return Settled(held.events, held.worker_id, (), note)
+            return Settled(tuple(alone), held.worker_id, (_annotated(held.failure, note),), note)
+        return Settled((held.events, *held.late), held.worker_id, (), note)
 
     def _explain(self, check: Check, test: str, polluter: str, held: Held, passed: bool) -> str:
         """Log what the check found and return it as the note on the test's report."""

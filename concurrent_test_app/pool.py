@@ -566,6 +566,11 @@ class WorkerPool:
             return all(self._take(worker, part, events) for part in message.messages)
         if isinstance(message, TestEvents):
             events.append(message)
+        elif isinstance(message, UnitLoadFailed):
+            for index, _test in worker.unit.tests:
+                calls = (ResultCall("startTest"), ResultCall("addError", (message.error,)))
+                events.append(TestEvents(index, (*calls, ResultCall("stopTest"))))
+            worker.unit = None
         elif isinstance(message, UnitDone):
             worker.unit = None
         return not isinstance(message, Fatal)

@@ -191,9 +191,10 @@ class ConcurrentSuite:
         stopped = result.shouldStop or self.pool.aborted
         settled = [] if stopped else checks.settle(self.describe)
         if stopped:  # Ctrl-C or the run's timeout: no time for checks
-            settled = [Settled(held.events, held.worker_id) for held in checks.held]
+            settled = [Settled((h.events, *h.late), h.worker_id) for h in checks.held]
         for item in settled:
-            self.replay(item.events, result, item.worker_id, item)
+            for events in item.events:
+                self.replay(events, result, item.worker_id, item)
 
     def describe(self, ref) -> str:
         """A test reference as the user knows it: the test id or the fixture's name."""
@@ -291,8 +292,12 @@ class ConcurrentSuite:
 
     def _held_for_order_check(self, events: TestEvents, result, worker_id: int) -> bool:
         """Keep a failed test back to check it for order dependence after the run."""
+        if self.order_checks is None:
+            return False
+        if _after_stop(events):  # an error after the test's end stays with its attempt
+            return self.order_checks.attach_late(events)
         failure = _failure_of(events)
-        if self.order_checks is None or failure is None or _lost_worker(failure):
+        if failure is None or _lost_worker(failure):
             return False
         if self.reruns or getattr(result, "failfast", False):
             # --rerun-failures already reruns it alone; --failfast must stop at once.

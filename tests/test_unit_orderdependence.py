@@ -186,7 +186,7 @@ def test_a_victim_polluted_by_a_later_test_is_replayed_as_passed():
     [settled] = checks.settle(lambda index: f"app.tests.Case.test_{index}")
 
     assert pool.runs[0] == [5]  # alone first
-    assert [call.method for call in settled.events.calls][1] == "addSuccess"
+    assert [call.method for call in settled.events[0].calls][1] == "addSuccess"
     assert settled.reruns[0].message.startswith("Order-dependent: app.tests.Case.test_5")
     assert "fails after app.tests.Case.test_7 ran in the same process" in lines[0]
     assert [(f.polluter, f.verdict) for f in found] == [("app.tests.Case.test_7", "passed")]
@@ -194,7 +194,7 @@ def test_a_victim_polluted_by_a_later_test_is_replayed_as_passed():
     strict = order_checks(FakePool(pool.sequence), strict=True)
     strict.hold(failed, 1, failed.calls[1].args[0])
     [kept] = strict.settle(lambda index: f"app.tests.Case.test_{index}")
-    assert kept.events is failed and kept.reruns == () and "--strict-order" in kept.note
+    assert kept.events == (failed,) and kept.reruns == () and "--strict-order" in kept.note
 
 
 def test_only_the_failures_of_the_first_units_are_held():
