@@ -22,10 +22,6 @@ from helpers import (
 )
 
 REPETITIONS = int(os.environ.get("ORDER_REPETITIONS", "1"))
-# A warm run plans from measured times, not the crafted ones: only a worker that runs its
-# units in Django's order (issue 15, "Order within a worker") keeps order_before's
-# polluter ahead of its victim there, as a sequential run does. Set True with that change.
-DISCOVERY_ORDER_IN_WORKERS = False
 BLOCK = "[CONCURRENT] Order-dependent: {victim} fails after {polluter} ran in the same process"
 
 # label -> (victim, polluter, {unit: estimated seconds}, sequential order passes the victim)
@@ -69,9 +65,10 @@ def test_order_dependent_verdicts_match_django_runner(label, backend, baseline, 
     block = BLOCK.format(victim=f"{label}.{victim}", polluter=f"{label}.{polluter}")
     timings = tmp_path / "timings.json"
 
-    warm_run = passes_sequentially or DISCOVERY_ORDER_IN_WORKERS
-    for repetition in range(REPETITIONS + int(warm_run)):
-        warm = repetition == REPETITIONS  # the last run plans from what the runs measured
+    for repetition in range(REPETITIONS + 1):
+        # The last run plans from what the runs measured: each worker still runs its
+        # share in Django's order, so order_before's polluter stays ahead of its victim.
+        warm = repetition == REPETITIONS
         if not warm:
             crafted_timings(timings, label)
         junit, figures = tmp_path / f"junit{repetition}.xml", tmp_path / f"bench{repetition}.json"
