@@ -103,6 +103,7 @@ class WorkerPool:
         self.queue: deque[Unit] = deque()  # requeued units, or all units without shares
         self.shares: dict[int, deque[Unit]] = {}  # worker id -> its planned units
         self.estimates: dict[int, float] = {}  # unit index -> estimated seconds
+        self.preloaded: Preload | None = None  # what every worker imported before its tests
 
     # -- start-up ---------------------------------------------------------------------
 
@@ -120,8 +121,9 @@ class WorkerPool:
         Sent without waiting: a worker reads it after booting and imports while the
         parent creates the clones; ``test_modules`` are the ones whose import it times.
         """
+        self.preloaded = Preload(modules, test_modules)  # for run_fresh's workers too
         for worker in self.workers:
-            _send_quietly(worker.conn, Preload(modules, test_modules))
+            _send_quietly(worker.conn, self.preloaded)
 
     def shrink(self, count: int) -> None:
         """Keep the first ``count`` workers; stop the others before they get work."""
@@ -524,10 +526,7 @@ class WorkerPool:
         Nothing is replayed into the run's result. None when no worker could start, it
         died, or ``deadline`` (``time.monotonic()``) passed first.
         """
-        if self.workers:
-            worker = self._renew(self.workers[0])
-        else:
-            worker = self._respawn(WorkerHandle(self.specs[0], None, None))
+        worker = self._fresh_worker()
         if worker is None:
             return None
         events: list = []
@@ -542,6 +541,38 @@ class WorkerPool:
         finally:
             worker.unit = None
             _send_quietly(worker.conn, Stop())
+
+    def _fresh_worker(self) -> WorkerHandle | None:
+        """Worker 1's id in a new process on fresh clones, with the run's imports done.
+
+        It imports what the run's workers imported before their first test (``preload``),
+        so a replay starts from the import state the failure happened in.
+        """
+        for old in [w for w in self.workers if w.worker_id == self.specs[0].worker_id]:
+            _send_quietly(old.conn, Stop())
+            _terminate(old.process)
+            old.conn.close()
+            self.workers.remove(old)
+        try:
+            if self.reset_databases is not None:
+                self.reset_databases(self.specs[0].worker_id)
+        except Exception as error:  # noqa: BLE001 - reported; the check has no answer
+            self.log(f"Could not reset worker {self.specs[0].worker_id}'s databases: {error}")
+            return None
+        worker = self._spawn(self.specs[0])
+        self.workers.append(worker)
+        try:
+            if self.preloaded is not None:
+                _send_quietly(worker.conn, self.preloaded)
+            self._expect(worker, Booted)
+            worker.conn.send(self.orders[worker.worker_id])
+            self._expect(worker, Ready)
+        except WorkerStartError as error:
+            self.log(f"Could not start a fresh worker for an order check: {error}")
+            self.workers.remove(worker)
+            _terminate(worker.process)
+            return None
+        return worker
 
     def _collect(self, worker: WorkerHandle, events: list, deadline: float | None) -> bool:
         """Gather ``worker``'s test events until its unit is done; False if it never is."""
