@@ -17,6 +17,7 @@ from .lifetime import (
     exit_despite_leaked_threads,
     exit_with_parent,
     leave_interrupts_to_the_parent,
+    parent_is_gone,
     spare_the_final_collections,
     stop_leaked_processes,
 )
@@ -58,7 +59,7 @@ def worker_main(spec: WorkerSpec, conn) -> None:
     try:
         _work(spec, conn)
     except (EOFError, ConnectionError):
-        if os.getppid() == parent:
+        if not parent_is_gone(parent):
             raise
         os._exit(0)  # the parent was killed: nobody is left to report to
 

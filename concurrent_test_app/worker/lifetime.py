@@ -50,6 +50,21 @@ def exit_with_parent(parent: int, interval: float = 0.5) -> None:
     threading.Thread(target=watch, name="concurrent-test-parent-watch", daemon=True).start()
 
 
+def parent_is_gone(parent: int, patience: float = 1.0) -> bool:
+    """Whether ``parent`` has exited, allowing ``patience`` seconds for it to be seen.
+
+    A dying parent's pipes close before the kernel hands its children to a new parent,
+    so a worker that just read EOF may still see the old parent's id for a moment; it
+    would then take the parent's death for a broken pipe and print a traceback.
+    """
+    deadline = time.monotonic() + patience
+    while os.getppid() == parent:
+        if time.monotonic() >= deadline:
+            return False
+        time.sleep(0.01)
+    return True
+
+
 def allow_child_processes() -> None:
     """Let tests start processes of their own (``multiprocessing.Pool`` and the like).
 
