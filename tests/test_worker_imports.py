@@ -12,7 +12,7 @@ ROOT = Path(concurrent_test_app.__file__).parent
 WORKER = f"{PACKAGE}.worker"
 # What a worker may load from the rest of the package: the event protocol both sides
 # speak, the query counter, and the package's own __init__ (it runs on any import).
-NEUTRAL = {PACKAGE, f"{PACKAGE}.events", f"{PACKAGE}.querycount", f"{PACKAGE}.exceptions"}
+NEUTRAL = {PACKAGE, f"{PACKAGE}.events", f"{PACKAGE}.querycount"}
 
 
 def _source(module: str) -> Path | None:
