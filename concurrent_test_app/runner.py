@@ -13,14 +13,16 @@ the named phase of this runner (the gate is ``gate.sequential_reason``):
     │                               ── start or shrink the pool, preload (or close it)
     │                           _create_test_databases: template cache, or Django's
     │                               set-up (migrations) while the workers boot
-    ├ run_suite                 _run_planned: concurrent: sweep leftovers ── create
-    │                               clones ── workers verify their databases (one that
-    │                               cannot start: gate ── sequential) ── dispatch units,
-    │                               replay events ── stop workers ── drop clones;
-    │                               or sequential: Django's own run; reports in finally
+    ├ run_suite                 _run_planned: the plan, under the guard; reports in finally
+    │                               concurrent (_run_concurrently): _create_clones (sweep
+    │                               leftovers first) ── _verify_workers (one that cannot
+    │                               start: gate ── sequential) ── _announce_plan
+    │                               ── _run_in_pool (dispatch units, replay events)
+    │                               ── stop workers ── drop clones
+    │                               sequential: run_sequentially, Django's own run
     ├ teardown_databases        _stop_and_tear_down: stop workers (always) ── Django's
     │                               teardown, or keep the templates
-    └ teardown_test_environment _release_kept_databases
+    └ teardown_test_environment _release_kept_databases: the next --keepdb run may start
 """
 
 from __future__ import annotations
@@ -449,7 +451,7 @@ class ConcurrentTestRunner(DiscoverRunner):
         sys.stderr.write(f"{PREFIX} {message}\n")
         sys.stderr.flush()
 
-    # -- running ------------------------------------------------------------------------
+    # -- planning, workers, clones and running ----------------------------------------
 
     def plan(self, suite) -> RunPlan:
         """Units in Django's order, each worker's share, or the reason to run sequentially.
@@ -555,6 +557,10 @@ class ConcurrentTestRunner(DiscoverRunner):
             pool.close(grace)
 
     def _run_concurrently(self, plan: RunPlan):
+        """Clones, workers verified on them, units dispatched; clones dropped in ``finally``.
+
+        A worker that cannot start sends the run to the gate, which makes it sequential.
+        """
         if self.state.pool is None:
             self._start_pool(plan.workers)
         self.reporting.run_started(RunInfo("concurrent", plan.workers, len(plan.tests)))
@@ -570,39 +576,51 @@ class ConcurrentTestRunner(DiscoverRunner):
             warn=self.warn,
         )
         try:
-            caching = " with template caching" if self.state.template_restore else ""
-            self.announce(f"Setting up {len(clone_set.clones)} test databases{caching}")
-            started = time.time()
-            with self._deferring_interrupts():  # clones made in threads must all be dropped
-                self.sweep_leftovers()
-                clone_set.create()
-            self.reporting.phase("database setup", started, time.time())
-            self.announce(f"Successfully setup {len(clone_set.clones)} databases")
-            self.announce("Verifying database isolation")
-            orders = {w: self.worker_order(clone_set, w) for w in range(1, plan.workers + 1)}
+            self._create_clones(clone_set)
             pool = self.state.pool
-            pool.reset_databases = clone_set.recreate
             try:
-                pool.verify(orders)
+                self._verify_workers(pool, clone_set, plan.workers)
             except WorkerStartError as error:
                 self._close_pool()
                 clone_set.drop()
                 reason = self.fallback_reason(len(plan.units), worker_start_error=str(error))
                 return self.run_sequentially(plan.suite, reason)
-            for worker_id, (spawned, ready) in pool.startup_spans.items():
-                self.reporting.phase("worker start", spawned, ready, worker_id)
-            for s in plan.splits:
-                self.announce(
-                    f"Split {s.key} into {s.pieces} units: {s.seconds:.2f}s, fixtures {s.fixture_seconds:.2f}s"
-                )
-            for number, share in enumerate(summarize_shares(plan.shares, plan.estimates)):
-                self.announce(
-                    f"Chunk {number}: {share.tests} tests, estimated time: {share.seconds:.2f}s"
-                )
+            self._announce_plan(plan)
             return self._run_in_pool(pool, plan)
         finally:
             self._close_pool()
             clone_set.drop()
+
+    def _create_clones(self, clone_set: CloneSet) -> None:
+        """Sweep what killed runs left, then make every worker's clones."""
+        caching = " with template caching" if self.state.template_restore else ""
+        self.announce(f"Setting up {len(clone_set.clones)} test databases{caching}")
+        started = time.time()
+        with self._deferring_interrupts():  # clones made in threads must all be dropped
+            self.sweep_leftovers()
+            clone_set.create()
+        self.reporting.phase("database setup", started, time.time())
+        self.announce(f"Successfully setup {len(clone_set.clones)} databases")
+
+    def _verify_workers(self, pool, clone_set: CloneSet, workers: int) -> None:
+        """Bind each worker to its clones and wait until it has checked them."""
+        self.announce("Verifying database isolation")
+        orders = {w: self.worker_order(clone_set, w) for w in range(1, workers + 1)}
+        pool.reset_databases = clone_set.recreate
+        pool.verify(orders)
+        for worker_id, (spawned, ready) in pool.startup_spans.items():
+            self.reporting.phase("worker start", spawned, ready, worker_id)
+
+    def _announce_plan(self, plan: RunPlan) -> None:
+        """The split classes and each worker's planned share, before the first test."""
+        for s in plan.splits:
+            self.announce(
+                f"Split {s.key} into {s.pieces} units: {s.seconds:.2f}s, fixtures {s.fixture_seconds:.2f}s"
+            )
+        for number, share in enumerate(summarize_shares(plan.shares, plan.estimates)):
+            self.announce(
+                f"Chunk {number}: {share.tests} tests, estimated time: {share.seconds:.2f}s"
+            )
 
     def _run_in_pool(self, pool, plan: RunPlan):
         kwargs = self.get_test_runner_kwargs()
