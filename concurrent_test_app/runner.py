@@ -8,7 +8,7 @@ the named phase of this runner (the gate is ``gate.sequential_reason``):
     ├ setup_test_environment    _boot_workers: gate (what is known before discovery)
     │                               ── spawn workers; they boot while discovery runs
     ├ build_suite               _select_shard: Django's discovery, cut to this shard
-    ├ setup_databases           _plan_run: database groups ── kept-databases lock
+    ├ setup_databases           _plan_run: _find_database_groups ── kept-databases lock
     │                               ── plan units (gate) ── check permissions
     │                               ── start or shrink the pool, preload (or close it)
     │                           _create_test_databases: template cache, or Django's
@@ -264,19 +264,7 @@ class ConcurrentTestRunner(DiscoverRunner):
     def _plan_run(self, selected_aliases) -> None:
         """Find the test databases, plan the units, and start the workers or close them."""
         state = self.state
-        state.protected_names = {
-            str(db["NAME"]) for db in settings.DATABASES.values() if db.get("NAME")
-        }
-        test_databases, mirrors = get_unique_databases_and_mirrors(selected_aliases)
-        state.groups = []
-        test_names = {}
-        for _name, aliases in test_databases.values():
-            mirrored = sorted(alias for alias, target in mirrors.items() if target in aliases)
-            primary = min(aliases)
-            test_names[primary] = connections[primary].creation._get_test_db_name()
-            group = DatabaseGroup(tuple(sorted(aliases)) + tuple(mirrored), test_names[primary])
-            state.groups.append(group)
-        refuse_real_names(test_names, state.protected_names)
+        self._find_database_groups(selected_aliases)
         if self.keepdb:  # kept databases have fixed names: one run at a time uses them
             state.kept_lock = KeptDatabasesLock(
                 state.groups, self.template_cache.directory, self.announce
@@ -291,6 +279,23 @@ class ConcurrentTestRunner(DiscoverRunner):
             self._preload(state.plan)
         else:
             self._close_pool(grace=0)  # booted early for nothing: this run is sequential
+
+    def _find_database_groups(self, selected_aliases) -> None:
+        """This run's test databases, each with its aliases; refuse a configured NAME."""
+        state = self.state
+        state.protected_names = {
+            str(db["NAME"]) for db in settings.DATABASES.values() if db.get("NAME")
+        }
+        test_databases, mirrors = get_unique_databases_and_mirrors(selected_aliases)
+        state.groups = []
+        test_names = {}
+        for _name, aliases in test_databases.values():
+            mirrored = sorted(alias for alias, target in mirrors.items() if target in aliases)
+            primary = min(aliases)
+            test_names[primary] = connections[primary].creation._get_test_db_name()
+            group = DatabaseGroup(tuple(sorted(aliases)) + tuple(mirrored), test_names[primary])
+            state.groups.append(group)
+        refuse_real_names(test_names, state.protected_names)
 
     def _create_test_databases(self, **kwargs):
         """Keep or build the templates (concurrent), or Django's set-up; stop workers on error."""
