@@ -1,11 +1,28 @@
 """ConcurrentTestRunner: Django's DiscoverRunner, with run_suite spread over spawn workers.
 
 Discovery, database set-up, system checks and teardown stay Django's own; only running
-the suite changes. The phases of a concurrent run:
+the suite changes. Django's ``run_tests`` calls the hooks in this order; each hook calls
+the named phase of this runner (the gate is ``gate.sequential_reason``):
 
-    plan units ── fallback? ── plan clones ── spawn workers ── create clones
-        ── workers verify their databases ── dispatch units, replay events
-        ── stop workers ── drop clones (always, in ``finally``)
+    run_tests                   _guarded_run: one InterruptGuard from discovery to teardown
+    ├ setup_test_environment    _boot_workers: gate (what is known before discovery)
+    │                               ── spawn workers; they boot while discovery runs
+    ├ build_suite               _select_shard: Django's discovery, cut to this shard
+    ├ setup_databases           _plan_run: _find_database_groups ── kept-databases lock
+    │                               ── plan units (gate) ── check permissions
+    │                               ── start or shrink the pool, preload (or close it)
+    │                           _create_test_databases: template cache, or Django's
+    │                               set-up (migrations) while the workers boot
+    ├ run_suite                 _run_planned: the plan, under the guard; reports in finally
+    │                               concurrent (_run_concurrently): _create_clones (sweep
+    │                               leftovers first) ── _verify_workers (one that cannot
+    │                               start: gate ── sequential) ── _announce_plan
+    │                               ── _run_in_pool (dispatch units, replay events)
+    │                               ── stop workers ── drop clones
+    │                               sequential: run_sequentially, Django's own run
+    ├ teardown_databases        _stop_and_tear_down: stop workers (always) ── Django's
+    │                               teardown, or keep the templates
+    └ teardown_test_environment _release_kept_databases: the next --keepdb run may start
 """
 
 from __future__ import annotations
@@ -19,7 +36,7 @@ import unittest
 import warnings
 from contextlib import ExitStack, nullcontext
 from dataclasses import dataclass, field
-from functools import cached_property
+from functools import cached_property, partial
 from pathlib import Path
 
 from django.conf import settings
@@ -32,7 +49,6 @@ from . import config as config_module
 from .checks import check_app_installed
 from .cpus import auto_workers, available_cpus, busy_cpu_seconds
 from .databases import (
-    CLONABLE_VENDORS,
     CloneSet,
     DatabaseGroup,
     check_postgres_permissions,
@@ -41,6 +57,7 @@ from .databases import (
 )
 from .events import AliasBinding, Verify
 from .exceptions import ConfigurationError, WorkerStartError
+from .gate import SECURITY_FAILURE, GateInputs, checks_permissions, sequential_reason
 from .interrupts import SETTING_UP, STOPPING, TESTS, InterruptGuard, stop_registered_results
 from .keepdb_lock import KeptDatabasesLock
 from .ledger import Ledger
@@ -70,7 +87,6 @@ from .timings import TimingStore, default_path, shard_path
 from .worker import WorkerSpec, peak_rss_mb
 
 PREFIX = "[CONCURRENT]"
-SECURITY_FAILURE = "Concurrent testing not allowed in production"
 RUN_TIMEOUT_STATUS = 124
 MIN_LOAD_SECONDS = 2.0  # test phases shorter than this do not update the machine load
 
@@ -90,6 +106,29 @@ class RunPlan:
     dispatch_shares: bool = False  # the shares are the dispatch plan (else: dealt in order)
 
 
+@dataclass
+class RunState:
+    """What a run has found, made and decided so far; every phase reads and writes it."""
+
+    suite: unittest.TestSuite | None = None  # discovered, cut to the shard (build_suite)
+    plan: RunPlan | None = None  # made in setup_databases
+    groups: list[DatabaseGroup] = field(default_factory=list)  # the test databases
+    protected_names: set[str] = field(default_factory=set)  # configured NAMEs: never touched
+    pool: WorkerPool | None = None  # started in setup_test_environment, closed in teardown
+    guard: InterruptGuard | None = None  # while run_tests (or run_suite alone) runs
+    kept_lock: KeptDatabasesLock | None = None  # held from setup_databases (--keepdb)
+    template_restore: list | None = None  # names to restore when templates are kept
+    ran_on_templates: bool = False  # a sequential run wrote to the kept templates
+    run_timed_out: bool = False  # the pool hit --run-timeout
+    reports_written: bool = False
+    not_run_reported: bool = False
+
+    @property
+    def concurrent(self) -> bool:
+        """Whether the plan made in setup_databases runs in workers."""
+        return self.plan is not None and not self.plan.fallback_reason
+
+
 class ConcurrentTestRunner(DiscoverRunner):
     """A drop-in ``TEST_RUNNER`` that runs test classes in parallel spawn workers."""
 
@@ -105,10 +144,9 @@ class ConcurrentTestRunner(DiscoverRunner):
         self.parallel = 1
         # Created now so that an unwritable report path fails before any database exists.
         self.reporting = ReportSession(self.config, verbosity=self.verbosity)
-        self._groups: list[DatabaseGroup] = []
-        self._protected_names: set[str] = set()
-        self._run_timed_out = False
-        self._reports_written = self._not_run_reported = False
+        self.state = RunState()
+        self.interrupted_status: int | None = None
+        self.flaky: list[str] = []
         remember_configured_debug()  # before Django's test set-up forces DEBUG = False
         for warning in check_app_installed():  # the app's own checks cannot run without it
             self.announce(f"Warning ({warning.id}): {warning.msg} {warning.hint}")
@@ -129,6 +167,206 @@ class ConcurrentTestRunner(DiscoverRunner):
                     "%", "%%"
                 ),
             )
+
+    # -- Django's hooks, in the order run_tests calls them: one phase each ----------------
+
+    def run_tests(self, test_labels, **kwargs):
+        """Django's run_tests (the hooks below), guarded; after a signal, exit 128 + signum."""
+        return self._guarded_run(partial(super().run_tests, test_labels, **kwargs))
+
+    def setup_test_environment(self, **kwargs):
+        """Django's test environment; workers start booting now, during discovery."""
+        super().setup_test_environment(**kwargs)
+        self._boot_workers()
+
+    def build_suite(self, *args, **kwargs):
+        """Django's discovery, cut to this shard; kept so workers start before migrations."""
+        return self._select_shard(super().build_suite(*args, **kwargs))
+
+    def setup_databases(self, **kwargs):
+        """Plan the run and start the workers, then Django's set-up while they boot."""
+        self._plan_run(kwargs.get("aliases"))
+        return self._create_test_databases(**kwargs)
+
+    def run_suite(self, suite, **kwargs):
+        """Run the suite in workers, or sequentially when concurrency is impossible.
+
+        Reports are written in ``finally``, so an interrupted run still leaves them.
+        """
+        return self._run_planned(suite)
+
+    def teardown_databases(self, old_config, **kwargs):
+        """Make sure no worker outlives the run, then Django's teardown (or keep templates)."""
+        return self._stop_and_tear_down(old_config, **kwargs)
+
+    def teardown_test_environment(self, **kwargs):
+        """Django's; then the next ``--keepdb`` run may have the kept databases."""
+        try:
+            super().teardown_test_environment(**kwargs)
+        finally:
+            self._release_kept_databases()
+
+    # -- the phases ---------------------------------------------------------------------
+
+    def _guarded_run(self, run_django_phases):
+        """One InterruptGuard around every phase, from discovery to teardown.
+
+        See ``interrupts``: a signal while setting up stops at once, and what was made
+        so far is removed by the ``except``/``finally`` blocks on the way out.
+        """
+        self.interrupted_status = None
+        self.flaky = []
+        self.state.reports_written = self.state.not_run_reported = False
+        with InterruptGuard(on_first=self._stop_on_interrupt, phase=SETTING_UP) as guard:
+            self.state.guard = guard
+            try:
+                failures = run_django_phases()
+            except KeyboardInterrupt:
+                if guard.signum is None:
+                    raise  # not a signal of ours: someone raised it
+                self._set_phase(STOPPING)
+                self._close_pool(grace=0)
+                self._finish_reports()
+                failures = 0
+            finally:
+                self.state.guard = None
+        if guard.exit_status is not None and self.interrupted_status is None:
+            self.interrupted_status = guard.exit_status
+        if self.interrupted_status is not None:
+            suite = self.state.suite
+            total = None if suite is None else suite.countTestCases()
+            self._report_not_run(total, self.reporting.recorder.done)
+            sys.exit(self.interrupted_status)
+        if self.config.fail_on_flaky:
+            failures += len(self.flaky)
+        # A report CI waits for is missing: the run must not look green.
+        return failures + len(self.reporting.unwritten)
+
+    def _boot_workers(self) -> None:
+        """Spawn the workers now, unless a reason known before discovery says no.
+
+        Units and databases are not known yet; ``_plan_run`` closes the pool if a later
+        reason appears, and shrinks it to the units.
+        """
+        guard = self.state.guard
+        if guard is not None:
+            guard.reinstall()  # Django's unittest.installHandler() would swallow a Ctrl-C
+        if self.fallback_reason(unit_count=2, groups=()) is None:
+            self._spawn_pool(self.worker_count)
+
+    def _select_shard(self, suite):
+        """Cut the discovered suite to this shard; remember it for the plan."""
+        shard = self.shard
+        if shard is not None:
+            suite = self._cut_to_shard(suite, shard)
+        self.state.suite = suite
+        return suite
+
+    def _plan_run(self, selected_aliases) -> None:
+        """Find the test databases, plan the units, and start the workers or close them."""
+        state = self.state
+        self._find_database_groups(selected_aliases)
+        if self.keepdb:  # kept databases have fixed names: one run at a time uses them
+            state.kept_lock = KeptDatabasesLock(
+                state.groups, self.template_cache.directory, self.announce
+            )
+            state.kept_lock.acquire()
+        if state.suite is not None:
+            state.plan = self.plan(state.suite)
+        if checks_permissions(state.concurrent, self.keepdb):
+            self.check_permissions()
+        if state.concurrent:
+            self._start_pool(state.plan.workers)
+            self._preload(state.plan)
+        else:
+            self._close_pool(grace=0)  # booted early for nothing: this run is sequential
+
+    def _find_database_groups(self, selected_aliases) -> None:
+        """This run's test databases, each with its aliases; refuse a configured NAME."""
+        state = self.state
+        state.protected_names = {
+            str(db["NAME"]) for db in settings.DATABASES.values() if db.get("NAME")
+        }
+        test_databases, mirrors = get_unique_databases_and_mirrors(selected_aliases)
+        state.groups = []
+        test_names = {}
+        for _name, aliases in test_databases.values():
+            mirrored = sorted(alias for alias, target in mirrors.items() if target in aliases)
+            primary = min(aliases)
+            test_names[primary] = connections[primary].creation._get_test_db_name()
+            group = DatabaseGroup(tuple(sorted(aliases)) + tuple(mirrored), test_names[primary])
+            state.groups.append(group)
+        refuse_real_names(test_names, state.protected_names)
+
+    def _create_test_databases(self, **kwargs):
+        """Keep or build the templates (concurrent), or Django's set-up; stop workers on error."""
+        state = self.state
+        try:
+            if state.concurrent and self.config.template_cache and not self.keepdb:
+                # Workers only ever see clones, so the migrated database can stay as a
+                # template for the next run instead of being migrated again.
+                state.template_restore = self.template_cache.setup(
+                    state.groups, kwargs.get("serialized_aliases") or set(), state.protected_names
+                )
+                return None
+            return self._setup_test_databases(**kwargs)
+        except BaseException:
+            self._close_pool()
+            raise
+
+    def _run_planned(self, suite):
+        """The plan's run, concurrent or sequential, under a guard; reports in ``finally``."""
+        plan = self.state.plan
+        if plan is None or plan.suite is not suite:
+            plan = self.plan(suite)
+        with ExitStack() as stack:
+            guard = self.state.guard
+            if guard is None:  # called on its own, not from run_tests
+                guard = self.state.guard = stack.enter_context(
+                    InterruptGuard(on_first=self._stop_on_interrupt)
+                )
+                stack.callback(setattr, self.state, "guard", None)
+            try:
+                if plan.fallback_reason:
+                    result = self.run_sequentially(suite, plan.fallback_reason)
+                else:
+                    result = self._run_concurrently(plan)
+                self._set_phase(STOPPING)
+                if guard.exit_status is not None or self.state.run_timed_out:
+                    # 124 is what timeout(1) returns when its command ran out of time.
+                    self.interrupted_status = guard.exit_status or RUN_TIMEOUT_STATUS
+                    self._report_not_run(len(plan.tests), result.testsRun)
+                return result
+            finally:
+                self._set_phase(STOPPING)
+                self._close_pool()
+                self._finish_reports()
+
+    def _stop_and_tear_down(self, old_config, **kwargs):
+        """Stop the workers, then Django's teardown, or give the templates their names back."""
+        self._set_phase(STOPPING)  # a signal now must not cut the cleanup short
+        self._close_pool()
+        restore = self.state.template_restore
+        if restore is None:
+            return super().teardown_databases(old_config, **kwargs)
+        self.state.template_restore = None
+        if self.state.ran_on_templates:
+            self.template_cache.invalidate(self.state.groups)
+        restore_names(restore)
+        return None
+
+    def _release_kept_databases(self) -> None:
+        """Release the ``--keepdb`` lock, if this run holds it."""
+        lock, self.state.kept_lock = self.state.kept_lock, None
+        if lock is not None:
+            lock.release()
+
+    # -- helpers of the phases ----------------------------------------------------------
+
+    @property
+    def _groups(self) -> list[DatabaseGroup]:
+        """This run's test databases (``state.groups``), as the vendor methods read them."""
+        return self.state.groups
 
     @property
     def prometheus_metrics(self):
@@ -167,17 +405,6 @@ class ConcurrentTestRunner(DiscoverRunner):
         self.log(f"{PREFIX} {message}")
         sys.stdout.flush()
 
-    # -- databases ----------------------------------------------------------------------
-
-    def build_suite(self, *args, **kwargs):
-        """Django's discovery, cut to this shard; kept so workers start before migrations."""
-        suite = super().build_suite(*args, **kwargs)
-        shard = self.shard
-        if shard is not None:
-            suite = self._cut_to_shard(suite, shard)
-        self._suite = suite
-        return suite
-
     @cached_property
     def shard(self) -> Shard | None:
         """``--shard``/DJANGO_TEST_SHARD, else what the CI system's variables say."""
@@ -196,58 +423,6 @@ class ConcurrentTestRunner(DiscoverRunner):
         self.announce(f"Shard {shard}: {len(chosen)} of {len(units)} units, {len(indices)} tests")
         return self.test_suite([tests[index] for index in indices])
 
-    def setup_databases(self, **kwargs):
-        """Start the workers, then run Django's set-up (migrations) while they boot."""
-        self._protected_names = {
-            str(db["NAME"]) for db in settings.DATABASES.values() if db.get("NAME")
-        }
-        test_databases, mirrors = get_unique_databases_and_mirrors(kwargs.get("aliases"))
-        self._groups = []
-        test_names = {}
-        for _name, aliases in test_databases.values():
-            mirrored = sorted(alias for alias, target in mirrors.items() if target in aliases)
-            primary = min(aliases)
-            test_names[primary] = connections[primary].creation._get_test_db_name()
-            group = DatabaseGroup(tuple(sorted(aliases)) + tuple(mirrored), test_names[primary])
-            self._groups.append(group)
-        refuse_real_names(test_names, self._protected_names)
-        if self.keepdb:  # kept databases have fixed names: one run at a time uses them
-            self._kept_lock = KeptDatabasesLock(
-                self._groups, self.template_cache.directory, self.announce
-            )
-            self._kept_lock.acquire()
-        if getattr(self, "_suite", None) is not None:
-            self._plan = self.plan(self._suite)
-        concurrent = getattr(self, "_plan", None) and not self._plan.fallback_reason
-        if concurrent or not self.keepdb:
-            self.check_permissions()
-        if concurrent:
-            self._start_pool(self._plan.workers)
-            self._preload(self._plan)
-        else:
-            self._close_pool(grace=0)  # booted early for nothing: this run is sequential
-        try:
-            if concurrent and self.config.template_cache and not self.keepdb:
-                # Workers only ever see clones, so the migrated database can stay as a
-                # template for the next run instead of being migrated again.
-                self._template_restore = self.template_cache.setup(
-                    self._groups, kwargs.get("serialized_aliases") or set(), self._protected_names
-                )
-                return None
-            return self._setup_test_databases(**kwargs)
-        except BaseException:
-            self._close_pool()
-            raise
-
-    def teardown_test_environment(self, **kwargs):
-        """Django's; then the next ``--keepdb`` run may have the kept databases."""
-        try:
-            super().teardown_test_environment(**kwargs)
-        finally:
-            lock, self._kept_lock = getattr(self, "_kept_lock", None), None
-            if lock is not None:
-                lock.release()
-
     def _setup_test_databases(self, **kwargs):
         """Django's set-up; after Ctrl-C, the test databases it made so far are destroyed."""
         before = {alias: connections[alias].settings_dict["NAME"] for alias in connections}
@@ -264,7 +439,7 @@ class ConcurrentTestRunner(DiscoverRunner):
 
     def _preload(self, plan: RunPlan) -> None:
         """Send each worker the modules to import while its databases are being cloned."""
-        self._pool.preload(*preload_modules(list(sys.modules), plan.tests, __package__))
+        self.state.pool.preload(*preload_modules(list(sys.modules), plan.tests, __package__))
 
     @cached_property
     def template_cache(self) -> TemplateCache:
@@ -282,20 +457,7 @@ class ConcurrentTestRunner(DiscoverRunner):
         sys.stderr.write(f"{PREFIX} {message}\n")
         sys.stderr.flush()
 
-    def teardown_databases(self, old_config, **kwargs):
-        """Make sure no worker outlives the run, then Django's teardown (or keep templates)."""
-        self._set_phase(STOPPING)  # a signal now must not cut the cleanup short
-        self._close_pool()
-        restore = getattr(self, "_template_restore", None)
-        if restore is None:
-            return super().teardown_databases(old_config, **kwargs)
-        self._template_restore = None
-        if getattr(self, "_ran_on_templates", False):
-            self.template_cache.invalidate(self._groups)
-        restore_names(restore)
-        return None
-
-    # -- running ------------------------------------------------------------------------
+    # -- planning, workers, clones and running ----------------------------------------
 
     def plan(self, suite) -> RunPlan:
         """Units in Django's order, each worker's share, or the reason to run sequentially.
@@ -307,7 +469,7 @@ class ConcurrentTestRunner(DiscoverRunner):
         tests, units, estimates = self._units_of(suite)
         splits = []
         timed = False
-        if not (self.reverse or getattr(self, "shuffle", False)):
+        if not (self.reverse or self.shuffle):
             known = self.timing_store.unit_estimates()
             timed = any(unit.timing_key in known for unit in units)
             tested = self.timing_store.test_estimates()
@@ -336,91 +498,25 @@ class ConcurrentTestRunner(DiscoverRunner):
         path = self.config.timings_file or default_path()
         return TimingStore.load(path)
 
-    def run_suite(self, suite, **kwargs):
-        """Run the suite in workers, or sequentially when concurrency is impossible.
-
-        Reports are written in ``finally``, so an interrupted run still leaves them.
-        """
-        plan = getattr(self, "_plan", None)
-        if plan is None or plan.suite is not suite:
-            plan = self.plan(suite)
-        with ExitStack() as stack:
-            guard = getattr(self, "_guard", None)
-            if guard is None:  # called on its own, not from run_tests
-                guard = self._guard = stack.enter_context(
-                    InterruptGuard(on_first=self._stop_on_interrupt)
-                )
-                stack.callback(setattr, self, "_guard", None)
-            try:
-                if plan.fallback_reason:
-                    result = self.run_sequentially(suite, plan.fallback_reason)
-                else:
-                    result = self._run_concurrently(plan)
-                self._set_phase(STOPPING)
-                if guard.exit_status is not None or self._run_timed_out:
-                    # 124 is what timeout(1) returns when its command ran out of time.
-                    self.interrupted_status = guard.exit_status or RUN_TIMEOUT_STATUS
-                    self._report_not_run(len(plan.tests), result.testsRun)
-                return result
-            finally:
-                self._set_phase(STOPPING)
-                self._close_pool()
-                self._finish_reports()
-
     def _finish_reports(self) -> None:
-        if not self._reports_written:
-            self._reports_written = True
+        if not self.state.reports_written:
+            self.state.reports_written = True
             self.reporting.finish()
 
     def _report_not_run(self, total: int | None, ran: int) -> None:
         """Print the INTERRUPTED line (once), to standard error."""
-        if self._not_run_reported:
+        if self.state.not_run_reported:
             return
-        self._not_run_reported = True
+        self.state.not_run_reported = True
         if total is None:
             sys.stderr.write("INTERRUPTED: during test discovery; no test was run\n")
         else:
             sys.stderr.write(f"INTERRUPTED: {total - ran} of {total} tests not run\n")
         sys.stderr.flush()
 
-    def run_tests(self, test_labels, **kwargs):
-        """Django's run_tests; after an interrupt, exit with 128 + the signal number.
-
-        One InterruptGuard covers every phase, from discovery to teardown (see
-        ``interrupts``): a signal while setting up stops at once, and what was made
-        so far is removed by the ``except``/``finally`` blocks on the way out.
-        """
-        self.interrupted_status = None
-        self.flaky = []
-        self._reports_written = self._not_run_reported = False
-        with InterruptGuard(on_first=self._stop_on_interrupt, phase=SETTING_UP) as guard:
-            self._guard = guard
-            try:
-                failures = super().run_tests(test_labels, **kwargs)
-            except KeyboardInterrupt:
-                if guard.signum is None:
-                    raise  # not a signal of ours: someone raised it
-                self._set_phase(STOPPING)
-                self._close_pool(grace=0)
-                self._finish_reports()
-                failures = 0
-            finally:
-                self._guard = None
-        if guard.exit_status is not None and self.interrupted_status is None:
-            self.interrupted_status = guard.exit_status
-        if self.interrupted_status is not None:
-            suite = getattr(self, "_suite", None)
-            total = None if suite is None else suite.countTestCases()
-            self._report_not_run(total, self.reporting.recorder.done)
-            sys.exit(self.interrupted_status)
-        if self.config.fail_on_flaky:
-            failures += len(self.flaky)
-        # A report CI waits for is missing: the run must not look green.
-        return failures + len(self.reporting.unwritten)
-
     def _stop_on_interrupt(self) -> None:
         stop_registered_results()
-        pool = getattr(self, "_pool", None)
+        pool = self.state.pool
         if pool is not None:
             pool.abort()
             # Workers are stopped at once: a second signal has nothing left to hurry.
@@ -428,36 +524,22 @@ class ConcurrentTestRunner(DiscoverRunner):
 
     def _set_phase(self, phase: str) -> None:
         """Tell the run's InterruptGuard what a signal would interrupt now."""
-        guard = getattr(self, "_guard", None)
+        guard = self.state.guard
         if guard is not None and guard.phase != STOPPING:  # stopping is for good
             guard.phase = phase
 
     def _deferring_interrupts(self):
-        guard = getattr(self, "_guard", None)
+        guard = self.state.guard
         return guard.deferring() if guard is not None else nullcontext()
 
-    def setup_test_environment(self, **kwargs):
-        """Django's test environment; workers start booting now, during discovery."""
-        super().setup_test_environment(**kwargs)
-        guard = getattr(self, "_guard", None)
-        if guard is not None:
-            guard.reinstall()  # Django's unittest.installHandler() would swallow a Ctrl-C
-        if self._may_run_concurrently():
-            self._spawn_pool(self.worker_count)
-
-    def _may_run_concurrently(self) -> bool:
-        # Only the reasons known before discovery (units and databases are not yet);
-        # setup_databases closes the pool if a later reason appears.
-        return self.fallback_reason(unit_count=2, groups=()) is None
-
     def _spawn_pool(self, workers: int) -> None:
-        self._pool = self.pool_class(
+        self.state.pool = self.pool_class(
             [self.worker_spec(worker_id) for worker_id in range(1, workers + 1)],
             log=self.announce,
             test_timeout=self.config.timeout,
             run_timeout=self.config.run_timeout,
         )
-        self._pool.start()
+        self.state.pool.start()
 
     def _start_pool(self, workers: int) -> None:
         if self.config.workers == "auto" and workers > self.cpus:
@@ -466,28 +548,32 @@ class ConcurrentTestRunner(DiscoverRunner):
                 f"auto: {workers} workers for {self.cpus} CPUs ({busy:.2f} busy per worker)"
             )
         self.announce(f"Starting production-grade concurrent test run with {workers} workers")
-        if getattr(self, "_pool", None) is None:
+        if self.state.pool is None:
             self._spawn_pool(workers)
         else:
-            self._pool.shrink(workers)  # fewer units than workers started early
+            self.state.pool.shrink(workers)  # fewer units than workers started early
 
     def _close_pool(self, grace: float = 5.0) -> None:
-        guard = getattr(self, "_guard", None)
+        guard = self.state.guard
         if guard is not None and guard.signum is not None:
             grace = 0  # interrupted: what the workers would finish is not wanted
-        pool, self._pool = getattr(self, "_pool", None), None
+        pool, self.state.pool = self.state.pool, None
         if pool is not None:
-            self._run_timed_out = self._run_timed_out or pool.run_timed_out
+            self.state.run_timed_out = self.state.run_timed_out or pool.run_timed_out
             pool.close(grace)
 
     def _run_concurrently(self, plan: RunPlan):
-        if getattr(self, "_pool", None) is None:
+        """Clones, workers verified on them, units dispatched; clones dropped in ``finally``.
+
+        A worker that cannot start sends the run to the gate, which makes it sequential.
+        """
+        if self.state.pool is None:
             self._start_pool(plan.workers)
         self.reporting.run_started(RunInfo("concurrent", plan.workers, len(plan.tests)))
         clone_set = self.clone_set_class(
-            self._groups,
+            self.state.groups,
             range(1, plan.workers + 1),
-            self._protected_names,
+            self.state.protected_names,
             keepdb=self.keepdb,
             max_retries=self.config.max_retries,
             retry_delay=self.config.retry_delay,
@@ -496,37 +582,51 @@ class ConcurrentTestRunner(DiscoverRunner):
             warn=self.warn,
         )
         try:
-            caching = " with template caching" if getattr(self, "_template_restore", None) else ""
-            self.announce(f"Setting up {len(clone_set.clones)} test databases{caching}")
-            started = time.time()
-            with self._deferring_interrupts():  # clones made in threads must all be dropped
-                self.sweep_leftovers()
-                clone_set.create()
-            self.reporting.phase("database setup", started, time.time())
-            self.announce(f"Successfully setup {len(clone_set.clones)} databases")
-            self.announce("Verifying database isolation")
-            orders = {w: self.worker_order(clone_set, w) for w in range(1, plan.workers + 1)}
-            self._pool.reset_databases = clone_set.recreate
+            self._create_clones(clone_set)
+            pool = self.state.pool
             try:
-                self._pool.verify(orders)
+                self._verify_workers(pool, clone_set, plan.workers)
             except WorkerStartError as error:
                 self._close_pool()
                 clone_set.drop()
-                return self.run_sequentially(plan.suite, f"a worker could not start: {error}")
-            for worker_id, (spawned, ready) in self._pool.startup_spans.items():
-                self.reporting.phase("worker start", spawned, ready, worker_id)
-            for s in plan.splits:
-                self.announce(
-                    f"Split {s.key} into {s.pieces} units: {s.seconds:.2f}s, fixtures {s.fixture_seconds:.2f}s"
-                )
-            for number, share in enumerate(summarize_shares(plan.shares, plan.estimates)):
-                self.announce(
-                    f"Chunk {number}: {share.tests} tests, estimated time: {share.seconds:.2f}s"
-                )
-            return self._run_in_pool(self._pool, plan)
+                reason = self.fallback_reason(len(plan.units), worker_start_error=str(error))
+                return self.run_sequentially(plan.suite, reason)
+            self._announce_plan(plan)
+            return self._run_in_pool(pool, plan)
         finally:
             self._close_pool()
             clone_set.drop()
+
+    def _create_clones(self, clone_set: CloneSet) -> None:
+        """Sweep what killed runs left, then make every worker's clones."""
+        caching = " with template caching" if self.state.template_restore else ""
+        self.announce(f"Setting up {len(clone_set.clones)} test databases{caching}")
+        started = time.time()
+        with self._deferring_interrupts():  # clones made in threads must all be dropped
+            self.sweep_leftovers()
+            clone_set.create()
+        self.reporting.phase("database setup", started, time.time())
+        self.announce(f"Successfully setup {len(clone_set.clones)} databases")
+
+    def _verify_workers(self, pool, clone_set: CloneSet, workers: int) -> None:
+        """Bind each worker to its clones and wait until it has checked them."""
+        self.announce("Verifying database isolation")
+        orders = {w: self.worker_order(clone_set, w) for w in range(1, workers + 1)}
+        pool.reset_databases = clone_set.recreate
+        pool.verify(orders)
+        for worker_id, (spawned, ready) in pool.startup_spans.items():
+            self.reporting.phase("worker start", spawned, ready, worker_id)
+
+    def _announce_plan(self, plan: RunPlan) -> None:
+        """The split classes and each worker's planned share, before the first test."""
+        for s in plan.splits:
+            self.announce(
+                f"Split {s.key} into {s.pieces} units: {s.seconds:.2f}s, fixtures {s.fixture_seconds:.2f}s"
+            )
+        for number, share in enumerate(summarize_shares(plan.shares, plan.estimates)):
+            self.announce(
+                f"Chunk {number}: {share.tests} tests, estimated time: {share.seconds:.2f}s"
+            )
 
     def _run_in_pool(self, pool, plan: RunPlan):
         kwargs = self.get_test_runner_kwargs()
@@ -552,7 +652,7 @@ class ConcurrentTestRunner(DiscoverRunner):
             self.reporting.connection_upkeep(sum(r for r, _ in upkeep), sum(b for _, b in upkeep))
             self.reporting.memory(max(pool.peak_rss_mb.values(), default=0.0), peak_rss_mb())
             self.reporting.scheduling(pool.scheduling_efficiency())
-            shuffler = getattr(self, "_shuffler", None)
+            shuffler = self._shuffler  # Django's, set by build_suite when --shuffle
             if shuffler is not None:
                 self.log(f"Used shuffle seed: {shuffler.seed_display}")
         self.flaky = suite.flaky
@@ -630,34 +730,30 @@ class ConcurrentTestRunner(DiscoverRunner):
             elif group.vendor == "mysql":
                 check_mysql_permissions(group.primary, group.test_name)
 
-    def fallback_reason(self, unit_count: int, groups=None) -> str | None:
-        """Why this run cannot be concurrent, or None when it can.
+    def fallback_reason(
+        self, unit_count: int, groups=None, worker_start_error: str | None = None
+    ) -> str | None:
+        """Why this run cannot be concurrent, or None when it can (asks ``gate``).
 
         ``groups`` are the test databases to clone (default: this run's).
         """
         production = production_reason(settings, allow=self.config.allow_production)
-        if production:
-            return f"{SECURITY_FAILURE}; the environment looks like production ({production})"
-        if getattr(self, "pdb", False):
-            return "--pdb needs the tests in this process"
-        if self.worker_count < 2:
-            return "1 worker requested"
-        if unit_count < 2:
-            return f"{unit_count} test class(es) to run, nothing to distribute"
-        if not os.environ.get("DJANGO_SETTINGS_MODULE"):
-            return "settings were configured in code; spawn workers need DJANGO_SETTINGS_MODULE"
-        for group in self._groups if groups is None else groups:
-            if group.vendor not in CLONABLE_VENDORS:
-                return (
-                    f"database backend {group.vendor!r} (alias {group.primary!r}) cannot be "
-                    f"cloned; supported: {', '.join(CLONABLE_VENDORS)}"
-                )
-        return None
+        return sequential_reason(
+            GateInputs(
+                production=production,
+                pdb=bool(self.pdb),
+                workers=self.worker_count,
+                units=unit_count,
+                settings_module=os.environ.get("DJANGO_SETTINGS_MODULE"),
+                groups=tuple(self.state.groups if groups is None else groups),
+                worker_start_error=worker_start_error,
+            )
+        )
 
     def run_sequentially(self, suite, reason: str):
         """Django's own in-process run, after the worker hook, with the reason printed."""
         # Tests running here write to the templates: they must be rebuilt next time.
-        self._ran_on_templates = getattr(self, "_template_restore", None) is not None
+        self.state.ran_on_templates = self.state.template_restore is not None
         if reason.startswith(SECURITY_FAILURE):
             self.announce(f"Security check failed: {SECURITY_FAILURE}")
         self.announce(f"Falling back to sequential testing: {reason}")
