@@ -9,7 +9,7 @@ import re
 import socket
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
-from contextlib import ExitStack
+from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -117,19 +117,8 @@ def owner_marker() -> str:
 def dead_owner(marker: str | None) -> bool:
     """True when ``marker`` names a process on this host that no longer exists."""
     match = re.fullmatch(re.escape(CLONE_MARKER) + r" host=(\S+) pid=(\d+)", marker or "")
-    if not match or match.group(1) != socket.gethostname():
-        return False  # another machine's clone: its owner may well be alive
-    return not _alive(int(match.group(2)))
-
-
-def _alive(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    return True
+    # Another machine's clone is never "dead": its owner may well be alive.
+    return bool(match) and Owner(match.group(1), int(match.group(2)), None).gone()
 
 
 def left_by(owner: Owner, name: str, marker: str | None) -> bool:
@@ -153,6 +142,37 @@ def server_address(connection) -> str:
 def server_entry(connection, name: str, kind: str) -> Entry:
     """The ledger entry of database ``name`` on ``connection``'s server."""
     return Entry(server_address(connection), name, kind)
+
+
+class ServerBackend:
+    """What the backends of database servers (PostgreSQL, MySQL) do alike."""
+
+    keeps_clones = True  # with --keepdb the clones outlive the run
+    template_in_file = False
+
+    def worker_settings(self, clone: Clone) -> dict:
+        """Django's settings for a worker's clone, named as we named it."""
+        return clone_settings(clone)
+
+    def server_key(self, connection) -> str:
+        """``<vendor>://host:port``."""
+        return server_address(connection)
+
+    def entry_for(self, connection, name: str, kind: str) -> Entry:
+        """The ledger entry of database ``name`` on this server."""
+        return server_entry(connection, name, kind)
+
+    def template_name(self, connection, directory: Path) -> str:
+        """``<test name>_template``."""
+        return f"{connection.creation._get_test_db_name()}_template"
+
+    def mark_template(self, connection, name: str, digest: str) -> None:
+        """Store ``digest`` with template ``name``, proving it ours."""
+        raise NotImplementedError
+
+    def invalidate_template(self, connection, name: str) -> None:
+        """Mark it with a digest nothing has."""
+        self.mark_template(connection, name, "invalidated")
 
 
 def in_parallel(connection, clones: list[Clone], action) -> None:
@@ -204,6 +224,17 @@ def server_lock(held: ExitStack, connection, lock: str, unlock: str, name) -> Ca
         return True
 
     return take
+
+
+@contextmanager
+def session_lock(connection, lock_sql: str, unlock_sql: str, params: list):
+    """Hold a server lock on a connection of its own for the ``with`` block (waits for it)."""
+    with connection._nodb_cursor() as cursor:
+        cursor.execute(lock_sql, params)
+        try:
+            yield
+        finally:
+            cursor.execute(unlock_sql, params)
 
 
 def file_lock(held: ExitStack, directory: Path, key: int) -> Callable[[], bool]:

@@ -15,7 +15,6 @@ import os
 import shutil
 import subprocess
 from concurrent.futures import ThreadPoolExecutor
-from contextlib import contextmanager
 from pathlib import Path
 
 from django.db import DatabaseError, connections
@@ -26,15 +25,15 @@ from .common import (
     TEMPLATE_MARKER,
     Clone,
     DatabaseGroup,
+    ServerBackend,
     clone_base,
-    clone_settings,
     dead_owner,
     left_by,
     owner_marker,
     postgres_clone_name,
-    server_address,
     server_entry,
     server_lock,
+    session_lock,
     template_digest,
 )
 from .protocol import CloneContext, WorkerSide
@@ -48,12 +47,10 @@ CLIENT_PROGRAMS = ("mysql", "mariadb")
 PRIVILEGES = ("CREATE", "DROP")
 
 
-class MySQLBackend:
+class MySQLBackend(ServerBackend):
     """Dump/load clones, proved ours by a marker table inside them; named locks."""
 
     vendor = "mysql"
-    keeps_clones = True
-    template_in_file = False
     template_renamed = False  # MariaDB cannot rename a database
     worker = WorkerSide("SELECT DATABASE()", identity_is_path=False)
 
@@ -138,18 +135,6 @@ class MySQLBackend:
                 _drop_marked(cursor, connection.ops.quote_name, clone.name)
         context.ledger.forget(server_entry(connection, clone.name, "clone"))
 
-    def worker_settings(self, clone: Clone) -> dict:
-        """Django's settings for a worker's clone, named as we named it."""
-        return clone_settings(clone)
-
-    def server_key(self, connection) -> str:
-        """``mysql://host:port``."""
-        return server_address(connection)
-
-    def entry_for(self, connection, name: str, kind: str):
-        """The ledger entry of database ``name`` on this server."""
-        return server_entry(connection, name, kind)
-
     def drop_leftover(self, connection, name: str, owner) -> bool:
         """Drop ``name`` when its marker table (or its lack of one) shows ``owner`` left it."""
         with connection._nodb_cursor() as cursor:
@@ -211,19 +196,12 @@ class MySQLBackend:
                 f"GRANT ALL PRIVILEGES ON `{pattern}`.* TO {grantee};"
             )
 
-    def template_name(self, connection, directory: Path) -> str:
-        """``<test name>_template``."""
-        return f"{connection.creation._get_test_db_name()}_template"
-
-    @contextmanager
     def template_lock(self, connection, key: int, directory: Path):
         """A server-wide named lock, held by this session (64 characters at most)."""
-        with connection._nodb_cursor() as cursor:
-            cursor.execute("SELECT GET_LOCK(%s, -1)", [f"django-concurrent-test-{key}"])
-            try:
-                yield
-            finally:
-                cursor.execute("SELECT RELEASE_LOCK(%s)", [f"django-concurrent-test-{key}"])
+        name = f"django-concurrent-test-{key}"
+        return session_lock(
+            connection, "SELECT GET_LOCK(%s, -1)", "SELECT RELEASE_LOCK(%s)", [name]
+        )
 
     def template_marker(self, connection, name: str) -> str | None:
         """The digest in the template's marker table; a database without it is refused."""
@@ -255,10 +233,6 @@ class MySQLBackend:
             cursor.execute(
                 f"INSERT INTO {table} (marker) VALUES (%s)", [f"{TEMPLATE_MARKER} {digest}"]
             )
-
-    def invalidate_template(self, connection, name: str) -> None:
-        """Mark it with a digest nothing has."""
-        self.mark_template(connection, name, "invalidated")
 
     def keepdb_lock(self, connection, test_name: str, key: int, held, directory: Path):
         """A named lock (``GET_LOCK``) on a connection held for the run."""

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from contextlib import contextmanager
 from pathlib import Path
 
 from django.db import connections
@@ -14,16 +13,16 @@ from .common import (
     TEMPLATE_MARKER,
     Clone,
     DatabaseGroup,
+    ServerBackend,
     clone_base,
-    clone_settings,
     dead_owner,
     in_parallel,
     left_by,
     owner_marker,
     postgres_clone_name,
-    server_address,
     server_entry,
     server_lock,
+    session_lock,
     template_digest,
 )
 from .protocol import CloneContext, WorkerSide
@@ -32,12 +31,10 @@ OBJECT_IN_USE = "55006"  # "source database is being accessed by other users"
 DUPLICATE_DATABASE = "42P04"
 
 
-class PostgreSQLBackend:
+class PostgreSQLBackend(ServerBackend):
     """Template clones, proved ours by their comment; advisory locks."""
 
     vendor = "postgresql"
-    keeps_clones = True
-    template_in_file = False
     template_renamed = True
     worker = WorkerSide("SELECT current_database()", identity_is_path=False)
 
@@ -96,18 +93,6 @@ class PostgreSQLBackend:
                 _drop_marked(cursor, connection.ops.quote_name, clone.name, context)
         context.ledger.forget(server_entry(connection, clone.name, "clone"))
 
-    def worker_settings(self, clone: Clone) -> dict:
-        """Django's settings for a worker's clone, named as we named it."""
-        return clone_settings(clone)
-
-    def server_key(self, connection) -> str:
-        """``postgresql://host:port``."""
-        return server_address(connection)
-
-    def entry_for(self, connection, name: str, kind: str):
-        """The ledger entry of database ``name`` on this server."""
-        return server_entry(connection, name, kind)
-
     def drop_leftover(self, connection, name: str, owner) -> bool:
         """Drop ``name`` when its comment (or its lack of one) shows ``owner`` left it."""
         with connection._nodb_cursor() as cursor:
@@ -154,19 +139,11 @@ class PostgreSQLBackend:
                 f"Ask a DBA to run: ALTER ROLE {connection.ops.quote_name(user)} CREATEDB;"
             )
 
-    def template_name(self, connection, directory: Path) -> str:
-        """``<test name>_template``."""
-        return f"{connection.creation._get_test_db_name()}_template"
-
-    @contextmanager
     def template_lock(self, connection, key: int, directory: Path):
         """A session advisory lock, waited for."""
-        with connection._nodb_cursor() as cursor:
-            cursor.execute("SELECT pg_advisory_lock(%s)", [key])
-            try:
-                yield
-            finally:
-                cursor.execute("SELECT pg_advisory_unlock(%s)", [key])
+        return session_lock(
+            connection, "SELECT pg_advisory_lock(%s)", "SELECT pg_advisory_unlock(%s)", [key]
+        )
 
     def template_marker(self, connection, name: str) -> str | None:
         """The digest in the template's comment; a database without our comment is refused."""
@@ -186,10 +163,6 @@ class PostgreSQLBackend:
         quoted = connection.ops.quote_name(name)
         with connection._nodb_cursor() as cursor:
             cursor.execute(f"COMMENT ON DATABASE {quoted} IS %s", [f"{TEMPLATE_MARKER} {digest}"])
-
-    def invalidate_template(self, connection, name: str) -> None:
-        """Mark it with a digest nothing has."""
-        self.mark_template(connection, name, "invalidated")
 
     def keepdb_lock(self, connection, test_name: str, key: int, held, directory: Path):
         """A session advisory lock on a connection held for the run."""
