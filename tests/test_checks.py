@@ -143,7 +143,7 @@ def test_production_rule(environ, debug, ssl, expected):
 
 
 def test_long_and_unsafe_postgres_names():
-    from concurrent_test_app.backends.common import postgres_clone_name
+    from concurrent_test_app.backends.common import server_clone_name as postgres_clone_name
     from concurrent_test_app.exceptions import SecurityException
 
     assert postgres_clone_name("test_shop", 3) == "test_shop_w3"

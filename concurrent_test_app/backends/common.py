@@ -56,8 +56,8 @@ class Clone:
     identity: str  # what the worker must see when it connects
 
 
-def postgres_clone_name(source: str, worker_id: int) -> str:
-    """``<source>_w<id>``, shortened with a hash when PostgreSQL would truncate it.
+def server_clone_name(source: str, worker_id: int) -> str:
+    """``<source>_w<id>``, shortened with a hash to fit 63 bytes (so MySQL's 64 characters).
 
     PostgreSQL silently cuts identifiers at 63 bytes, which could make two workers'
     clones the same database; quotes and NUL cannot be quoted safely, so are refused.

@@ -30,7 +30,7 @@ from .common import (
     dead_owner,
     left_by,
     owner_marker,
-    postgres_clone_name,
+    server_clone_name,
     server_entry,
     server_lock,
     session_lock,
@@ -61,8 +61,7 @@ class MySQLBackend(ServerBackend):
             raise SecurityException(
                 f"Refusing to clone {base!r}: database names with backticks are not supported."
             )
-        # MySQL's limit is 64 characters; the PostgreSQL rule (63 bytes) stays within it.
-        name = postgres_clone_name(base, worker_id)
+        name = server_clone_name(base, worker_id)
         return Clone(group, worker_id, name, name)
 
     def create_clones(self, clones: list[Clone], created: list[Clone], context) -> None:

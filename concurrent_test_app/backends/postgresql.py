@@ -19,7 +19,7 @@ from .common import (
     in_parallel,
     left_by,
     owner_marker,
-    postgres_clone_name,
+    server_clone_name,
     server_entry,
     server_lock,
     session_lock,
@@ -40,7 +40,7 @@ class PostgreSQLBackend(ServerBackend):
 
     def plan_clone(self, group: DatabaseGroup, worker_id: int, context: CloneContext) -> Clone:
         """``<test name>_p<pid>_w<k>`` (``<test name>_w<k>`` with --keepdb), within 63 bytes."""
-        name = postgres_clone_name(clone_base(group, context.keepdb), worker_id)
+        name = server_clone_name(clone_base(group, context.keepdb), worker_id)
         return Clone(group, worker_id, name, name)
 
     def create_clones(self, clones: list[Clone], created: list[Clone], context) -> None:
