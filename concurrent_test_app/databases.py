@@ -1,10 +1,11 @@
 """Worker databases: one clone of every test database per worker, created and dropped safely.
 
 The test databases Django's own ``setup_databases`` created (migrated, possibly
-serialized) are the templates. SQLite clones are files in a private temporary
-directory, copied with the backup API (so an in-memory test database works too);
-PostgreSQL clones are ``CREATE DATABASE … TEMPLATE`` copies carrying a comment that
-marks them as ours. Nothing is dropped unless this run created it, or the marker proves
+serialized) are the templates. Each group's backend (``backends``) makes and drops its
+clones: SQLite clones are files in a private temporary directory, copied with the backup
+API (so an in-memory test database works too); PostgreSQL clones are
+``CREATE DATABASE … TEMPLATE`` copies carrying a comment that marks them as ours; MySQL
+clones are loaded from one dump and carry a marker table. Nothing is dropped unless this run created it, or the marker proves
 an earlier run of ours did, or the intent ledger (``ledger``) does: each clone's name is
 written there before its ``CREATE DATABASE``, so a run killed before the comment still
 leaves a database the next run can prove is ours.
