@@ -10,12 +10,6 @@ from .exceptions import ConfigurationError
 from .safety import production_reason
 
 RUNNER_PREFIX = "concurrent_test_app."
-ENGINE_VENDORS = {
-    "sqlite3": "sqlite",
-    "postgresql": "postgresql",
-    "postgis": "postgresql",
-    "mysql": "mysql",
-}
 
 
 def check_configuration(app_configs=None, **kwargs) -> list:
@@ -36,14 +30,14 @@ def check_configuration(app_configs=None, **kwargs) -> list:
 def check_clonable_databases(app_configs=None, **kwargs) -> list:
     """W001: a database engine the runner cannot clone makes test runs sequential."""
     # Imported here: apps.ready() imports this module in every worker too, and the
-    # cloners would bring sqlite3 into a PostgreSQL or MySQL worker (about 1 MB each).
-    from .databases import CLONABLE_VENDORS
+    # worker has no use for the backends' parent-side code.
+    from .backends import backend_for, engine_vendor
 
     warnings = []
     for alias, database in settings.DATABASES.items():
         engine = database.get("ENGINE", "")
-        vendor = ENGINE_VENDORS.get(engine.rsplit(".", 1)[-1], engine)
-        if vendor not in CLONABLE_VENDORS and not database.get("TEST", {}).get("MIRROR"):
+        clonable = backend_for(engine_vendor(engine)) is not None
+        if not clonable and not database.get("TEST", {}).get("MIRROR"):
             warnings.append(
                 Warning(
                     f"Database alias {alias!r} uses {engine!r}, which the concurrent test "

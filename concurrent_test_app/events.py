@@ -133,9 +133,11 @@ class AliasBinding:
     """Where one alias points in a worker, and what the worker must see there."""
 
     alias: str
-    vendor: str
     settings: dict[str, Any]
     expected_identity: str
+    identity_sql: str  # one row, one column: what the connection is attached to
+    identity_is_path: bool  # the identity is a file: compared as its realpath
+    setup_statements: tuple[str, ...] = ()  # run on each new connection, not counted
 
 
 @dataclass(frozen=True)

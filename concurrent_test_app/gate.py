@@ -19,7 +19,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from .databases import CLONABLE_VENDORS
+from .backends import CLONABLE_VENDORS, backend_for
 
 SECURITY_FAILURE = "Concurrent testing not allowed in production"
 
@@ -60,7 +60,7 @@ def sequential_reason(run: GateInputs) -> str | None:
 def backend_reason(groups: Sequence) -> str | None:
     """Why one of these test databases cannot be cloned, or None when all can."""
     for group in groups:
-        if group.vendor not in CLONABLE_VENDORS:
+        if backend_for(group.vendor) is None:
             return (
                 f"database backend {group.vendor!r} (alias {group.primary!r}) cannot be "
                 f"cloned; supported: {', '.join(CLONABLE_VENDORS)}"

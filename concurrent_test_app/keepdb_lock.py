@@ -15,7 +15,6 @@ frees it at once:
 
 from __future__ import annotations
 
-import fcntl
 import hashlib
 import time
 from collections.abc import Callable
@@ -23,6 +22,8 @@ from contextlib import ExitStack, suppress
 from pathlib import Path
 
 from django.db import connections
+
+from .backends import backend_of
 
 POLL_SECONDS = 0.5  # short sleeps rather than one blocking call: Ctrl-C still works
 
@@ -53,16 +54,10 @@ class KeptDatabasesLock:
 
     def _acquire_one(self, group) -> None:
         connection = connections[group.primary]
-        if connection.vendor == "sqlite" and connection.creation.is_in_memory_db(group.test_name):
-            return
-        key = lock_key(group.test_name)
-        if connection.vendor == "postgresql":
-            take = self._server_lock(connection, "pg_try_advisory_lock", "pg_advisory_unlock", key)
-        elif connection.vendor == "mysql":
-            take = self._server_lock(connection, "GET_LOCK", "RELEASE_LOCK", mysql_name(key))
-        else:
-            take = self._file_lock(key)
-        if take():
+        take = backend_of(connection).keepdb_lock(
+            connection, group.test_name, lock_key(group.test_name), self._held, self.directory
+        )
+        if take is None or take():
             return
         self.log(
             f"Another run is using the kept test database {group.test_name!r} (--keepdb); "
@@ -71,40 +66,7 @@ class KeptDatabasesLock:
         while not take():
             time.sleep(POLL_SECONDS)
 
-    def _server_lock(self, connection, lock: str, unlock: str, name) -> Callable[[], bool]:
-        # A connection of its own, kept open for the run: the lock lives as long as it.
-        cursor = self._held.enter_context(connection._nodb_cursor())
-        arguments = "%s" if lock.startswith("pg_") else "%s, 0"  # GET_LOCK: do not block
-
-        def take() -> bool:
-            cursor.execute(f"SELECT {lock}({arguments})", [name])
-            if cursor.fetchone()[0] != 1:
-                return False
-            self._held.callback(cursor.execute, f"SELECT {unlock}(%s)", [name])
-            return True
-
-        return take
-
-    def _file_lock(self, key: int) -> Callable[[], bool]:
-        self.directory.mkdir(parents=True, exist_ok=True)
-        path = self.directory / f".keepdb-{key:x}.lock"
-        handle = self._held.enter_context(open(path, "w"))  # noqa: SIM115 - held for the run
-
-        def take() -> bool:
-            try:
-                fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
-            except BlockingIOError:
-                return False
-            return True  # closing the handle (release) unlocks it
-
-        return take
-
 
 def lock_key(test_name: str) -> int:
     """A 60-bit key for ``test_name``, apart from the template lock's keys."""
     return int(hashlib.sha1(f"keepdb:{test_name}".encode()).hexdigest()[:15], 16)
-
-
-def mysql_name(key: int) -> str:
-    """The MySQL lock name of ``key`` (at most 64 characters)."""
-    return f"django-concurrent-test-keepdb-{key:x}"

@@ -46,15 +46,10 @@ from django.test.utils import get_unique_databases_and_mirrors
 from django.utils.module_loading import import_string
 
 from . import config as config_module
+from .backends import BACKENDS, backend_for
 from .checks import check_app_installed
 from .cpus import auto_workers, available_cpus, busy_cpu_seconds
-from .databases import (
-    CloneSet,
-    DatabaseGroup,
-    check_postgres_permissions,
-    sweep_postgres_leftovers,
-    sweep_sqlite_leftovers,
-)
+from .databases import CloneSet, DatabaseGroup
 from .events import AliasBinding, Verify
 from .exceptions import ConfigurationError, WorkerStartError
 from .gate import SECURITY_FAILURE, GateInputs, checks_permissions, sequential_reason
@@ -62,7 +57,6 @@ from .interrupts import SETTING_UP, STOPPING, TESTS, InterruptGuard, stop_regist
 from .keepdb_lock import KeptDatabasesLock
 from .ledger import Ledger
 from .leftovers import sweep_ledgers
-from .mysql_clones import check_mysql_permissions, sweep_mysql_leftovers
 from .orderchecks import OrderChecks
 from .planning import (
     Shard,
@@ -710,25 +704,19 @@ class ConcurrentTestRunner(DiscoverRunner):
             sweep_ledgers(
                 self.ledger.folder.parent, connections[group.primary], self.announce, self.warn
             )
-        vendors = {group.vendor for group in self._groups}
-        if "sqlite" in vendors:
-            sweep_sqlite_leftovers(self.announce)
-        for group in self._groups:
-            if group.vendor == "postgresql":
-                sweep_postgres_leftovers(group.primary, self.announce)
-                break  # one query sees every database on the server
-        for group in self._groups:
-            if group.vendor == "mysql":
-                sweep_mysql_leftovers(group.primary, self.announce)
-                break
+        # Each backend once, through its first group: one query sees every database on
+        # the server, one look sees every folder of ours.
+        first = {backend_for(group.vendor): group for group in reversed(self._groups)}
+        for backend in BACKENDS.values():
+            if backend in first:
+                backend.sweep_leftovers(first[backend].primary, self.announce)
 
     def check_permissions(self) -> None:
         """Fail before anything is created if the database user cannot create databases."""
         for group in self._groups:
-            if group.vendor == "postgresql":
-                check_postgres_permissions(group.primary)
-            elif group.vendor == "mysql":
-                check_mysql_permissions(group.primary, group.test_name)
+            backend = backend_for(group.vendor)
+            if backend is not None:
+                backend.check_permissions(group.primary, group.test_name)
 
     def fallback_reason(
         self, unit_count: int, groups=None, worker_start_error: str | None = None
@@ -791,15 +779,17 @@ class ConcurrentTestRunner(DiscoverRunner):
         bindings = []
         serialized = {}
         for clone in clone_set.for_worker(worker_id):
-            source = connections[clone.group.primary].settings_dict
-            test_settings = {**source.get("TEST", {}), "NAME": clone.name}
+            backend = backend_for(clone.group.vendor)
+            settings_dict = backend.worker_settings(clone)
             for alias in clone.group.aliases:
                 bindings.append(
                     AliasBinding(
                         alias,
-                        clone.group.vendor,
-                        {**source, "NAME": clone.name, "TEST": test_settings},
+                        settings_dict,
                         clone.identity,
+                        backend.worker.identity_sql,
+                        backend.worker.identity_is_path,
+                        backend.worker.setup_statements,
                     )
                 )
                 contents = getattr(connections[alias], "_test_serialized_contents", None)

@@ -26,7 +26,6 @@ gone before it looks for the marker.
 
 from __future__ import annotations
 
-import fcntl
 import hashlib
 import json
 from contextlib import contextmanager
@@ -39,13 +38,12 @@ from django.conf import settings
 from django.db import DatabaseError, connections
 
 from . import __version__
+from .backends import backend_of
+from .backends.common import PG_MAX_IDENTIFIER_BYTES
 from .exceptions import DatabaseTemplateException, SecurityException
 from .ledger import Ledger
 from .leftovers import UNFINISHED, entry_for, sweep_ledgers
-from .mysql_clones import TEMPLATE_MARKER_TABLE
 
-TEMPLATE_MARKER = "django-concurrent-test template"
-PG_MAX_IDENTIFIER_BYTES = 63
 _SETTING_KEYS = ("ENGINE", "NAME", "HOST", "PORT", "USER", "OPTIONS", "TEST")
 
 
@@ -162,48 +160,19 @@ class TemplateCache:
     def template_name(self, alias: str) -> str:
         """The template's database name (PostgreSQL) or file path (SQLite)."""
         connection = connections[alias]
-        if connection.vendor == "sqlite":
-            return str(self.directory / "templates" / f"{alias}.sqlite3")
-        return f"{connection.creation._get_test_db_name()}_template"
+        return backend_of(connection).template_name(connection, self.directory)
 
-    @contextmanager
     def _locked(self, connection, name: str):
         """One run builds a template while another run wanting it waits."""
         key = int(hashlib.sha1(name.encode()).hexdigest()[:15], 16)
-        if connection.vendor == "postgresql":
-            with connection._nodb_cursor() as cursor:
-                cursor.execute("SELECT pg_advisory_lock(%s)", [key])
-                try:
-                    yield
-                finally:
-                    cursor.execute("SELECT pg_advisory_unlock(%s)", [key])
-            return
-        if connection.vendor == "mysql":
-            # A server-wide named lock, held by this session (64 characters at most).
-            with connection._nodb_cursor() as cursor:
-                cursor.execute("SELECT GET_LOCK(%s, -1)", [f"django-concurrent-test-{key}"])
-                try:
-                    yield
-                finally:
-                    cursor.execute("SELECT RELEASE_LOCK(%s)", [f"django-concurrent-test-{key}"])
-            return
-        self.directory.mkdir(parents=True, exist_ok=True)
-        with open(self.directory / f".template-{key}.lock", "w") as lock:
-            fcntl.flock(lock, fcntl.LOCK_EX)
-            try:
-                yield
-            finally:
-                fcntl.flock(lock, fcntl.LOCK_UN)
+        return backend_of(connection).template_lock(connection, key, self.directory)
 
     def invalidate(self, groups) -> None:
         """Forget the templates' fingerprints: tests ran on them in this process."""
         for group in groups:
             connection = connections[group.primary]
             name = self.template_name(group.primary)
-            if connection.vendor == "sqlite":
-                Path(name + ".fingerprint").unlink(missing_ok=True)
-            else:
-                self._mark(connection, name, "invalidated")
+            backend_of(connection).invalidate_template(connection, name)
 
     def _prepare(self, group, name: str, current: Fingerprint, old_parts, serialize: bool):
         connection = connections[group.primary]
@@ -216,7 +185,7 @@ class TemplateCache:
             return
         if marker is not None:
             self.log(f"Template is stale ({current.changes_from(old_parts)}), rebuilding")
-        if connection.vendor == "sqlite":
+        if backend_of(connection).template_in_file:
             self._build(connection, name, serialize)
             self._mark(connection, name, current.digest)
             return
@@ -224,10 +193,10 @@ class TemplateCache:
 
     def _build_provably(self, connection, name: str, digest: str, serialize: bool, stale: bool):
         """Build a server template so that a kill at any instant leaves only what we can sweep."""
-        postgres = connection.vendor == "postgresql"
-        if stale and not postgres:
+        renamed = backend_of(connection).template_renamed
+        if stale and not renamed:
             self._drop(connection, name)  # ours: its marker was just read
-        building = unfinished_name(name, self.ledger.token) if postgres else name
+        building = unfinished_name(name, self.ledger.token) if renamed else name
         entry = entry_for(connection, building, "template")
         self.ledger.record(entry)  # before CREATE DATABASE, on disk
         created: list[str] = []
@@ -235,7 +204,7 @@ class TemplateCache:
             with _strict_create(connection, created):
                 self._build(connection, building, serialize)
             self._mark(connection, building, digest)
-            if postgres:
+            if renamed:
                 self._rename(connection, building, name, stale)
         except BaseException:
             self._abandon(connection, entry, created)
@@ -276,7 +245,7 @@ class TemplateCache:
         test_settings = connection.settings_dict["TEST"]
         previous = test_settings.get("NAME")
         test_settings["NAME"] = name
-        if connection.vendor == "sqlite":
+        if backend_of(connection).template_in_file:
             Path(name).parent.mkdir(parents=True, exist_ok=True)
         try:
             connection.creation.create_test_db(
@@ -298,71 +267,10 @@ class TemplateCache:
 
     def _marker(self, connection, name: str) -> str | None:
         """The fingerprint digest stored with an existing template of ours, else None."""
-        if connection.vendor == "sqlite":
-            sidecar = Path(name + ".fingerprint")
-            exists = Path(name).exists() and sidecar.exists()
-            return sidecar.read_text().strip() if exists else None
-        if connection.vendor == "mysql":
-            return self._mysql_marker(connection, name)
-        with connection._nodb_cursor() as cursor:
-            cursor.execute(
-                "SELECT shobj_description(oid, 'pg_database') FROM pg_database WHERE datname = %s",
-                [name],
-            )
-            row = cursor.fetchone()
-        if row is None:
-            return None
-        comment = row[0] or ""
-        if not comment.startswith(TEMPLATE_MARKER):
-            raise SecurityException(
-                f"Refusing to replace database {name!r}: it exists but was not made by "
-                "django-concurrent-test (no template marker). Rename or drop it yourself."
-            )
-        return comment[len(TEMPLATE_MARKER) :].strip()
-
-    def _mysql_marker(self, connection, name: str) -> str | None:
-        quote = connection.ops.quote_name
-        with connection._nodb_cursor() as cursor:
-            cursor.execute(
-                "SELECT 1 FROM information_schema.SCHEMATA WHERE SCHEMA_NAME = %s", [name]
-            )
-            if cursor.fetchone() is None:
-                return None
-            cursor.execute(
-                "SELECT 1 FROM information_schema.TABLES "
-                "WHERE TABLE_SCHEMA = %s AND TABLE_NAME = %s",
-                [name, TEMPLATE_MARKER_TABLE],
-            )
-            row = None
-            if cursor.fetchone() is not None:
-                cursor.execute(f"SELECT marker FROM {quote(name)}.{quote(TEMPLATE_MARKER_TABLE)}")
-                row = cursor.fetchone()
-        comment = row[0] if row else ""
-        if not comment.startswith(TEMPLATE_MARKER):
-            raise SecurityException(
-                f"Refusing to replace database {name!r}: it exists but was not made by "
-                "django-concurrent-test (no template marker). Rename or drop it yourself."
-            )
-        return comment[len(TEMPLATE_MARKER) :].strip()
+        return backend_of(connection).template_marker(connection, name)
 
     def _mark(self, connection, name: str, digest: str) -> None:
-        if connection.vendor == "sqlite":
-            Path(name + ".fingerprint").write_text(digest + "\n")
-            return
-        if connection.vendor == "mysql":
-            quote = connection.ops.quote_name
-            table = f"{quote(name)}.{quote(TEMPLATE_MARKER_TABLE)}"
-            with connection._nodb_cursor() as cursor:
-                cursor.execute(f"CREATE TABLE IF NOT EXISTS {table} (marker VARCHAR(255) NOT NULL)")
-                cursor.execute(f"DELETE FROM {table}")
-                cursor.execute(
-                    f"INSERT INTO {table} (marker) VALUES (%s)", [f"{TEMPLATE_MARKER} {digest}"]
-                )
-            return
-        connection.close()  # the template must have no session when it is cloned
-        quoted = connection.ops.quote_name(name)
-        with connection._nodb_cursor() as cursor:
-            cursor.execute(f"COMMENT ON DATABASE {quoted} IS %s", [f"{TEMPLATE_MARKER} {digest}"])
+        backend_of(connection).mark_template(connection, name, digest)
 
     def _read_ledger(self) -> dict:
         try:

@@ -143,7 +143,7 @@ def test_production_rule(environ, debug, ssl, expected):
 
 
 def test_long_and_unsafe_postgres_names():
-    from concurrent_test_app.databases import postgres_clone_name
+    from concurrent_test_app.backends.common import server_clone_name as postgres_clone_name
     from concurrent_test_app.exceptions import SecurityException
 
     assert postgres_clone_name("test_shop", 3) == "test_shop_w3"
@@ -156,15 +156,17 @@ def test_long_and_unsafe_postgres_names():
 
 
 def test_mysql_clone_names():
+    from concurrent_test_app.backends import CloneContext
+    from concurrent_test_app.backends.mysql import MYSQL
     from concurrent_test_app.databases import DatabaseGroup
     from concurrent_test_app.exceptions import SecurityException
-    from concurrent_test_app.mysql_clones import MySQLCloner
 
+    kept, fresh = CloneContext(keepdb=True), CloneContext(keepdb=False)
     group = DatabaseGroup(("default",), "test_shop")
-    assert MySQLCloner(keepdb=True).plan(group, 2).name == "test_shop_w2"
-    clone = MySQLCloner(keepdb=False).plan(group, 1)
+    assert MYSQL.plan_clone(group, 2, kept).name == "test_shop_w2"
+    clone = MYSQL.plan_clone(group, 1, fresh)
     assert clone.name == clone.identity == f"test_shop_p{os.getpid()}_w1"
     long_group = DatabaseGroup(("default",), "test_" + "x" * 70)
-    assert len(MySQLCloner(keepdb=False).plan(long_group, 1).name) <= 64
+    assert len(MYSQL.plan_clone(long_group, 1, fresh).name) <= 64
     with pytest.raises(SecurityException, match="backticks"):
-        MySQLCloner(keepdb=True).plan(DatabaseGroup(("default",), "test_`evil"), 1)
+        MYSQL.plan_clone(DatabaseGroup(("default",), "test_`evil"), 1, kept)

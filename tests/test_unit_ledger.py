@@ -55,7 +55,7 @@ def test_without_a_folder_nothing_is_written(tmp_path):
 
 
 def test_what_a_ledger_entry_proves_depends_on_the_marker_found():
-    from concurrent_test_app.leftovers import _left_by
+    from concurrent_test_app.backends.common import left_by as _left_by
 
     owner = Owner("host-a", 41, "7")
     clone = "django-concurrent-test clone"

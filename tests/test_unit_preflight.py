@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from concurrent_test_app.backends.common import file_lock
 from concurrent_test_app.keepdb_lock import KeptDatabasesLock
 from concurrent_test_app.preflight import shard_variable_problems
 from concurrent_test_app.reports.session import unwritable_reason
@@ -53,8 +54,8 @@ def test_sqlite_keepdb_lock_is_held_until_released(tmp_path):
     first = KeptDatabasesLock([], tmp_path, print)
     second = KeptDatabasesLock([], tmp_path, print)
     # flock belongs to an open file, so two handles in one process exclude each other.
-    assert first._file_lock(key)()
-    take_second = second._file_lock(key)
+    assert file_lock(first._held, tmp_path, key)()
+    take_second = file_lock(second._held, tmp_path, key)
     assert not take_second()
     first.release()
     assert take_second()

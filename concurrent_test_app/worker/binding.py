@@ -20,26 +20,28 @@ def bind_databases(order: Verify) -> None:
         contents = order.serialized_contents.get(binding.alias)
         if contents is not None:
             connection._test_serialized_contents = contents
-    clone_aliases = {b.alias for b in order.bindings if b.vendor == "sqlite"}
-    if clone_aliases:
+    statements = {b.alias: b.setup_statements for b in order.bindings if b.setup_statements}
+    if statements:
         from django.db.backends.signals import connection_created
 
-        connection_created.connect(_fast_sqlite(clone_aliases), weak=False)
+        connection_created.connect(_set_up_connection(statements), weak=False)
 
 
-def _fast_sqlite(aliases: set[str]):
-    """A receiver that turns off fsync and the on-disk journal for our SQLite clones.
+def _set_up_connection(statements: dict[str, tuple[str, ...]]):
+    """A receiver that runs each alias's set-up statements on its every new connection.
 
-    A clone lives as long as the run and is rebuilt if its worker dies, so durability
-    buys nothing; without it a file clone is about as fast as Django's in-memory test
-    database (TransactionTestCase commits after every statement).
+    The parent's backend chooses them (SQLite clones: no fsync, no on-disk journal, as
+    durability buys nothing for a clone that lives as long as the run).
     """
 
     def receiver(sender, connection, **kwargs):
-        if connection.alias in aliases and connection.vendor == "sqlite":
-            # On the raw connection: these are not the tests' queries, so not counted.
-            connection.connection.execute("PRAGMA synchronous = OFF")
-            connection.connection.execute("PRAGMA journal_mode = MEMORY")
+        # On the raw connection: these are not the tests' queries, so not counted.
+        cursor = connection.connection.cursor()
+        try:
+            for statement in statements.get(connection.alias, ()):
+                cursor.execute(statement)
+        finally:
+            cursor.close()
 
     return receiver
 
@@ -50,7 +52,7 @@ def verify_bindings(bindings) -> tuple[str | None, dict[str, str]]:
 
     identities = {}
     for binding in bindings:
-        identity = database_identity(connections[binding.alias], binding.vendor)
+        identity = database_identity(connections[binding.alias], binding)
         identities[binding.alias] = identity
         if identity != binding.expected_identity:
             return (
@@ -60,17 +62,11 @@ def verify_bindings(bindings) -> tuple[str | None, dict[str, str]]:
     return None, identities
 
 
-def database_identity(connection, vendor: str) -> str:
+def database_identity(connection, binding) -> str:
     """What a connection is really attached to: a database name or a file path."""
     with connection.cursor() as cursor:
-        if vendor == "postgresql":
-            cursor.execute("SELECT current_database()")
-            return cursor.fetchone()[0]
-        if vendor == "mysql":
-            cursor.execute("SELECT DATABASE()")
-            return cursor.fetchone()[0]
-        if vendor == "sqlite":
-            cursor.execute("PRAGMA database_list")
-            files = {row[1]: row[2] for row in cursor.fetchall()}
-            return os.path.realpath(files.get("main") or ":memory:")
-    raise ValueError(f"no identity check for backend {vendor!r}")
+        cursor.execute(binding.identity_sql)
+        identity = cursor.fetchone()[0]
+    if binding.identity_is_path:
+        return os.path.realpath(identity or ":memory:")
+    return identity

@@ -9,19 +9,24 @@ import time
 from dataclasses import dataclass, field
 
 
-def with_connect_retries(call, retries: int, delay: float, log=None):
+def with_connect_retries(call, retries: int, delay: float, log=None, transient=None):
     """``call()``, retried on a database OperationalError (a server restarting, say).
 
+    ``transient(error)``, when given, says instead which errors are worth a retry.
     Waits ``delay`` seconds before the first retry and doubles it each time; the last
     failure propagates with the database's own message.
     """
     from django.db import OperationalError
 
+    def operational(error: Exception) -> bool:
+        return isinstance(error, OperationalError)
+
+    transient = transient or operational
     for attempt in range(retries + 1):
         try:
             return call()
-        except OperationalError as error:
-            if attempt == retries:
+        except Exception as error:
+            if attempt == retries or not transient(error):
                 raise
             if log is not None:
                 log(f"Retry {attempt + 1} of {retries} in {delay:g}s: {str(error).strip()}")
