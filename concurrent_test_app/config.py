@@ -5,7 +5,7 @@ Each option resolves, first match wins:
     2. its ``DJANGO_TEST_*`` environment variable,
     3. its key in ``settings.CONCURRENT_TEST``,
     4. its default.
-A bad value anywhere raises ConfigurationError naming the source, the value and what is
+A bad value anywhere raises ConfigurationException naming the source, the value and what is
 accepted, before any database is touched.
 """
 
@@ -14,11 +14,14 @@ from __future__ import annotations
 import math
 import os
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from types import MappingProxyType
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from .exceptions import ConfigurationError
+from .exceptions import ConfigurationException
+
+if TYPE_CHECKING:
+    from .planning import Shard
 
 _TRUE = {"1", "true", "yes", "on"}
 _FALSE = {"0", "false", "no", "off"}
@@ -330,18 +333,45 @@ OPTIONS: tuple[Option, ...] = (
 OPTIONS_BY_NAME = {option.name: option for option in OPTIONS}
 
 
+def _default(name: str) -> Any:
+    return OPTIONS_BY_NAME[name].default
+
+
 @dataclass(frozen=True)
 class Config:
-    """The resolved configuration: ``config.workers`` etc.; ``sources`` says where from."""
+    """The resolved configuration: one typed field per option; ``sources`` says where from.
 
-    values: Mapping[str, Any]
-    sources: Mapping[str, str]
+    The fields are the option table's names in its order, each defaulting to its row's
+    default; ``resolve()`` is the way to build one.
+    """
 
-    def __getattr__(self, name: str) -> Any:
-        try:
-            return self.values[name]
-        except KeyError:
-            raise AttributeError(name) from None
+    workers: int | str = _default("workers")
+    timeout: float = _default("timeout")
+    benchmark: bool = _default("benchmark")
+    benchmark_json: str | None = _default("benchmark_json")
+    junitxml: str | None = _default("junitxml")
+    junit_annotate: bool = _default("junit_annotate")
+    metrics_file: str | None = _default("metrics_file")
+    timeline: str | None = _default("timeline")
+    run_timeout: float | None = _default("run_timeout")
+    max_operations: int = _default("max_operations")
+    health_check_interval: float = _default("health_check_interval")
+    max_retries: int = _default("max_retries")
+    retry_delay: float = _default("retry_delay")
+    template_cache: bool = _default("template_cache")
+    timings_file: str | None = _default("timings_file")
+    rerun_failures: int = _default("rerun_failures")
+    fail_on_flaky: bool = _default("fail_on_flaky")
+    # The order checks' rows join the table with their own merge; until then these three
+    # keep the defaults those rows will give them.
+    order_check_limit: int = 20
+    order_check_budget: float = 120.0
+    strict_order: bool = False
+    shard: Shard | None = None  # the row's default; ruff (RUF009) refuses a call here
+    allow_production: bool = _default("allow_production")
+    worker_setup: str | None = _default("worker_setup")
+    # Where each option's value came from: a flag, a variable, a settings key, "default".
+    sources: Mapping[str, str] = field(default_factory=lambda: MappingProxyType({}))
 
 
 def resolve(
@@ -349,7 +379,7 @@ def resolve(
     environ: Mapping[str, str] | None = None,
     settings_dict: Mapping[str, Any] | None = None,
 ) -> Config:
-    """Resolve every option by the module's precedence; raise ConfigurationError on bad input.
+    """Resolve every option by the module's precedence; raise ConfigurationException on bad input.
 
     Every source is checked, also a value another one overrides: a bad variable hidden
     by a flag would break the next run without the flag (and fail the system check).
@@ -359,21 +389,21 @@ def resolve(
     settings_dict = _settings_dict() if settings_dict is None else settings_dict
     problems = problems_in_sources(explicit, environ, settings_dict)
     if problems:
-        raise ConfigurationError("\n".join(problems))
+        raise ConfigurationException("\n".join(problems))
     values: dict[str, Any] = {}
     sources: dict[str, str] = {}
     for option in OPTIONS:
         raw, source = _pick(option, explicit, environ, settings_dict)
         values[option.name] = option.default if source == "default" else _parse(option, raw, source)
         sources[option.name] = source
-    return Config(MappingProxyType(values), MappingProxyType(sources))
+    return Config(**values, sources=MappingProxyType(sources))
 
 
 def problems_in_sources(explicit, environ, settings_dict) -> list[str]:
     """One line per bad value in any source (flag/keyword, environment, settings)."""
     try:
         _reject_unknown_keys(settings_dict)
-    except ConfigurationError as error:
+    except ConfigurationException as error:
         return [str(error)]
     problems = []
     for option in OPTIONS:
@@ -388,7 +418,7 @@ def problems_in_sources(explicit, environ, settings_dict) -> list[str]:
         for raw, source in sources:
             try:
                 _parse(option, raw, source)
-            except ConfigurationError as error:
+            except ConfigurationException as error:
                 problems.append(str(error))
     return problems
 
@@ -407,16 +437,16 @@ def _parse(option: Option, raw: Any, source: str) -> Any:
     try:
         return option.parse(raw)
     except _Invalid:
-        raise ConfigurationError(f"{source}={raw!r}: expected {option.accepted}") from None
+        raise ConfigurationException(f"{source}={raw!r}: expected {option.accepted}") from None
 
 
 def _reject_unknown_keys(settings_dict: Mapping[str, Any]) -> None:
     if not isinstance(settings_dict, Mapping):
-        raise ConfigurationError(f"settings.CONCURRENT_TEST={settings_dict!r}: expected a dict")
+        raise ConfigurationException(f"settings.CONCURRENT_TEST={settings_dict!r}: expected a dict")
     known = {option.setting for option in OPTIONS}
     unknown = sorted(set(settings_dict) - known)
     if unknown:
-        raise ConfigurationError(
+        raise ConfigurationException(
             f"settings.CONCURRENT_TEST has unknown key {unknown[0]!r}: "
             f"expected one of {', '.join(sorted(known))}"
         )

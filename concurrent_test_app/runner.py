@@ -40,7 +40,7 @@ from .databases import (
     sweep_sqlite_leftovers,
 )
 from .events import AliasBinding, Verify
-from .exceptions import ConfigurationError, WorkerStartError
+from .exceptions import ConfigurationException, WorkerStartException
 from .interrupts import SETTING_UP, STOPPING, TESTS, InterruptGuard, stop_registered_results
 from .keepdb_lock import KeptDatabasesLock
 from .ledger import Ledger
@@ -185,7 +185,7 @@ class ConcurrentTestRunner(DiscoverRunner):
         try:
             found = shard_from_ci(os.environ)
         except ValueError as error:
-            raise ConfigurationError(f"CI shard variables: {error}: expected I/N") from None
+            raise ConfigurationException(f"CI shard variables: {error}: expected I/N") from None
         return found[0] if found else None
 
     def _cut_to_shard(self, suite, shard: Shard):
@@ -508,7 +508,7 @@ class ConcurrentTestRunner(DiscoverRunner):
             self._pool.reset_databases = clone_set.recreate
             try:
                 self._pool.verify(orders)
-            except WorkerStartError as error:
+            except WorkerStartException as error:
                 self._close_pool()
                 clone_set.drop()
                 return self.run_sequentially(plan.suite, f"a worker could not start: {error}")

@@ -2,7 +2,7 @@
 
 runner                         ReportSession
 ------                         -------------
-__init__          ──►  checks every report path is writable (ConfigurationError)
+__init__          ──►  checks every report path is writable (ConfigurationException)
 get_resultclass   ──►  result_mixins(): RecordingResultMixin, ProgressResultMixin
 run_started(info) ──►  counts queries in-process for a sequential run
 phase(...)        ──►  database set-up / worker start-up spans for the timeline
@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Protocol
 
-from ..exceptions import ConfigurationError
+from ..exceptions import ConfigurationException
 from ..querycount import QueryCounter, install_counter
 from .benchmark import benchmark_json, benchmark_report
 from .metrics import PrometheusMetrics, RunStats, compute_stats, prometheus_text
@@ -154,7 +154,7 @@ class ReportSession:
         reason = unwritable_reason(path)
         if reason:
             source = self.config.sources.get(option, option)
-            raise ConfigurationError(f"{source}={path!r}: cannot write there: {reason}")
+            raise ConfigurationException(f"{source}={path!r}: cannot write there: {reason}")
 
     @property
     def total_tests(self) -> int:
