@@ -25,7 +25,7 @@ from pathlib import Path
 from django.conf import settings
 from django.db import connections
 from django.test.runner import DiscoverRunner
-from django.test.utils import get_unique_databases_and_mirrors
+from django.test.utils import get_unique_databases_and_mirrors, iter_test_cases
 from django.utils.module_loading import import_string
 
 from . import config as config_module
@@ -50,7 +50,6 @@ from .planning import (
     Shard,
     assign_units,
     estimate_units,
-    iter_tests,
     plan_shares,
     plan_units,
     preload_modules,
@@ -325,7 +324,7 @@ class ConcurrentTestRunner(DiscoverRunner):
         Every worker imports every test module before its first test (``_preload``),
         so a module slow to import costs no unit its import.
         """
-        tests = list(iter_tests(suite))
+        tests = list(iter_test_cases(suite))
         units = plan_units(tests)
         return tests, units, estimate_units(units, self.timing_store.unit_estimates())
 

@@ -21,6 +21,7 @@ from pathlib import Path
 from typing import Protocol
 
 from ..exceptions import ConfigurationException
+from ..files import write_atomically
 from ..querycount import QueryCounter, install_counter
 from .benchmark import benchmark_json, benchmark_report
 from .metrics import PrometheusMetrics, RunStats, compute_stats, prometheus_text
@@ -107,22 +108,6 @@ def unwritable_reason(path: str) -> str | None:
     os.close(handle)
     os.unlink(probe)
     return None
-
-
-def write_atomically(path: str, content: bytes | str) -> None:
-    """Replace ``path`` in one step, so a reader never sees half a report."""
-    data = content.encode("utf-8") if isinstance(content, str) else content
-    directory = os.path.dirname(os.path.abspath(path))
-    handle, temporary = tempfile.mkstemp(prefix=".report-", dir=directory)
-    try:
-        with os.fdopen(handle, "wb") as file:
-            file.write(data)
-        os.chmod(temporary, 0o666 & ~_umask())
-        os.replace(temporary, path)
-    except BaseException:
-        if os.path.exists(temporary):
-            os.unlink(temporary)
-        raise
 
 
 class ReportSession:
@@ -235,12 +220,6 @@ class ReportSession:
             source = self.config.sources.get(writer.option, writer.option)
             sys.stderr.write(f"[CONCURRENT] Could not write {source}={path!r}: {error}\n")
             self.unwritten.append(path)
-
-
-def _umask() -> int:
-    mask = os.umask(0)
-    os.umask(mask)
-    return mask
 
 
 def _database_count() -> int:
