@@ -60,6 +60,9 @@ class WorkerHandle:
     in_flight_since: float = 0.0  # time.monotonic() when the test in flight started
     held_output: list = field(default_factory=list)  # what the test in flight printed
     finished: set = field(default_factory=set)
+    # (unit index, test index) of every test this process finished, in order: what ran
+    # before a failure in the same process (orderdependence). A new process starts empty.
+    ran: list = field(default_factory=list)
 
     @property
     def worker_id(self) -> int:
@@ -102,6 +105,7 @@ class WorkerPool:
         self.queue: deque[Unit] = deque()  # requeued units, or all units without shares
         self.shares: dict[int, deque[Unit]] = {}  # worker id -> its planned units
         self.estimates: dict[int, float] = {}  # unit index -> estimated seconds
+        self.preloaded: Preload | None = None  # what every worker imported before its tests
 
     # -- start-up ---------------------------------------------------------------------
 
@@ -119,8 +123,9 @@ class WorkerPool:
         Sent without waiting: a worker reads it after booting and imports while the
         parent creates the clones; ``test_modules`` are the ones whose import it times.
         """
+        self.preloaded = Preload(modules, test_modules)  # for run_fresh's workers too
         for worker in self.workers:
-            _send_quietly(worker.conn, Preload(modules, test_modules))
+            _send_quietly(worker.conn, self.preloaded)
 
     def shrink(self, count: int) -> None:
         """Keep the first ``count`` workers; stop the others before they get work."""
@@ -373,6 +378,8 @@ class WorkerPool:
         elif isinstance(message, TestEvents):
             if any(call.method == "stopTest" for call in message.calls):
                 worker.finished.add(message.test)
+                if worker.unit is not None:
+                    worker.ran.append((worker.unit.index, message.test))
                 worker.in_flight = None
                 held, worker.held_output = tuple(worker.held_output), []
                 message = dataclasses.replace(message, output=held + message.output)
@@ -535,6 +542,101 @@ class WorkerPool:
         worker.conn.close()
         self.workers.remove(worker)
         return self._respawn(worker)
+
+    # -- order dependence (after the run) ----------------------------------------------
+
+    def process_history(self, worker_id: int) -> tuple[tuple[int, int], ...]:
+        """``(unit index, test index)`` of each test worker ``worker_id``'s process ran."""
+        for worker in self.workers:
+            if worker.worker_id == worker_id:
+                return tuple(worker.ran)
+        return ()
+
+    def run_fresh(self, units: list[Unit], deadline: float | None = None) -> list | None:
+        """Run ``units`` in order in a new worker process on fresh clones; their events.
+
+        Nothing is replayed into the run's result. None when no worker could start, it
+        died, or ``deadline`` (``time.monotonic()``) passed first.
+        """
+        worker = self._fresh_worker()
+        if worker is None:
+            return None
+        events: list = []
+        try:
+            for unit in units:
+                worker.unit, worker.finished, worker.in_flight = unit, set(), None
+                _send_unit(worker.conn, unit)
+                if not self._collect(worker, events, deadline):
+                    _terminate(worker.process, grace=1.0)
+                    return None
+            return events
+        finally:
+            worker.unit = None
+            _send_quietly(worker.conn, Stop())
+
+    def _fresh_worker(self) -> WorkerHandle | None:
+        """Worker 1's id in a new process on fresh clones, with the run's imports done.
+
+        It imports what the run's workers imported before their first test (``preload``),
+        so a replay starts from the import state the failure happened in.
+        """
+        for old in [w for w in self.workers if w.worker_id == self.specs[0].worker_id]:
+            _send_quietly(old.conn, Stop())
+            _terminate(old.process)
+            old.conn.close()
+            self.workers.remove(old)
+        try:
+            if self.reset_databases is not None:
+                self.reset_databases(self.specs[0].worker_id)
+        except Exception as error:  # noqa: BLE001 - reported; the check has no answer
+            self.log(f"Could not reset worker {self.specs[0].worker_id}'s databases: {error}")
+            return None
+        worker = self._spawn(self.specs[0])
+        self.workers.append(worker)
+        try:
+            if self.preloaded is not None:
+                _send_quietly(worker.conn, self.preloaded)
+            self._expect(worker, Booted)
+            worker.conn.send(self.orders[worker.worker_id])
+            self._expect(worker, Ready)
+        except WorkerStartError as error:
+            self.log(f"Could not start a fresh worker for an order check: {error}")
+            self.workers.remove(worker)
+            _terminate(worker.process)
+            return None
+        return worker
+
+    def _collect(self, worker: WorkerHandle, events: list, deadline: float | None) -> bool:
+        """Gather ``worker``'s test events until its unit is done; False if it never is."""
+        while worker.unit is not None:
+            timeout = 1.0 if deadline is None else min(deadline - time.monotonic(), 1.0)
+            if timeout <= 0 or self.aborted:  # out of time, or Ctrl-C
+                return False
+            wait([worker.conn, worker.process.sentinel], timeout=timeout)
+            try:
+                while worker.unit is not None and worker.conn.poll():
+                    if not self._take(worker, worker.conn.recv(), events):
+                        return False
+            except (EOFError, OSError):
+                return False
+            if worker.unit is not None and not worker.process.is_alive():
+                return False
+        return True
+
+    def _take(self, worker: WorkerHandle, message, events: list) -> bool:
+        """Keep a test's events, end the unit on UnitDone; False on a fatal message."""
+        if isinstance(message, Batch):
+            return all(self._take(worker, part, events) for part in message.messages)
+        if isinstance(message, TestEvents):
+            events.append(message)
+        elif isinstance(message, UnitLoadFailed):
+            for index, _test in worker.unit.tests:
+                calls = (ResultCall("startTest"), ResultCall("addError", (message.error,)))
+                events.append(TestEvents(index, (*calls, ResultCall("stopTest"))))
+            worker.unit = None
+        elif isinstance(message, UnitDone):
+            worker.unit = None
+        return not isinstance(message, Fatal)
 
     # -- shutdown -----------------------------------------------------------------------
 

@@ -46,6 +46,7 @@ from .keepdb_lock import KeptDatabasesLock
 from .ledger import Ledger
 from .leftovers import sweep_ledgers
 from .mysql_clones import check_mysql_permissions, sweep_mysql_leftovers
+from .orderchecks import OrderChecks
 from .planning import (
     Shard,
     assign_units,
@@ -537,6 +538,7 @@ class ConcurrentTestRunner(DiscoverRunner):
             reruns=self.config.rerun_failures,
             shares=plan.shares if plan.dispatch_shares else None,
             estimates=plan.estimates,
+            order_checks=self.order_checks(pool, plan.tests),
         )
         busy_before, started = busy_cpu_seconds(), time.monotonic()
         self._set_phase(TESTS)
@@ -558,6 +560,20 @@ class ConcurrentTestRunner(DiscoverRunner):
             for test_id in suite.flaky:
                 sys.stderr.write(f"  {test_id} (failed, then passed on a rerun)\n")
         return result
+
+    def order_checks(self, pool, tests) -> OrderChecks | None:
+        """What checks failed tests for order dependence after the run (None: off)."""
+        if not self.config.order_check_limit:
+            return None
+        return OrderChecks(
+            pool,
+            tests,
+            limit=self.config.order_check_limit,
+            budget=self.config.order_check_budget,
+            strict=self.config.strict_order,
+            log=self.announce,
+            report=self.reporting.order_check,
+        )
 
     def _record_load(self, workers: int, busy_before: float | None, seconds: float) -> None:
         """Remember how many CPUs the machine kept busy while the tests ran (for auto)."""

@@ -24,6 +24,7 @@ from .events import (
     decode_error,
     formatted_of,
 )
+from .orderchecks import OrderChecks, Settled
 from .planning import PlannedUnit
 from .pool import RERUN_INDEX, WorkerPool
 
@@ -35,6 +36,7 @@ class ReplayContext:
     worker_id: int
     timing: TestTiming | None
     reruns: tuple[RemoteError, ...] = ()  # the failed attempts before this one, oldest first
+    note: str = ""  # what the order check found about this test (orderchecks)
 
 
 class ReplayedFormattingMixin:
@@ -118,8 +120,10 @@ class ConcurrentSuite:
         reruns: int = 0,
         shares: list[list[PlannedUnit]] | None = None,
         estimates: dict[str, float] | None = None,
+        order_checks: OrderChecks | None = None,
     ) -> None:
         self.pool = pool
+        self.order_checks = order_checks
         self.tests = tests
         self.units = units
         self.reruns = reruns
@@ -176,13 +180,33 @@ class ConcurrentSuite:
             shares=shares,
             estimates={n: self.estimates.get(unit.key, 0.0) for n, unit in enumerate(self.units)},
         )
+        self._settle_order_checks(result)
         return result
+
+    def _settle_order_checks(self, result) -> None:
+        """Check the held failures in fresh workers; replay what each verdict says."""
+        checks = self.order_checks
+        if checks is None or not checks.held:
+            return
+        stopped = result.shouldStop or self.pool.aborted
+        settled = [] if stopped else checks.settle(self.describe)
+        if stopped:  # Ctrl-C or the run's timeout: no time for checks
+            settled = [Settled((h.events, *h.late), h.worker_id) for h in checks.held]
+        for item in settled:
+            for events in item.events:
+                self.replay(events, result, item.worker_id, item)
 
     def describe(self, ref) -> str:
         """A test reference as the user knows it: the test id or the fixture's name."""
         return self.tests[ref].id() if isinstance(ref, int) else str(ref)
 
-    def replay(self, events: TestEvents | Output, result, worker_id: int = 0) -> None:
+    def replay(
+        self,
+        events: TestEvents | Output,
+        result,
+        worker_id: int = 0,
+        settled: Settled | None = None,
+    ) -> None:
         """Call ``result``'s methods as the worker's result was called.
 
         While the calls are replayed, ``result.concurrent_context`` tells reporting
@@ -192,13 +216,16 @@ class ConcurrentSuite:
         if isinstance(events, Output):
             write_chunks(events.chunks)
             return
-        if isinstance(events.test, int) and self._held_for_rerun(events):
+        if settled is None and self._held(events, result, worker_id):
             return
         attempts = (
             tuple(self.failed_attempts.get(events.test, ())) if isinstance(events.test, int) else ()
         )
         if attempts:
             self._note_flaky(events)
+        note = settled.note if settled is not None else ""
+        # An order-dependent test that counts as passed keeps its concurrent failure.
+        attempts = attempts or (settled.reruns if settled is not None else ())
         if isinstance(events.test, int):
             test = self.tests[events.test]
             if events.timing is not None:
@@ -210,7 +237,7 @@ class ConcurrentSuite:
                 # at the start of a line; CPython 3.11's addUnexpectedSuccess forgets to
                 # record that, which would glue "ERROR" to the previous line.
                 result._newline = True
-        result.concurrent_context = ReplayContext(worker_id, events.timing, attempts)
+        result.concurrent_context = ReplayContext(worker_id, events.timing, attempts, note)
         # With --buffer the worker kept a passing test's prints to itself and sends a
         # failing one's as unittest mirrors them at stopTest ("Stdout:" ...): shown
         # after the status, outside this process's own buffer, which would add a
@@ -256,6 +283,26 @@ class ConcurrentSuite:
         # A unit of its own: its class fixtures run again around it, as on a fresh start.
         self.pool.requeue(Unit(RERUN_INDEX, ((events.test, self.tests[events.test]),)))
         return True
+
+    def _held(self, events: TestEvents, result, worker_id: int) -> bool:
+        """Whether a test's events wait: for a rerun, or for the order check after the run."""
+        if not isinstance(events.test, int):
+            return False  # a fixture's error is reported as it comes
+        return self._held_for_rerun(events) or self._held_for_order_check(events, result, worker_id)
+
+    def _held_for_order_check(self, events: TestEvents, result, worker_id: int) -> bool:
+        """Keep a failed test back to check it for order dependence after the run."""
+        if self.order_checks is None:
+            return False
+        if _after_stop(events):  # an error after the test's end stays with its attempt
+            return self.order_checks.attach_late(events)
+        failure = _failure_of(events)
+        if failure is None or _lost_worker(failure):
+            return False
+        if self.reruns or getattr(result, "failfast", False):
+            # --rerun-failures already reruns it alone; --failfast must stop at once.
+            return False
+        return self.order_checks.hold(events, worker_id, failure)
 
     def _decode(self, test, arg):
         if isinstance(arg, RemoteError):

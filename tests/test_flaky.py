@@ -56,7 +56,8 @@ def test_flaky_alone_passes_unless_fail_on_flaky(tmp_path):
 
 
 def test_without_reruns_a_flaky_test_just_fails(tmp_path):
-    run, _ = _run(tmp_path)
+    # Without the order checks too, which rerun a failed test alone (test_order_dependence).
+    run, _ = _run(tmp_path, "--order-check-limit", "0")
 
     assert run.returncode == 1, run.describe()
     assert dict(run.report.outcomes)[FLAKY] == "FAIL", run.describe()

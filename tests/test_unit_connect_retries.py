@@ -5,12 +5,12 @@ from __future__ import annotations
 import pytest
 from django.db import OperationalError
 
-from concurrent_test_app.connections import with_connect_retries
+from concurrent_test_app.worker.upkeep import with_connect_retries
 
 
 def test_transient_failures_are_retried_with_doubling_delay(monkeypatch):
     sleeps, logged, calls = [], [], []
-    monkeypatch.setattr("concurrent_test_app.connections.time.sleep", sleeps.append)
+    monkeypatch.setattr("concurrent_test_app.worker.upkeep.time.sleep", sleeps.append)
 
     def flaky_connect():
         calls.append(1)
@@ -24,7 +24,7 @@ def test_transient_failures_are_retried_with_doubling_delay(monkeypatch):
 
 
 def test_last_failure_keeps_the_database_message(monkeypatch):
-    monkeypatch.setattr("concurrent_test_app.connections.time.sleep", lambda seconds: None)
+    monkeypatch.setattr("concurrent_test_app.worker.upkeep.time.sleep", lambda seconds: None)
 
     def refused():
         raise OperationalError("connection refused")

@@ -12,7 +12,8 @@ from unittest.suite import _ErrorHolder
 from concurrent_test_app.events import Batch, TestEvents
 from concurrent_test_app.planning import preload_modules
 from concurrent_test_app.querycount import QueryTally
-from concurrent_test_app.worker import StreamingResult, run_tests
+from concurrent_test_app.worker.loading import run_tests
+from concurrent_test_app.worker.result import StreamingResult
 
 
 class FakePipe:

@@ -7,7 +7,7 @@ from types import SimpleNamespace
 
 from concurrent_test_app.planning import PlannedUnit, assign_units, preload_modules
 from concurrent_test_app.suite import ConcurrentSuite
-from concurrent_test_app.worker import preload
+from concurrent_test_app.worker.loading import preload
 
 
 class _Test:

@@ -6,7 +6,8 @@ import unittest
 
 from concurrent_test_app.events import Batch, TestEvents, TestStarted
 from concurrent_test_app.querycount import QueryTally
-from concurrent_test_app.worker import StreamingResult, run_tests
+from concurrent_test_app.worker.loading import run_tests
+from concurrent_test_app.worker.result import StreamingResult
 
 
 class FirstClass(unittest.TestCase):

@@ -132,8 +132,10 @@ def _case(case: TestRecord, name: str, annotate: bool):
         etree.SubElement(child, "stackTrace").text = clean(attempt.text)
     if case.stdout:
         etree.SubElement(element, "system-out").text = clean(case.stdout)
-    if case.stderr:
-        etree.SubElement(element, "system-err").text = clean(case.stderr)
+    # What the order check found is kept beside the test's own stderr.
+    stderr = "\n".join(text for text in (case.stderr, case.note) if text)
+    if stderr:
+        etree.SubElement(element, "system-err").text = clean(stderr)
     return element
 
 

@@ -96,6 +96,8 @@ class RunStats:
     worker_peak_rss_mb: float = 0.0  # the largest peak resident memory of any worker
     parent_peak_rss_mb: float = 0.0
     scheduling_efficiency: float = 0.0  # (unit times / workers) / test-phase makespan
+    # Failed tests checked for order dependence after the run (orderchecks.Finding dicts)
+    order_checks: list = field(default_factory=list)
 
     @property
     def write_ratio(self) -> float:
@@ -192,6 +194,7 @@ def compute_stats(
         worker_peak_rss_mb=recorder.worker_peak_rss_mb,
         parent_peak_rss_mb=recorder.parent_peak_rss_mb,
         scheduling_efficiency=recorder.scheduling_efficiency,
+        order_checks=[asdict(finding) for finding in recorder.order_checks],
         slowest=[(f"{r.classname}.{r.name}", r.duration, r.worker_id) for r in ranked],
     )
 

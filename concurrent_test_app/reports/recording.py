@@ -79,6 +79,7 @@ class TestRecord:
     has_failed_subtests: bool = False
     has_own_outcome: bool = False
     reruns: list[Outcome] = field(default_factory=list)  # failed attempts before the last
+    note: str = ""  # what the order check found about this test (orderchecks)
 
     @property
     def status(self) -> str:
@@ -101,6 +102,7 @@ class Phase:
     start: float
     end: float
     worker_id: int | None = None
+    detail: str = ""  # shown when hovering its bar
 
 
 class Recorder:
@@ -119,6 +121,7 @@ class Recorder:
         self.worker_peak_rss_mb = 0.0  # the largest peak resident memory of any worker
         self.scheduling_efficiency = 0.0  # see WorkerPool.scheduling_efficiency
         self.parent_peak_rss_mb = 0.0
+        self.order_checks: list = []  # orderchecks.Finding of each failed test checked
 
     def cases(self) -> list[TestRecord]:
         """The records that appear as JUnit ``<testcase>`` elements, in finishing order."""
@@ -199,6 +202,7 @@ class RecordingResultMixin:
             kind = "failure" if attempt.builtin_base == "AssertionError" else "error"
             type_name = attempt.type_name.rpartition(".")[2]
             record.reruns.append(Outcome(kind, type_name, attempt.message, attempt.formatted))
+        record.note = getattr(context, "note", "")
         if self.annotate:
             record.file, record.line = source_location(test)
         self._current = (test, record, time.perf_counter())

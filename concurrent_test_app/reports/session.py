@@ -189,6 +189,18 @@ class ReportSession:
         """How evenly the units kept the workers busy (``WorkerPool.scheduling_efficiency``)."""
         self.recorder.scheduling_efficiency = efficiency
 
+    def order_check(self, finding) -> None:
+        """A failed test checked for order dependence (``orderchecks.Finding``)."""
+        self.recorder.order_checks.append(finding)
+        detail = f"{finding.test}: {finding.outcome}"
+        if finding.polluter:
+            detail += f" after {finding.polluter}"
+        detail += f" ({finding.replays} replays); counted as {finding.verdict}"
+        end = finding.started + finding.seconds
+        self.recorder.phases.append(
+            Phase("order check", finding.started, end, finding.worker_id, detail)
+        )
+
     def phase(self, name: str, start: float, end: float, worker_id: int | None = None) -> None:
         """A span of set-up work (``time.time()`` seconds), e.g. database cloning."""
         self.recorder.phases.append(Phase(name, start, end, worker_id))

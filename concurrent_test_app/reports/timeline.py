@@ -30,6 +30,7 @@ COLOURS = {
     "skipped": "#9e9e9e",
     "database setup": "#1e88e5",
     "worker start": "#8e24aa",
+    "order check": "#00897b",  # a failed test rerun alone, and its polluter searched for
 }
 
 STYLE = """
@@ -118,8 +119,8 @@ def build_bars(recorder: Recorder, lanes: dict[int | None, int]) -> list[Bar]:
 def _phase_bar(phase: Phase, lanes: dict[int | None, int]) -> Bar:
     lanes.setdefault(phase.worker_id, len(lanes))
     duration = phase.end - phase.start
-    return Bar(lanes[phase.worker_id], phase.start, phase.end, phase.name,
-               f"{phase.name}: {duration:.3f}s", 0, 0)  # fmt: skip
+    title = f"{phase.name}: {duration:.3f}s" + (f"; {phase.detail}" if phase.detail else "")
+    return Bar(lanes[phase.worker_id], phase.start, phase.end, phase.name, title, 0, 0)
 
 
 def time_range(recorder: Recorder) -> tuple[float, float]:

@@ -1,8 +1,7 @@
-"""Worker-side connection upkeep between units: recycle busy connections, replace dead ones.
+"""Connection upkeep in a worker: retry connecting, recycle busy connections, replace dead ones."""
 
-Runs only between units, never inside a test (a TestCase's transaction lives on its
-connection). Imports nothing from the parent side.
-"""
+# Upkeep runs only between units, never inside a test (a TestCase's transaction lives on
+# its connection).
 
 from __future__ import annotations
 

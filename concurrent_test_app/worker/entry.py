@@ -1,0 +1,169 @@
+"""A worker's entry and boot: from ``worker_main`` to serving its first unit."""
+
+from __future__ import annotations
+
+import faulthandler
+import os
+import signal
+import sys
+from dataclasses import dataclass
+
+from ..events import Booted, Fatal, Preload, Ready, Stop, Verify
+from ..querycount import QueryTally, install_counter
+from .binding import bind_databases, verify_bindings
+from .capture import capture_output, send_lines_as_written
+from .lifetime import (
+    allow_child_processes,
+    exit_despite_leaked_threads,
+    exit_with_parent,
+    leave_interrupts_to_the_parent,
+    parent_is_gone,
+    spare_the_final_collections,
+    stop_leaked_processes,
+)
+from .loading import preload
+from .result import SQLLog, StreamingResult
+from .serving import serve
+from .upkeep import ConnectionKeeper, with_connect_retries
+
+
+@dataclass(frozen=True)
+class WorkerSpec:
+    """What a worker needs to boot; pickled into the spawned process.
+
+    Its databases come later, in the Verify message: workers boot while the parent
+    is still migrating the test databases.
+    """
+
+    worker_id: int
+    settings_module: str
+    debug_mode: bool = False
+    failfast: bool = False
+    buffer: bool = False
+    debug_sql: bool = False
+    worker_setup: str | None = None
+    dump_path: str | None = None  # where faulthandler writes the stack on SIGUSR1
+    max_operations: int = 1000
+    health_check_interval: float = 60.0
+    max_retries: int = 3
+    retry_delay: float = 1.0
+    verbosity: int = 1
+
+
+def worker_main(spec: WorkerSpec, conn) -> None:
+    """Entry point of a spawned worker process; module level, as multiprocessing pickles it."""
+    leave_interrupts_to_the_parent()
+    allow_child_processes()
+    parent = os.getppid()
+    exit_with_parent(parent)
+    try:
+        _work(spec, conn)
+    except (EOFError, ConnectionError):
+        if not parent_is_gone(parent):
+            raise
+        os._exit(0)  # the parent was killed: nobody is left to report to
+
+
+def _work(spec: WorkerSpec, conn) -> None:
+    _enable_stack_dumps(spec.dump_path)
+    _boot(spec)
+    conn.send(Booted(spec.worker_id, os.getpid()))
+    order, import_seconds = _preload_until_ordered(conn)
+    if isinstance(order, Stop):
+        return
+    identities = _bind(spec, conn, order)
+    if identities is None:
+        return
+    conn.send(Ready(spec.worker_id, identities, import_seconds))
+    _serve_units(spec, conn)
+    stop_leaked_processes(spec.worker_id)
+    exit_despite_leaked_threads(spec.worker_id)
+    spare_the_final_collections()
+
+
+def _preload_until_ordered(conn) -> tuple[Verify | Stop, dict[str, float]]:
+    """Import what each Preload names; the order that follows (Verify or Stop) and the times."""
+    order = conn.recv()
+    import_seconds: dict[str, float] = {}
+    while isinstance(order, Preload):
+        import_seconds.update(preload(order.modules, order.test_modules))
+        order = conn.recv()
+    return order, import_seconds
+
+
+def _bind(spec: WorkerSpec, conn, order: Verify) -> dict[str, str] | None:
+    """Bind the clones, run the set-up hook and verify: the identities, or None (refused)."""
+    bind_databases(order)
+    if spec.worker_setup:
+        from django.utils.module_loading import import_string
+
+        import_string(spec.worker_setup)(spec.worker_id)
+    problem, identities = with_connect_retries(
+        lambda: verify_bindings(order.bindings),
+        spec.max_retries,
+        spec.retry_delay,
+        _worker_log(spec) if spec.verbosity >= 2 else None,
+    )
+    if problem:
+        conn.send(Fatal(f"Worker {spec.worker_id} refuses to run tests: {problem}"))
+        return None
+    return identities
+
+
+def _serve_units(spec: WorkerSpec, conn) -> None:
+    """Capture output, count queries, keep the connections up, and serve until Stop."""
+    tally = QueryTally()
+    install_counter(tally)
+    captured = capture_output()
+    result = StreamingResult(conn, tally, captured, failfast=spec.failfast, buffer=spec.buffer)
+    if spec.debug_sql:
+        result.sql_log = SQLLog()
+    send_lines_as_written(result.flush_output)
+    keeper = ConnectionKeeper(spec.max_operations, spec.health_check_interval)
+    keeper.install()
+    try:
+        serve(conn, result, keeper)
+    finally:
+        from django.db import connections
+
+        connections.close_all()
+
+
+def _worker_log(spec: WorkerSpec):
+    def log(message: str) -> None:
+        sys.__stdout__.write(f"[CONCURRENT] Worker {spec.worker_id}: {message}\n")
+        sys.__stdout__.flush()
+
+    return log
+
+
+_DUMP_FILES: list = []  # kept open for faulthandler for the life of the process
+
+
+def _enable_stack_dumps(path: str | None) -> None:
+    """Write every thread's stack to ``path`` on a fatal signal, and on SIGUSR1.
+
+    The parent reads it into the error of the test that crashed (or hung, when it sends
+    SIGUSR1 on timeout); on the shared terminal it would cut into other lines.
+    """
+    if not path:
+        faulthandler.enable()
+        return
+    dump = open(path, "a")  # noqa: SIM115 - must outlive this function
+    _DUMP_FILES.append(dump)
+    faulthandler.enable(file=dump, all_threads=True)
+    if hasattr(signal, "SIGUSR1"):
+        faulthandler.register(signal.SIGUSR1, file=dump, all_threads=True)
+
+
+def _boot(spec: WorkerSpec) -> None:
+    os.environ["DJANGO_SETTINGS_MODULE"] = spec.settings_module
+    from tblib import pickling_support
+
+    pickling_support.install()
+    import django
+
+    django.setup()
+    from django.test.utils import setup_test_environment
+
+    setup_test_environment(debug=spec.debug_mode)
