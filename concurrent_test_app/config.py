@@ -14,7 +14,7 @@ from __future__ import annotations
 import math
 import os
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from types import MappingProxyType
 from typing import TYPE_CHECKING, Any
 
@@ -357,45 +357,39 @@ OPTIONS: tuple[Option, ...] = (
 OPTIONS_BY_NAME = {option.name: option for option in OPTIONS}
 
 
-def _default(name: str) -> Any:
-    return OPTIONS_BY_NAME[name].default
-
-
 @dataclass(frozen=True)
 class Config:
     """The resolved configuration: one typed field per option; ``sources`` says where from.
 
-    The fields are the option table's names in its order, each defaulting to its row's
-    default; ``resolve()`` is the way to build one.
+    The fields are the option table's names in its order, with no defaults of their own:
+    the table holds the defaults, and ``resolve()`` is the way to build one.
     """
 
-    workers: int | str = _default("workers")
-    timeout: float = _default("timeout")
-    benchmark: bool = _default("benchmark")
-    benchmark_json: str | None = _default("benchmark_json")
-    junitxml: str | None = _default("junitxml")
-    junit_annotate: bool = _default("junit_annotate")
-    metrics_file: str | None = _default("metrics_file")
-    timeline: str | None = _default("timeline")
-    run_timeout: float | None = _default("run_timeout")
-    max_operations: int = _default("max_operations")
-    health_check_interval: float = _default("health_check_interval")
-    max_retries: int = _default("max_retries")
-    retry_delay: float = _default("retry_delay")
-    template_cache: bool = _default("template_cache")
-    timings_file: str | None = _default("timings_file")
-    rerun_failures: int = _default("rerun_failures")
-    fail_on_flaky: bool = _default("fail_on_flaky")
-    # The order checks' rows join the table with their own merge; until then these three
-    # keep the defaults those rows will give them.
-    order_check_limit: int = 20
-    order_check_budget: float = 120.0
-    strict_order: bool = False
-    shard: Shard | None = None  # the row's default; ruff (RUF009) refuses a call here
-    allow_production: bool = _default("allow_production")
-    worker_setup: str | None = _default("worker_setup")
+    workers: int | str
+    timeout: float
+    benchmark: bool
+    benchmark_json: str | None
+    junitxml: str | None
+    junit_annotate: bool
+    metrics_file: str | None
+    timeline: str | None
+    run_timeout: float | None
+    max_operations: int
+    health_check_interval: float
+    max_retries: int
+    retry_delay: float
+    template_cache: bool
+    timings_file: str | None
+    rerun_failures: int
+    fail_on_flaky: bool
+    order_check_limit: int
+    order_check_budget: float
+    strict_order: bool
+    shard: Shard | None
+    allow_production: bool
+    worker_setup: str | None
     # Where each option's value came from: a flag, a variable, a settings key, "default".
-    sources: Mapping[str, str] = field(default_factory=lambda: MappingProxyType({}))
+    sources: Mapping[str, str]
 
 
 def resolve(
