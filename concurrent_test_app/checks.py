@@ -6,7 +6,7 @@ from django.conf import settings
 from django.core.checks import Error, Warning
 
 from . import config as config_module
-from .exceptions import ConfigurationError
+from .exceptions import ConfigurationException
 from .safety import production_reason
 
 RUNNER_PREFIX = "concurrent_test_app."
@@ -16,7 +16,7 @@ def check_configuration(app_configs=None, **kwargs) -> list:
     """E001: every option resolves to an accepted value."""
     try:
         config_module.resolve()
-    except ConfigurationError as error:
+    except ConfigurationException as error:
         return [
             Error(
                 f"Invalid django-concurrent-test configuration: {error}",
@@ -69,7 +69,7 @@ def check_production(app_configs=None, **kwargs) -> list:
     """W003: production-looking settings make test runs sequential."""
     try:
         allow = config_module.resolve().allow_production
-    except ConfigurationError:
+    except ConfigurationException:
         return []  # E001 reports it
     reason = production_reason(settings, allow=allow)
     if reason:

@@ -5,7 +5,7 @@ Each option resolves, first match wins:
     2. its ``DJANGO_TEST_*`` environment variable,
     3. its key in ``settings.CONCURRENT_TEST``,
     4. its default.
-A bad value anywhere raises ConfigurationError naming the source, the value and what is
+A bad value anywhere raises ConfigurationException naming the source, the value and what is
 accepted, before any database is touched.
 """
 
@@ -16,9 +16,12 @@ import os
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from types import MappingProxyType
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from .exceptions import ConfigurationError
+from .exceptions import ConfigurationException
+
+if TYPE_CHECKING:
+    from .planning import Shard
 
 _TRUE = {"1", "true", "yes", "on"}
 _FALSE = {"0", "false", "no", "off"}
@@ -356,16 +359,37 @@ OPTIONS_BY_NAME = {option.name: option for option in OPTIONS}
 
 @dataclass(frozen=True)
 class Config:
-    """The resolved configuration: ``config.workers`` etc.; ``sources`` says where from."""
+    """The resolved configuration: one typed field per option; ``sources`` says where from.
 
-    values: Mapping[str, Any]
+    The fields are the option table's names in its order, with no defaults of their own:
+    the table holds the defaults, and ``resolve()`` is the way to build one.
+    """
+
+    workers: int | str
+    timeout: float
+    benchmark: bool
+    benchmark_json: str | None
+    junitxml: str | None
+    junit_annotate: bool
+    metrics_file: str | None
+    timeline: str | None
+    run_timeout: float | None
+    max_operations: int
+    health_check_interval: float
+    max_retries: int
+    retry_delay: float
+    template_cache: bool
+    timings_file: str | None
+    rerun_failures: int
+    fail_on_flaky: bool
+    order_check_limit: int
+    order_check_budget: float
+    strict_order: bool
+    shard: Shard | None
+    allow_production: bool
+    worker_setup: str | None
+    # Where each option's value came from: a flag, a variable, a settings key, "default".
     sources: Mapping[str, str]
-
-    def __getattr__(self, name: str) -> Any:
-        try:
-            return self.values[name]
-        except KeyError:
-            raise AttributeError(name) from None
 
 
 def resolve(
@@ -373,7 +397,7 @@ def resolve(
     environ: Mapping[str, str] | None = None,
     settings_dict: Mapping[str, Any] | None = None,
 ) -> Config:
-    """Resolve every option by the module's precedence; raise ConfigurationError on bad input.
+    """Resolve every option by the module's precedence; raise ConfigurationException on bad input.
 
     Every source is checked, also a value another one overrides: a bad variable hidden
     by a flag would break the next run without the flag (and fail the system check).
@@ -383,21 +407,21 @@ def resolve(
     settings_dict = _settings_dict() if settings_dict is None else settings_dict
     problems = problems_in_sources(explicit, environ, settings_dict)
     if problems:
-        raise ConfigurationError("\n".join(problems))
+        raise ConfigurationException("\n".join(problems))
     values: dict[str, Any] = {}
     sources: dict[str, str] = {}
     for option in OPTIONS:
         raw, source = _pick(option, explicit, environ, settings_dict)
         values[option.name] = option.default if source == "default" else _parse(option, raw, source)
         sources[option.name] = source
-    return Config(MappingProxyType(values), MappingProxyType(sources))
+    return Config(**values, sources=MappingProxyType(sources))
 
 
 def problems_in_sources(explicit, environ, settings_dict) -> list[str]:
     """One line per bad value in any source (flag/keyword, environment, settings)."""
     try:
         _reject_unknown_keys(settings_dict)
-    except ConfigurationError as error:
+    except ConfigurationException as error:
         return [str(error)]
     problems = []
     for option in OPTIONS:
@@ -412,7 +436,7 @@ def problems_in_sources(explicit, environ, settings_dict) -> list[str]:
         for raw, source in sources:
             try:
                 _parse(option, raw, source)
-            except ConfigurationError as error:
+            except ConfigurationException as error:
                 problems.append(str(error))
     return problems
 
@@ -431,16 +455,16 @@ def _parse(option: Option, raw: Any, source: str) -> Any:
     try:
         return option.parse(raw)
     except _Invalid:
-        raise ConfigurationError(f"{source}={raw!r}: expected {option.accepted}") from None
+        raise ConfigurationException(f"{source}={raw!r}: expected {option.accepted}") from None
 
 
 def _reject_unknown_keys(settings_dict: Mapping[str, Any]) -> None:
     if not isinstance(settings_dict, Mapping):
-        raise ConfigurationError(f"settings.CONCURRENT_TEST={settings_dict!r}: expected a dict")
+        raise ConfigurationException(f"settings.CONCURRENT_TEST={settings_dict!r}: expected a dict")
     known = {option.setting for option in OPTIONS}
     unknown = sorted(set(settings_dict) - known)
     if unknown:
-        raise ConfigurationError(
+        raise ConfigurationException(
             f"settings.CONCURRENT_TEST has unknown key {unknown[0]!r}: "
             f"expected one of {', '.join(sorted(known))}"
         )

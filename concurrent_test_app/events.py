@@ -208,7 +208,7 @@ def encode_error(err: tuple, formatted: str) -> RemoteError:
     """Turn ``sys.exc_info()``-style ``err`` into a RemoteError that always pickles."""
     exc_type, value, _tb = err
     type_name = f"{exc_type.__module__}.{exc_type.__qualname__}"
-    message = _safe_str(value)
+    message = safe_str(value)
     try:
         data = pickle.dumps(err)
         # Unpickling here catches exceptions whose __init__ rejects their own args.
@@ -267,7 +267,8 @@ def _remember_formatted(value: BaseException, formatted: str) -> None:
         pass
 
 
-def _safe_str(value: BaseException) -> str:
+def safe_str(value: BaseException) -> str:
+    """``str(value)``, or the exception's one-line form when its ``__str__`` raises."""
     try:
         return str(value)
     except Exception:  # noqa: BLE001 - a user __str__ may raise anything

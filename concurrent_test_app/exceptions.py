@@ -26,9 +26,6 @@ class ConfigurationException(_UsageError):
     """A setting, environment variable or option has a value the runner cannot accept."""
 
 
-ConfigurationError = ConfigurationException  # the name used inside the package
-
-
 class PermissionException(_UsageError):
     """The database user lacks a permission the run needs (e.g. CREATEDB)."""
 
@@ -47,9 +44,6 @@ class DatabaseTemplateException(ConcurrentTestException):
 
 class WorkerStartException(ConcurrentTestException):
     """A worker process failed to start or to verify its database."""
-
-
-WorkerStartError = WorkerStartException  # the name used inside the package
 
 
 class WorkerCrashException(ConcurrentTestException):

@@ -19,11 +19,12 @@ import json
 import os
 import secrets
 import socket
-import tempfile
 import threading
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
+
+from . import files
 
 FORMAT = "django-concurrent-test/ledger"
 FOLDER = "ledger"
@@ -139,16 +140,7 @@ def write_atomically(path: Path, owner: Owner, entries: list[Entry]) -> None:
         "started": owner.started,
         "databases": [entry.__dict__ for entry in entries],
     }
-    handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=".ledger-", suffix=".tmp")
-    try:
-        with os.fdopen(handle, "w") as stream:
-            json.dump(data, stream)
-            stream.flush()
-            os.fsync(stream.fileno())
-        os.replace(temporary, path)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise
+    files.write_atomically(path, json.dumps(data))
 
 
 def read(path: Path) -> tuple[Owner, list[Entry]] | None:

@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import math
 import sys
-import unittest
-from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
 
@@ -27,15 +25,6 @@ class PlannedUnit:
     def timing_key(self) -> str:
         """The key this unit's duration is stored under."""
         return self.whole or self.key
-
-
-def iter_tests(suite: Iterable) -> Iterator[unittest.TestCase]:
-    """Every test of a (nested) suite, in order."""
-    for item in suite:
-        if isinstance(item, unittest.TestSuite):
-            yield from iter_tests(item)
-        else:
-            yield item
 
 
 def unit_key(test) -> str:

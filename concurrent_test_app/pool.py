@@ -39,7 +39,8 @@ from .events import (
     Verify,
     encode_error,
 )
-from .exceptions import WorkerCrashException, WorkerStartError, WorkerTimeoutException
+from .exceptions import WorkerCrashException, WorkerTimeoutException
+from .exceptions import WorkerStartException as WorkerStartError
 from .worker import WorkerSpec, worker_main
 
 BOOT_TIMEOUT = 120.0

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-from .exceptions import ConfigurationError
+from .exceptions import ConfigurationException
 from .reports.session import ReportSession, unwritable_reason
 
 REPORT_OPTIONS = tuple(writer.option for writer in ReportSession.writers)
@@ -22,14 +22,14 @@ SHARD_VARIABLES = (
 
 
 def check_before_databases(config, environ: Mapping[str, str]) -> None:
-    """Raise ConfigurationError (exit 2) listing every problem found; no database is touched."""
+    """Raise ConfigurationException (exit 2) listing every problem found; no database is touched."""
     problems = [
         *worker_setup_problems(config),
         *path_problems(config),
         *shard_variable_problems(environ, explicit=config.shard is not None),
     ]
     if problems:
-        raise ConfigurationError("\n".join(problems))
+        raise ConfigurationException("\n".join(problems))
 
 
 def worker_setup_problems(config) -> list[str]:

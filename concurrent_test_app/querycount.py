@@ -33,11 +33,6 @@ def classify(sql: str) -> str:
     return WRITE
 
 
-def is_write(sql: str) -> bool:
-    """True for statements that change data or schema (INSERT/UPDATE/DELETE/DDL...)."""
-    return classify(sql) == WRITE
-
-
 @dataclass
 class QueryTally:
     """Reads and writes seen since the last reset (transaction control is neither)."""

@@ -42,7 +42,7 @@ from pathlib import Path
 from django.conf import settings
 from django.db import connections
 from django.test.runner import DiscoverRunner
-from django.test.utils import get_unique_databases_and_mirrors
+from django.test.utils import get_unique_databases_and_mirrors, iter_test_cases
 from django.utils.module_loading import import_string
 
 from . import config as config_module
@@ -51,7 +51,7 @@ from .checks import check_app_installed
 from .cpus import auto_workers, available_cpus, busy_cpu_seconds
 from .databases import CloneSet, DatabaseGroup
 from .events import AliasBinding, Verify
-from .exceptions import ConfigurationError, WorkerStartError
+from .exceptions import ConfigurationException, WorkerStartException
 from .gate import SECURITY_FAILURE, GateInputs, checks_permissions, sequential_reason
 from .interrupts import SETTING_UP, STOPPING, TESTS, InterruptGuard, stop_registered_results
 from .keepdb_lock import KeptDatabasesLock
@@ -62,7 +62,6 @@ from .planning import (
     Shard,
     assign_units,
     estimate_units,
-    iter_tests,
     plan_shares,
     plan_units,
     preload_modules,
@@ -407,7 +406,7 @@ class ConcurrentTestRunner(DiscoverRunner):
         try:
             found = shard_from_ci(os.environ)
         except ValueError as error:
-            raise ConfigurationError(f"CI shard variables: {error}: expected I/N") from None
+            raise ConfigurationException(f"CI shard variables: {error}: expected I/N") from None
         return found[0] if found else None
 
     def _cut_to_shard(self, suite, shard: Shard):
@@ -482,7 +481,7 @@ class ConcurrentTestRunner(DiscoverRunner):
         Every worker imports every test module before its first test (``_preload``),
         so a module slow to import costs no unit its import.
         """
-        tests = list(iter_tests(suite))
+        tests = list(iter_test_cases(suite))
         units = plan_units(tests)
         return tests, units, estimate_units(units, self.timing_store.unit_estimates())
 
@@ -580,7 +579,7 @@ class ConcurrentTestRunner(DiscoverRunner):
             pool = self.state.pool
             try:
                 self._verify_workers(pool, clone_set, plan.workers)
-            except WorkerStartError as error:
+            except WorkerStartException as error:
                 self._close_pool()
                 clone_set.drop()
                 reason = self.fallback_reason(len(plan.units), worker_start_error=str(error))

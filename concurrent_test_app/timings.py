@@ -10,13 +10,13 @@ suite from the same store.
 from __future__ import annotations
 
 import json
-import os
 import sys
-import tempfile
 import time
 import warnings
 from dataclasses import dataclass, field
 from pathlib import Path
+
+from .files import write_atomically
 
 FORMAT = "django-concurrent-test/timings"
 VERSION = 1
@@ -121,15 +121,7 @@ class TimingStore:
         if self.machine_load is not None and self.machine_load[2] >= cutoff:
             payload["load"] = self.machine_load
         target.parent.mkdir(parents=True, exist_ok=True)
-        handle, temporary = tempfile.mkstemp(dir=target.parent, prefix=".timings-")
-        try:
-            with os.fdopen(handle, "w") as stream:
-                json.dump(payload, stream, separators=(",", ":"))
-            os.chmod(temporary, 0o644)  # mkstemp's 0600 would hide it from teammates' tools
-            os.replace(temporary, target)
-        except BaseException:
-            Path(temporary).unlink(missing_ok=True)
-            raise
+        write_atomically(target, json.dumps(payload, separators=(",", ":")))
 
 
 def _load_entry(raw) -> list[float] | None:

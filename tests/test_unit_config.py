@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import dataclasses
+
 import pytest
 
-from concurrent_test_app.config import resolve
-from concurrent_test_app.exceptions import ConfigurationError
+from concurrent_test_app.config import OPTIONS, Config, resolve
+from concurrent_test_app.exceptions import ConfigurationException
 
 
 def test_defaults_when_nothing_is_set():
@@ -28,7 +30,7 @@ def test_bad_worker_counts_name_the_variable_and_value(value):
         # An empty variable counts as unset, like an unexported one.
         assert resolve({}, environ={"DJANGO_TEST_WORKERS": ""}, settings_dict={}).workers == "auto"
         return
-    with pytest.raises(ConfigurationError) as raised:
+    with pytest.raises(ConfigurationException) as raised:
         resolve({}, environ={"DJANGO_TEST_WORKERS": value}, settings_dict={})
     message = str(raised.value)
     assert message.startswith(f"DJANGO_TEST_WORKERS={value!r}")
@@ -41,24 +43,24 @@ def test_auto_is_case_insensitive():
 
 
 def test_bad_flag_names_the_flag():
-    with pytest.raises(ConfigurationError, match=r"^--workers='x'"):
+    with pytest.raises(ConfigurationException, match=r"^--workers='x'"):
         resolve({"workers": "x"}, environ={}, settings_dict={})
 
 
 def test_unknown_settings_key_is_rejected():
-    with pytest.raises(ConfigurationError, match="unknown key 'WORKRES'"):
+    with pytest.raises(ConfigurationException, match="unknown key 'WORKRES'"):
         resolve({}, environ={}, settings_dict={"WORKRES": 2})
 
 
 def test_retry_delay_must_be_a_number():
-    with pytest.raises(ConfigurationError, match=r"DJANGO_TEST_RETRY_DELAY='fast'"):
+    with pytest.raises(ConfigurationException, match=r"DJANGO_TEST_RETRY_DELAY='fast'"):
         resolve({}, environ={"DJANGO_TEST_RETRY_DELAY": "fast"}, settings_dict={})
 
 
 def test_worker_setup_must_be_a_dotted_path():
     config = resolve({}, environ={}, settings_dict={"WORKER_SETUP": "pkg.mod.func"})
     assert config.worker_setup == "pkg.mod.func"
-    with pytest.raises(ConfigurationError, match="WORKER_SETUP"):
+    with pytest.raises(ConfigurationException, match="WORKER_SETUP"):
         resolve({}, environ={}, settings_dict={"WORKER_SETUP": "not a path"})
 
 
@@ -68,9 +70,9 @@ def test_worker_setup_must_be_a_dotted_path():
 )
 def test_non_finite_seconds_are_rejected(variable, value):
     name = f"DJANGO_TEST_{variable}"
-    with pytest.raises(ConfigurationError, match=rf"^{name}='{value}': expected a number"):
+    with pytest.raises(ConfigurationException, match=rf"^{name}='{value}': expected a number"):
         resolve({}, environ={name: value}, settings_dict={})
-    with pytest.raises(ConfigurationError, match=rf"^--{variable.lower().replace('_', '-')}="):
+    with pytest.raises(ConfigurationException, match=rf"^--{variable.lower().replace('_', '-')}="):
         resolve({variable.lower(): float(value)}, environ={}, settings_dict={})
 
 
@@ -78,7 +80,7 @@ def test_every_bad_value_in_every_source_is_reported_on_a_line_of_its_own():
     env = {"DJANGO_TEST_TIMEOUT": "abc", "DJANGO_TEST_WORKERS": "3"}
     settings = {"WORKERS": "many", "MAX_RETRIES": -1}
 
-    with pytest.raises(ConfigurationError) as raised:
+    with pytest.raises(ConfigurationException) as raised:
         resolve({"timeout": 10}, environ=env, settings_dict=settings)
 
     assert str(raised.value).splitlines() == [
@@ -87,3 +89,21 @@ def test_every_bad_value_in_every_source_is_reported_on_a_line_of_its_own():
         "settings.CONCURRENT_TEST['MAX_RETRIES']=-1: expected an integer of 0 or more",
     ]
     assert raised.value.returncode == 2
+
+
+def test_every_option_of_the_table_is_a_typed_field():
+    fields = [field for field in dataclasses.fields(Config) if field.name != "sources"]
+    assert [field.name for field in fields] == [option.name for option in OPTIONS]
+    assert all(field.type not in ("", "Any") for field in fields), fields
+
+
+def test_a_resolved_config_is_frozen_and_holds_every_value():
+    config = resolve({"workers": 2}, environ={"DJANGO_TEST_TIMEOUT": "7"}, settings_dict={})
+    assert (config.workers, config.timeout, config.benchmark) == (2, 7.0, False)
+    assert dict(config.sources) == {
+        **{option.name: "default" for option in OPTIONS},
+        "workers": "--workers",
+        "timeout": "DJANGO_TEST_TIMEOUT",
+    }
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        config.workers = 3

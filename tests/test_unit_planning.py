@@ -6,7 +6,9 @@ import sys
 import types
 import unittest
 
-from concurrent_test_app.planning import iter_tests, plan_units
+from django.test.utils import iter_test_cases
+
+from concurrent_test_app.planning import plan_units
 
 
 def _module(name, with_fixture=False):
@@ -47,4 +49,4 @@ def test_iter_tests_flattens_nested_suites():
     module = _module("nested_units_mod")
     tests = _case(module, "A", ["test_1", "test_2"])
     suite = unittest.TestSuite([unittest.TestSuite([tests[0]]), tests[1]])
-    assert list(iter_tests(suite)) == tests
+    assert list(iter_test_cases(suite)) == tests

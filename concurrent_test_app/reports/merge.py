@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-import os
-import tempfile
 from pathlib import Path
 
 from lxml import etree
 
+from ..files import write_atomically
 from ..timings import TimingStore
 from .junit import seconds
 
@@ -35,9 +34,9 @@ def merge_junit(output: str | Path, inputs: list[str | Path]) -> int:
     for key, value in totals.items():
         root.set(key, str(value))
     root.set("time", seconds(elapsed))  # shards run side by side: the longest one
-    _write_atomically(
-        Path(output),
-        etree.tostring(root, xml_declaration=True, encoding="UTF-8", pretty_print=True),
+    Path(output).parent.mkdir(parents=True, exist_ok=True)
+    write_atomically(
+        output, etree.tostring(root, xml_declaration=True, encoding="UTF-8", pretty_print=True)
     )
     return len(root)
 
@@ -66,12 +65,3 @@ def merge_timings(output: str | Path, inputs: list[str | Path]) -> int:
             merged.machine_load = store.machine_load
     merged.save()
     return len(merged.units)
-
-
-def _write_atomically(path: Path, data: bytes) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=".merge-")
-    with os.fdopen(handle, "wb") as stream:
-        stream.write(data)
-    os.chmod(temporary, 0o644)
-    os.replace(temporary, path)

@@ -16,8 +16,8 @@ import time
 from dataclasses import dataclass, field
 from unittest.suite import _ErrorHolder
 
-from ..events import formatted_of
-from ..planning import unit_key
+from ..events import formatted_of, safe_str
+from ..planning import class_key, unit_key
 from ..querycount import QueryTally
 
 # Outcomes, worst first: the colour of an aggregated timeline bar is its worst outcome.
@@ -138,12 +138,6 @@ class Recorder:
         return max((self.run_end or time.time()) - self.run_start, 0.0)
 
 
-def class_path(test) -> str:
-    """``pkg.module.Class`` of a test case."""
-    cls = type(test)
-    return f"{cls.__module__}.{cls.__qualname__}"
-
-
 def split_fixture(test) -> tuple[str, str]:
     """``(classname, name)`` of an ``_ErrorHolder``: ``setUpClass (a.B)`` -> ``(a.B, setUpClass)``."""
     description = str(getattr(test, "description", test))
@@ -202,7 +196,7 @@ class RecordingResultMixin:
 
     def startTest(self, test):
         super().startTest(test)
-        record = self._new_record(test, class_path(test), test._testMethodName)
+        record = self._new_record(test, class_key(type(test)), test._testMethodName)
         context = getattr(self, "concurrent_context", None)
         for attempt in getattr(context, "reruns", ()):
             kind = "failure" if attempt.builtin_base == "AssertionError" else "error"
@@ -306,7 +300,7 @@ class RecordingResultMixin:
             return finished[1]
         if not hasattr(test, "_testMethodName"):
             return None
-        record = self._new_record(test, class_path(test), test._testMethodName, is_test=False)
+        record = self._new_record(test, class_key(type(test)), test._testMethodName, is_test=False)
         self._append_later = record
         return record
 
@@ -353,7 +347,7 @@ class RecordingResultMixin:
         if is_database_error(exc_type):
             record.database_errors += 1
         type_name = getattr(exc_type, "__qualname__", str(exc_type))
-        return Outcome(kind, RUNNER_TYPE_NAMES.get(type_name, type_name), _message(value), text)
+        return Outcome(kind, RUNNER_TYPE_NAMES.get(type_name, type_name), safe_str(value), text)
 
     def addSuccess(self, test):
         super().addSuccess(test)
@@ -414,10 +408,3 @@ class RecordingResultMixin:
         )
         record.outcomes.append(self._error_outcome(kind, err, test, record))
         self._append(record)
-
-
-def _message(value) -> str:
-    try:
-        return str(value)
-    except Exception:  # noqa: BLE001 - a user __str__ may raise anything
-        return type(value).__name__

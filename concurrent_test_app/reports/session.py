@@ -2,7 +2,7 @@
 
 runner                         ReportSession
 ------                         -------------
-__init__          ──►  checks every report path is writable (ConfigurationError)
+__init__          ──►  checks every report path is writable (ConfigurationException)
 get_resultclass   ──►  result_mixins(): RecordingResultMixin, ProgressResultMixin
 run_started(info) ──►  counts queries in-process for a sequential run
 phase(...)        ──►  database set-up / worker start-up spans for the timeline
@@ -20,7 +20,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Protocol
 
-from ..exceptions import ConfigurationError
+from ..exceptions import ConfigurationException
+from ..files import write_atomically
 from ..querycount import QueryCounter, install_counter
 from .benchmark import benchmark_json, benchmark_report
 from .metrics import PrometheusMetrics, RunStats, compute_stats, prometheus_text
@@ -109,22 +110,6 @@ def unwritable_reason(path: str) -> str | None:
     return None
 
 
-def write_atomically(path: str, content: bytes | str) -> None:
-    """Replace ``path`` in one step, so a reader never sees half a report."""
-    data = content.encode("utf-8") if isinstance(content, str) else content
-    directory = os.path.dirname(os.path.abspath(path))
-    handle, temporary = tempfile.mkstemp(prefix=".report-", dir=directory)
-    try:
-        with os.fdopen(handle, "wb") as file:
-            file.write(data)
-        os.chmod(temporary, 0o666 & ~_umask())
-        os.replace(temporary, path)
-    except BaseException:
-        if os.path.exists(temporary):
-            os.unlink(temporary)
-        raise
-
-
 class ReportSession:
     """Collects results through result-class mixins and writes the reports at the end."""
 
@@ -154,7 +139,7 @@ class ReportSession:
         reason = unwritable_reason(path)
         if reason:
             source = self.config.sources.get(option, option)
-            raise ConfigurationError(f"{source}={path!r}: cannot write there: {reason}")
+            raise ConfigurationException(f"{source}={path!r}: cannot write there: {reason}")
 
     @property
     def total_tests(self) -> int:
@@ -247,12 +232,6 @@ class ReportSession:
             source = self.config.sources.get(writer.option, writer.option)
             sys.stderr.write(f"[CONCURRENT] Could not write {source}={path!r}: {error}\n")
             self.unwritten.append(path)
-
-
-def _umask() -> int:
-    mask = os.umask(0)
-    os.umask(mask)
-    return mask
 
 
 def _database_count() -> int:

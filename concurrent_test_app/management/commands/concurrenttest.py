@@ -84,6 +84,7 @@ class Command(TestCommand):
         """Write every option's resolved value and where it came from."""
         explicit = {name: options.get(name) for name in config_module.OPTIONS_BY_NAME}
         config = config_module.resolve(explicit)
-        width = max(len(name) for name in config.values)
-        for name, value in config.values.items():
+        width = max(len(name) for name in config.sources)
+        for name in config.sources:  # the option table's order
+            value = getattr(config, name)
             self.stdout.write(f"{name:<{width}}  {value!r:<12}  ({config.sources[name]})")
