@@ -78,7 +78,7 @@ def substitutions(copy: Path) -> list[tuple[str, str, str]]:
 _SCRUBBED_PREFIXES = ("DJANGO_TEST_", "CONCURRENT_TEST_")
 _SCRUBBED = {"DATABASE_URL", "DJANGO_SETTINGS_MODULE", "VIRTUAL_ENV", "PYTHONPATH", "PYTHONHOME"}
 
-KINDS = {"run", "file", "append", "same-as", "python", "output", "yaml", "sql", "skip"}
+KINDS = {"run", "file", "append", "same-as", "python", "output", "yaml", "sql", "skip", "map"}
 
 
 @dataclasses.dataclass
@@ -136,6 +136,19 @@ def readme_blocks(text: str | None = None) -> list[Block]:
 
 
 # --- the blocks, one kind at a time -------------------------------------------------
+
+
+def test_the_package_map_names_every_module():
+    (block,) = [block for block in readme_blocks() if block.kind == "map"]
+    package = ROOT / "concurrent_test_app"
+    modules = [
+        path.relative_to(package)
+        for path in package.rglob("*.py")
+        if path.name not in ("__init__.py", "__main__.py") and "management" not in path.parts
+    ]
+    assert len(modules) > 30
+    missing = [str(module) for module in modules if module.name not in block.text]
+    assert not missing, f"modules the README's package map does not name: {missing}"
 
 
 def test_every_block_is_marked_and_only_the_known_commands_are_skipped():
