@@ -85,11 +85,11 @@ class WorkerPool:
         run_timeout: float | None = None,
         *,
         context=None,
-        wait_for: Callable[..., list] = wait,
+        wait_for: Callable[..., list] | None = None,
         stack_of: Callable[[WorkerHandle], str] | None = None,
     ) -> None:
         self.context = context if context is not None else multiprocessing.get_context("spawn")
-        self.wait_for = wait_for
+        self.wait_for = wait_for  # None: multiprocessing.connection.wait
         self.stack_of = stack_of if stack_of is not None else _dump_stack
         self.specs = specs
         self.log = log
@@ -190,7 +190,7 @@ class WorkerPool:
         return message
 
     def _receive_startup(self, worker: WorkerHandle, kind: type):
-        ready = self.wait_for([worker.conn, worker.process.sentinel], timeout=BOOT_TIMEOUT)
+        ready = self._wait([worker.conn, worker.process.sentinel], BOOT_TIMEOUT)
         if not ready:
             raise WorkerStartError(
                 f"Worker {worker.worker_id} did not start in {BOOT_TIMEOUT:.0f}s"
@@ -248,7 +248,7 @@ class WorkerPool:
         while any(worker.unit is not None for worker in self.workers):
             busy = {w.conn: w for w in self.workers if w.unit is not None}
             sentinels = {w.process.sentinel: w for w in busy.values()}
-            for ready in self.wait_for([*busy, *sentinels], timeout=self._wait_timeout()):
+            for ready in self._wait([*busy, *sentinels], self._wait_timeout()):
                 worker = busy.get(ready) or sentinels[ready]
                 if worker.unit is not None:
                     self._service(worker)
@@ -312,6 +312,12 @@ class WorkerPool:
         Safe to call from a signal handler: it only sets a flag the loop checks.
         """
         self.aborted = True
+
+    def _wait(self, objects: list, timeout: float) -> list:
+        """The pipes and sentinels among ``objects`` that are ready within ``timeout``."""
+        if self.wait_for is None:
+            return wait(objects, timeout=timeout)
+        return self.wait_for(objects, timeout=timeout)
 
     def _wait_timeout(self) -> float:
         # Wake up at the next test deadline, and at least every second to notice abort().
@@ -654,7 +660,7 @@ class WorkerPool:
             timeout = 1.0 if deadline is None else min(deadline - time.monotonic(), 1.0)
             if timeout <= 0 or self.aborted:  # out of time, or Ctrl-C
                 return False
-            self.wait_for([worker.conn, worker.process.sentinel], timeout=timeout)
+            self._wait([worker.conn, worker.process.sentinel], timeout)
             try:
                 while worker.unit is not None and worker.conn.poll():
                     if not self._take(worker, worker.conn.recv(), events):
