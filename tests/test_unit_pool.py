@@ -1,7 +1,7 @@
-"""Unit tests of the worker pool driven by scripted fake workers: no process starts.
+"""events.Unit tests of the worker pool driven by scripted fake workers: no process starts.
 
 A fake worker is a pipe end and a sentinel. It answers the start-up handshake, and for
-each unit it is sent plays a script (``TestStarted``, the test's events, ``UnitDone``),
+each unit it is sent plays a script (``events.TestStarted``, the test's events, ``events.UnitDone``),
 one message per ``wait``, so the pool sees the same interleavings a real worker makes;
 a script may also die in the middle of a test or hang.
 """
@@ -13,32 +13,24 @@ from types import SimpleNamespace
 
 import pytest
 
-from concurrent_test_app.events import (
-    Batch,
-    Booted,
-    Fatal,
-    Ready,
-    ResultCall,
-    Stop,
-    TestEvents,
-    TestStarted,
-    Unit,
-    UnitDone,
-    Verify,
-)
+from concurrent_test_app import events
 from concurrent_test_app.pool import WorkerPool
 from concurrent_test_app.worker import WorkerSpec
 
 DIE, HANG = "die", "hang"  # script steps: the process is SIGKILLed / stops answering
-PASSED = (ResultCall("startTest"), ResultCall("addSuccess"), ResultCall("stopTest"))
+PASSED = (
+    events.ResultCall("startTest"),
+    events.ResultCall("addSuccess"),
+    events.ResultCall("stopTest"),
+)
 
 
-def passing(process: FakeProcess, unit: Unit) -> list:
+def passing(process: FakeProcess, unit: events.Unit) -> list:
     """What a healthy worker sends for ``unit``: each test starts and passes."""
     steps = []
     for index, _test in unit.tests:
-        steps += [TestStarted(index), TestEvents(index, PASSED)]
-    return [*steps, UnitDone(unit.index, duration=1.0, load_seconds=0.5)]
+        steps += [events.TestStarted(index), events.TestEvents(index, PASSED)]
+    return [*steps, events.UnitDone(unit.index, duration=1.0, load_seconds=0.5)]
 
 
 class FakeConn:
@@ -86,15 +78,15 @@ class FakeProcess:
 
     def start(self) -> None:
         self.world.processes.append(self)
-        self.steps.append(Booted(self.spec.worker_id, 0))
+        self.steps.append(events.Booted(self.spec.worker_id, 0))
 
     def receive(self, message) -> None:
         self.received.append(message)
-        if isinstance(message, Verify):
-            self.steps.append(Ready(self.spec.worker_id, {"default": f"clone-{self.name}"}))
-        elif isinstance(message, Stop):
+        if isinstance(message, events.Verify):
+            self.steps.append(events.Ready(self.spec.worker_id, {"default": f"clone-{self.name}"}))
+        elif isinstance(message, events.Stop):
             self.exitcode = 0
-        elif isinstance(message, Unit):
+        elif isinstance(message, events.Unit):
             self.steps.extend(self.world.script(self, message))
 
     def step(self) -> None:
@@ -108,7 +100,7 @@ class FakeProcess:
             self.conn.inbox.append(step)
 
     def units(self) -> list[int]:
-        return [m.index for m in self.received if isinstance(m, Unit)]
+        return [m.index for m in self.received if isinstance(m, events.Unit)]
 
     def is_alive(self) -> bool:
         return self.exitcode is None
@@ -174,9 +166,9 @@ class Run:
             **options,
         )
         self.pool.start()
-        self.pool.verify({n: Verify() for n in range(1, workers + 1)})
+        self.pool.verify({n: events.Verify() for n in range(1, workers + 1)})
 
-    def run(self, units: list[Unit], **options) -> None:
+    def run(self, units: list[events.Unit], **options) -> None:
         def record(worker_id, event):
             self.events.append((worker_id, event))
             if self.on_event is not None:
@@ -198,12 +190,12 @@ class Run:
         return seen
 
 
-def units(*sizes: int) -> list[Unit]:
+def units(*sizes: int) -> list[events.Unit]:
     """Units numbered from 0 whose tests are numbered on across them, named ``tN``."""
     made, first = [], 0
     for number, size in enumerate(sizes):
         tests = tuple((i, f"t{i}") for i in range(first, first + size))
-        made.append(Unit(number, tests))
+        made.append(events.Unit(number, tests))
         first += size
     return made
 
@@ -211,10 +203,10 @@ def units(*sizes: int) -> list[Unit]:
 def dying_in(test: int, generation: int = 1):
     """A script whose process ``generation`` dies once ``test`` has started."""
 
-    def script(process: FakeProcess, unit: Unit) -> list:
+    def script(process: FakeProcess, unit: events.Unit) -> list:
         steps = passing(process, unit)
-        if process.generation == generation and TestStarted(test) in steps:
-            return [*steps[: steps.index(TestStarted(test)) + 1], DIE]
+        if process.generation == generation and events.TestStarted(test) in steps:
+            return [*steps[: steps.index(events.TestStarted(test)) + 1], DIE]
         return steps
 
     return script
@@ -229,19 +221,19 @@ def test_a_death_mid_test_errors_that_test_and_a_replacement_runs_the_rest_first
     assert all(outcomes[i] == ["addSuccess"] for i in (0, 2, 3))
     replacement = run.world.process("1.2")
     # The rest of the dead worker's unit goes to the front of the queue.
-    sent = [m for m in replacement.received if isinstance(m, Unit)]
+    sent = [m for m in replacement.received if isinstance(m, events.Unit)]
     assert [(u.index, [i for i, _ in u.tests]) for u in sent] == [(0, [2]), (1, [3])]
     assert run.pool.restarts == 1
 
 
 def test_a_hung_test_times_out_with_its_stack_and_the_worker_is_replaced():
     def hang_in_1(process, unit):
-        # One Batch per unit: no test is in flight between two messages, so only the
+        # One events.Batch per unit: no test is in flight between two messages, so only the
         # hung test outlives the (tiny) timeout.
         steps = passing(process, unit)
-        if process.generation == 1 and TestStarted(1) in steps:
-            return [Batch(tuple(steps[: steps.index(TestStarted(1)) + 1])), HANG]
-        return [Batch(tuple(steps))]
+        if process.generation == 1 and events.TestStarted(1) in steps:
+            return [events.Batch(tuple(steps[: steps.index(events.TestStarted(1)) + 1])), HANG]
+        return [events.Batch(tuple(steps))]
 
     run = Run(script=hang_in_1, test_timeout=1e-9)
     run.run(units(2, 1))
@@ -255,7 +247,7 @@ def test_a_hung_test_times_out_with_its_stack_and_the_worker_is_replaced():
 
 
 def test_past_the_restart_cap_stopping_is_said_once_and_nothing_restarts():
-    run = Run(workers=2, script=lambda process, unit: [TestStarted(unit.tests[0][0]), DIE])
+    run = Run(workers=2, script=lambda process, unit: [events.TestStarted(unit.tests[0][0]), DIE])
     run.pool.max_restarts = 0
     run.run(units(2, 2, 1))
     stopping = [line for line in run.lines if line.startswith("Stopping:")]
@@ -275,15 +267,15 @@ def test_a_rerun_runs_in_a_fresh_worker_and_its_time_is_not_its_units():
 
     def rerun_test_0(worker_id, event):
         if event.test == 0 and not requeued:  # as the suite does after a failure
-            requeued.append(Unit(0, ((0, "t0"),), rerun=True))
+            requeued.append(events.Unit(0, ((0, "t0"),), rerun=True))
             run.pool.requeue(requeued[0])
 
     run.on_event = rerun_test_0
     run.run(units(2, 1))
     first, fresh = run.world.process("1.1"), run.world.process("1.2")
     assert first.units() == [0, 1]
-    assert isinstance(first.received[-1], Stop) and first.killed is False
-    assert fresh.received[1] == Unit(0, ((0, "t0"),), rerun=True)
+    assert isinstance(first.received[-1], events.Stop) and first.killed is False
+    assert fresh.received[1] == events.Unit(0, ((0, "t0"),), rerun=True)
     assert run.pool.restarts == 0  # renewing a healthy worker is not a restart
     assert run.pool.unit_durations == {0: 1.0, 1: 1.0}
     assert run.pool.rerun_seconds == 1.5
@@ -294,7 +286,7 @@ def test_shrink_stops_the_extra_workers_before_they_get_work():
     run.pool.shrink(2)
     run.run(units(1, 1, 1, 1))
     extra = run.world.process("3.1")
-    assert [type(m) for m in extra.received] == [Verify, Stop]
+    assert [type(m) for m in extra.received] == [events.Verify, events.Stop]
     assert 3 not in run.pool.startup_spans
     ran = run.world.process("1.1").units() + run.world.process("2.1").units()
     assert sorted(ran) == [0, 1, 2, 3]
@@ -322,6 +314,6 @@ def test_an_unknown_message_is_one_clear_error_and_a_fatal_one_stops_the_run():
     run = Run(script=lambda process, unit: ["not a message"])
     with pytest.raises(TypeError, match=r"^Worker 1 sent an unknown message: 'not a message'$"):
         run.run(units(1))
-    run = Run(script=lambda process, unit: [Fatal("not my clone")])
+    run = Run(script=lambda process, unit: [events.Fatal("not my clone")])
     with pytest.raises(Exception, match="^not my clone$"):
         run.run(units(1))
