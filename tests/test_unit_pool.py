@@ -1,7 +1,7 @@
-"""events.Unit tests of the worker pool driven by scripted fake workers: no process starts.
+"""Unit tests of the worker pool driven by scripted fake workers: no process starts.
 
 A fake worker is a pipe end and a sentinel. It answers the start-up handshake, and for
-each unit it is sent plays a script (``events.TestStarted``, the test's events, ``events.UnitDone``),
+each unit it is sent plays a script (``TestStarted``, the test's events, ``UnitDone``),
 one message per ``wait``, so the pool sees the same interleavings a real worker makes;
 a script may also die in the middle of a test or hang.
 """
