@@ -228,7 +228,7 @@ def test_a_death_mid_test_errors_that_test_and_a_replacement_runs_the_rest_first
 
 def test_a_hung_test_times_out_with_its_stack_and_the_worker_is_replaced():
     def hang_in_1(process, unit):
-        # One events.Batch per unit: no test is in flight between two messages, so only the
+        # One Batch per unit: no test is in flight between two messages, so only the
         # hung test outlives the (tiny) timeout.
         steps = passing(process, unit)
         if process.generation == 1 and events.TestStarted(1) in steps:
