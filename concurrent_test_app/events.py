@@ -168,6 +168,7 @@ class Unit:
 
     index: int
     tests: tuple[tuple[int, Any], ...]
+    rerun: bool = False  # one failed test run again alone, in a fresh worker
 
 
 @dataclass(frozen=True)

@@ -88,8 +88,10 @@ class OrderChecks:
         """Keep ``events`` of a failed test back to check it; False when over the limit."""
         sequence = self.pool.process_history(worker_id)
         unit = next((u for u, index in reversed(sequence) if index == events.test), None)
-        if unit is None or unit < 0:
-            return False  # a rerun of --rerun-failures, or a test the pool did not see end
+        if unit is None:
+            # A test the pool did not see end. (With --rerun-failures the suite holds
+            # nothing: a rerun already runs the test alone, in a fresh worker.)
+            return False
         units = {held.unit for held in self.held}
         if unit not in units and len(units) >= self.limit:
             return False

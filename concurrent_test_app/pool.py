@@ -44,7 +44,6 @@ from .exceptions import WorkerStartException as WorkerStartError
 from .worker import WorkerSpec, worker_main
 
 BOOT_TIMEOUT = 120.0
-RERUN_INDEX = -1  # the index of a unit that reruns one failed test
 LAST_OUTPUT_CHARS = 4000  # of a lost test's output, quoted in its error
 
 
@@ -71,7 +70,12 @@ class WorkerHandle:
 
 
 class WorkerPool:
-    """Starts spawn workers and dispatches units to them until the queue is empty."""
+    """Starts spawn workers and dispatches units to them until the queue is empty.
+
+    ``context`` makes the pipes and processes (spawn by default), ``wait_for`` waits on
+    pipes and process sentinels (``multiprocessing.connection.wait``), ``stack_of`` asks
+    a hung worker for its stack: unit tests pass fakes of all three, so no process starts.
+    """
 
     def __init__(
         self,
@@ -80,8 +84,14 @@ class WorkerPool:
         max_restarts: int | None = None,
         test_timeout: float | None = None,
         run_timeout: float | None = None,
+        *,
+        context=None,
+        wait_for: Callable[..., list] | None = None,
+        stack_of: Callable[[WorkerHandle], str] | None = None,
     ) -> None:
-        self.context = multiprocessing.get_context("spawn")
+        self.context = context if context is not None else multiprocessing.get_context("spawn")
+        self.wait_for = wait_for  # None: multiprocessing.connection.wait
+        self.stack_of = stack_of if stack_of is not None else _dump_stack
         self.specs = specs
         self.log = log
         self.max_restarts = 2 * len(specs) if max_restarts is None else max_restarts
@@ -97,6 +107,7 @@ class WorkerPool:
         self.startup_spans: dict[int, tuple[float, float]] = {}
         self.unit_durations: dict[int, float] = {}  # unit index -> seconds in its worker
         self.unit_loads: dict[int, float] = {}  # unit index -> seconds to unpickle it
+        self.rerun_seconds = 0.0  # what reruns took in their workers, loading included
         self.preload_imports: dict[str, float] = {}  # test module -> seconds to preload it
         self.connection_upkeep: dict[int, tuple[int, int]] = {}  # worker -> (recycled, replaced)
         self.peak_rss_mb: dict[int, float] = {}  # worker -> its peak resident memory
@@ -180,7 +191,7 @@ class WorkerPool:
         return message
 
     def _receive_startup(self, worker: WorkerHandle, kind: type):
-        ready = wait([worker.conn, worker.process.sentinel], timeout=BOOT_TIMEOUT)
+        ready = self._wait([worker.conn, worker.process.sentinel], BOOT_TIMEOUT)
         if not ready:
             raise WorkerStartError(
                 f"Worker {worker.worker_id} did not start in {BOOT_TIMEOUT:.0f}s"
@@ -238,7 +249,7 @@ class WorkerPool:
         while any(worker.unit is not None for worker in self.workers):
             busy = {w.conn: w for w in self.workers if w.unit is not None}
             sentinels = {w.process.sentinel: w for w in busy.values()}
-            for ready in wait([*busy, *sentinels], timeout=self._wait_timeout()):
+            for ready in self._wait([*busy, *sentinels], self._wait_timeout()):
                 worker = busy.get(ready) or sentinels[ready]
                 if worker.unit is not None:
                     self._service(worker)
@@ -293,6 +304,7 @@ class WorkerPool:
             return 0.0
         makespan = self.test_phase[1] - self.test_phase[0]
         busy = sum(self.unit_durations.values()) + sum(self.unit_loads.values())
+        busy += self.rerun_seconds
         return min(busy / len(self.specs) / makespan, 1.0) if makespan > 0 else 0.0
 
     def abort(self) -> None:
@@ -301,6 +313,12 @@ class WorkerPool:
         Safe to call from a signal handler: it only sets a flag the loop checks.
         """
         self.aborted = True
+
+    def _wait(self, objects: list, timeout: float) -> list:
+        """The pipes and sentinels among ``objects`` that are ready within ``timeout``."""
+        if self.wait_for is None:
+            return wait(objects, timeout=timeout)
+        return self.wait_for(objects, timeout=timeout)
 
     def _wait_timeout(self) -> float:
         # Wake up at the next test deadline, and at least every second to notice abort().
@@ -328,7 +346,7 @@ class WorkerPool:
                     self._time_out(worker)
 
     def _time_out(self, worker: WorkerHandle) -> None:
-        stack = _dump_stack(worker)
+        stack = self.stack_of(worker)
         self.log(f"Worker {worker.worker_id} timed out after {self.test_timeout:g}s")
         _terminate(worker.process)
         detail = f"timed out after {self.test_timeout:g}s"
@@ -352,7 +370,7 @@ class WorkerPool:
         unit, worker.unit = worker.unit, None
         remaining = tuple((i, test) for i, test in unit.tests if i not in worker.finished)
         if remaining:
-            self.queue.appendleft(Unit(unit.index, remaining))
+            self.queue.appendleft(dataclasses.replace(unit, tests=remaining))
 
     def _service(self, worker: WorkerHandle) -> None:
         try:
@@ -369,43 +387,74 @@ class WorkerPool:
                 self._handle_death(worker)
 
     def _handle(self, worker: WorkerHandle, message) -> None:
-        if isinstance(message, Batch):
-            for part in message.messages:
-                self._handle(worker, part)
-        elif isinstance(message, TestStarted):
-            worker.in_flight = message.test
-            worker.in_flight_since = time.monotonic()
-        elif isinstance(message, TestEvents):
-            if any(call.method == "stopTest" for call in message.calls):
-                worker.finished.add(message.test)
-                if worker.unit is not None:
-                    worker.ran.append((worker.unit.index, message.test))
-                worker.in_flight = None
-                held, worker.held_output = tuple(worker.held_output), []
-                message = dataclasses.replace(message, output=held + message.output)
+        """Pass ``message`` from ``worker`` to the handler of its type (``_HANDLERS``)."""
+        handler = self._HANDLERS.get(type(message))
+        if handler is None:
+            raise TypeError(f"Worker {worker.worker_id} sent an unknown message: {message!r}")
+        handler(self, worker, message)
+
+    def _on_batch(self, worker: WorkerHandle, message: Batch) -> None:
+        """Several messages sent at once (a test's end with the next one's start)."""
+        for part in message.messages:
+            self._handle(worker, part)
+
+    def _on_test_started(self, worker: WorkerHandle, message: TestStarted) -> None:
+        """A test began: it is in flight until its events arrive (a crash names it)."""
+        worker.in_flight = message.test
+        worker.in_flight_since = time.monotonic()
+
+    def _on_test_events(self, worker: WorkerHandle, message: TestEvents) -> None:
+        """A test or a fixture finished (or erred after its end): replay its calls."""
+        if any(call.method == "stopTest" for call in message.calls):
+            worker.finished.add(message.test)
+            if worker.unit is not None:
+                worker.ran.append((worker.unit.index, message.test))
+            worker.in_flight = None
+            held, worker.held_output = tuple(worker.held_output), []
+            message = dataclasses.replace(message, output=held + message.output)
+        self.on_events(worker.worker_id, message)
+
+    def _on_output(self, worker: WorkerHandle, message: Output) -> None:
+        """The worker printed: held for the test in flight, else written as it comes."""
+        if worker.in_flight is not None:
+            # Printed by the running test: shown with its result, or with its crash.
+            worker.held_output.extend(message.chunks)
+        else:
             self.on_events(worker.worker_id, message)
-        elif isinstance(message, Output):
-            if worker.in_flight is not None:
-                # Printed by the running test: shown with its result, or with its crash.
-                worker.held_output.extend(message.chunks)
-            else:
-                self.on_events(worker.worker_id, message)
-        elif isinstance(message, UnitDone):
-            if self.test_phase is not None:
-                self.test_phase = (self.test_phase[0], time.monotonic())
+
+    def _on_unit_done(self, worker: WorkerHandle, message: UnitDone) -> None:
+        """The worker finished its unit: note its figures and hand it the next one."""
+        if self.test_phase is not None:
+            self.test_phase = (self.test_phase[0], time.monotonic())
+        if worker.unit is not None and worker.unit.rerun:
+            # One test of a unit, not the unit: its time would mislead the timing store.
+            self.rerun_seconds += message.duration + message.load_seconds
+        else:
             self.unit_durations[message.index] = message.duration
             self.unit_loads[message.index] = message.load_seconds
-            self.connection_upkeep[worker.worker_id] = (message.recycled, message.replaced)
-            previous = self.peak_rss_mb.get(worker.worker_id, 0.0)
-            self.peak_rss_mb[worker.worker_id] = max(previous, message.peak_rss_mb)
-            worker.unit = None
-            self._dispatch(worker)
-        elif isinstance(message, UnitLoadFailed):
-            self._report_load_failure(worker, message)
-        elif isinstance(message, Fatal):
-            raise WorkerStartError(message.message)
-        else:
-            raise TypeError(f"Worker {worker.worker_id} sent an unknown message: {message!r}")
+        self.connection_upkeep[worker.worker_id] = (message.recycled, message.replaced)
+        previous = self.peak_rss_mb.get(worker.worker_id, 0.0)
+        self.peak_rss_mb[worker.worker_id] = max(previous, message.peak_rss_mb)
+        worker.unit = None
+        self._dispatch(worker)
+
+    def _on_unit_load_failed(self, worker: WorkerHandle, message: UnitLoadFailed) -> None:
+        """The worker could not import its unit's module instead of running it."""
+        self._report_load_failure(worker, message)
+
+    def _on_fatal(self, worker: WorkerHandle, message: Fatal) -> None:
+        """The worker refuses to go on (e.g. its database is not its own clone)."""
+        raise WorkerStartError(message.message)
+
+    _HANDLERS: dict[type, Callable] = {
+        Batch: _on_batch,
+        TestStarted: _on_test_started,
+        TestEvents: _on_test_events,
+        Output: _on_output,
+        UnitDone: _on_unit_done,
+        UnitLoadFailed: _on_unit_load_failed,
+        Fatal: _on_fatal,
+    }
 
     def _report_load_failure(self, worker: WorkerHandle, message: UnitLoadFailed) -> None:
         """Each test of a unit whose module failed to import errors; the worker goes on."""
@@ -422,7 +471,7 @@ class WorkerPool:
     def _dispatch(self, worker: WorkerHandle) -> None:
         unit = None if self.should_stop() else self._next_unit(worker)
         if unit is not None:
-            if unit.index == RERUN_INDEX:
+            if unit.rerun:
                 # A rerun starts in a fresh process on fresh databases: nothing the
                 # earlier attempt left behind (module state, rows) can decide it.
                 worker = self._renew(worker)
@@ -469,7 +518,7 @@ class WorkerPool:
             if index not in worker.finished and index != lost
         )
         if remaining:
-            self.queue.appendleft(Unit(unit.index, remaining))
+            self.queue.appendleft(dataclasses.replace(unit, tests=remaining))
         self.workers.remove(worker)
         self._replace(worker)
 
@@ -612,7 +661,7 @@ class WorkerPool:
             timeout = 1.0 if deadline is None else min(deadline - time.monotonic(), 1.0)
             if timeout <= 0 or self.aborted:  # out of time, or Ctrl-C
                 return False
-            wait([worker.conn, worker.process.sentinel], timeout=timeout)
+            self._wait([worker.conn, worker.process.sentinel], timeout)
             try:
                 while worker.unit is not None and worker.conn.poll():
                     if not self._take(worker, worker.conn.recv(), events):
@@ -712,7 +761,8 @@ def _send_unit(conn, unit: Unit) -> None:
         conn.send(unit)
     except Exception:  # noqa: BLE001 - pickling user objects may raise anything
         # Some TestCase instances will not pickle; the worker can load them by name.
-        conn.send(Unit(unit.index, tuple((index, test.id()) for index, test in unit.tests)))
+        by_name = tuple((index, test.id()) for index, test in unit.tests)
+        conn.send(dataclasses.replace(unit, tests=by_name))
 
 
 def _send_quietly(conn, message) -> None:

@@ -26,7 +26,7 @@ from .events import (
 )
 from .orderchecks import OrderChecks, Settled
 from .planning import PlannedUnit
-from .pool import RERUN_INDEX, WorkerPool
+from .pool import WorkerPool
 
 
 @dataclass(frozen=True)
@@ -147,19 +147,17 @@ class ConcurrentSuite:
     def unit_durations(self) -> dict[str, float]:
         """Seconds each unit took in its worker, keyed by unit key (a split class's summed)."""
         durations: dict[str, float] = {}
-        for index, seconds in self.pool.unit_durations.items():
-            if index >= 0:  # reruns (index -1) are single tests, not units
-                key = self.units[index].timing_key
-                durations[key] = durations.get(key, 0.0) + seconds
+        for index, seconds in self.pool.unit_durations.items():  # reruns not among them
+            key = self.units[index].timing_key
+            durations[key] = durations.get(key, 0.0) + seconds
         return durations
 
     def module_import_seconds(self) -> dict[str, float]:
         """The longest time a worker took to import a test module, in a unit or preloading."""
         seconds = dict(self.pool.preload_imports)
-        for index, load in self.pool.unit_loads.items():
-            if index >= 0:
-                module = type(self.tests[self.units[index].indices[0]]).__module__
-                seconds[module] = max(seconds.get(module, 0.0), load)
+        for index, load in self.pool.unit_loads.items():  # reruns not among them
+            module = type(self.tests[self.units[index].indices[0]]).__module__
+            seconds[module] = max(seconds.get(module, 0.0), load)
         return seconds
 
     def run(self, result):
@@ -281,8 +279,13 @@ class ConcurrentSuite:
         attempts.append(failure)
         self._rerunning.add(events.test)
         # A unit of its own: its class fixtures run again around it, as on a fresh start.
-        self.pool.requeue(Unit(RERUN_INDEX, ((events.test, self.tests[events.test]),)))
+        unit = self._unit_of(events.test)
+        self.pool.requeue(Unit(unit, ((events.test, self.tests[events.test]),), rerun=True))
         return True
+
+    def _unit_of(self, test: int) -> int:
+        """The number of the unit ``test`` belongs to (a rerun keeps its unit's number)."""
+        return next((n for n, unit in enumerate(self.units) if test in unit.indices), 0)
 
     def _held(self, events: TestEvents, result, worker_id: int) -> bool:
         """Whether a test's events wait: for a rerun, or for the order check after the run."""

@@ -71,7 +71,7 @@ def test_imports_timed_while_preloading_count_like_imports_inside_a_unit():
     units = [PlannedUnit("a", (0,)), PlannedUnit("b", (1,))]
     pool = SimpleNamespace(
         preload_imports={"app.tests.test_a": 0.8, "app.tests.test_b": 0.01},
-        unit_loads={1: 0.3, -1: 5.0},  # unit b loaded in 0.3 s; -1 is a rerun, ignored
+        unit_loads={1: 0.3},  # unit b loaded in 0.3 s (reruns: test_unit_pool)
     )
     seconds = ConcurrentSuite(pool, tests, units).module_import_seconds()
     assert seconds == {"app.tests.test_a": 0.8, "app.tests.test_b": 0.3}

@@ -79,6 +79,6 @@ def test_a_split_class_is_stored_under_its_own_key_with_its_pieces_summed():
         PlannedUnit("app.Long[2/2]", (1,), whole="app.Long"),
         PlannedUnit("app.Short", (2,)),
     ]
-    pool = SimpleNamespace(unit_durations={0: 2.0, 1: 2.5, 2: 1.0, -1: 9.0})
+    pool = SimpleNamespace(unit_durations={0: 2.0, 1: 2.5, 2: 1.0})  # reruns: test_unit_pool
     durations = ConcurrentSuite(pool, [None] * 3, units).unit_durations()
     assert durations == {"app.Long": 4.5, "app.Short": 1.0}
