@@ -39,8 +39,7 @@ from .events import (
     Verify,
     encode_error,
 )
-from .exceptions import WorkerCrashException, WorkerTimeoutException
-from .exceptions import WorkerStartException as WorkerStartError
+from .exceptions import WorkerCrashException, WorkerStartException, WorkerTimeoutException
 from .worker import WorkerSpec, worker_main
 
 BOOT_TIMEOUT = 120.0
@@ -178,7 +177,7 @@ class WorkerPool:
                 self.preload_imports[module] = max(self.preload_imports.get(module, 0.0), seconds)
             for identity in ready.identities.values():
                 if identity in seen and seen[identity] != worker.worker_id:
-                    raise WorkerStartError(
+                    raise WorkerStartException(
                         f"Workers {seen[identity]} and {worker.worker_id} share {identity!r}"
                     )
                 seen[identity] = worker.worker_id
@@ -193,20 +192,22 @@ class WorkerPool:
     def _receive_startup(self, worker: WorkerHandle, kind: type):
         ready = self._wait([worker.conn, worker.process.sentinel], BOOT_TIMEOUT)
         if not ready:
-            raise WorkerStartError(
+            raise WorkerStartException(
                 f"Worker {worker.worker_id} did not start in {BOOT_TIMEOUT:.0f}s"
             )
         try:
             message = worker.conn.recv()
         except (EOFError, OSError):
             worker.process.join(5)
-            raise WorkerStartError(
+            raise WorkerStartException(
                 f"Worker {worker.worker_id} exited during start-up ({_exit_cause(worker.process)})"
             ) from None
         if isinstance(message, Fatal):
-            raise WorkerStartError(message.message)
+            raise WorkerStartException(message.message)
         if not isinstance(message, kind):
-            raise WorkerStartError(f"Worker {worker.worker_id} sent {message!r} during start-up")
+            raise WorkerStartException(
+                f"Worker {worker.worker_id} sent {message!r} during start-up"
+            )
         return message
 
     # -- dispatch -----------------------------------------------------------------------
@@ -444,7 +445,7 @@ class WorkerPool:
 
     def _on_fatal(self, worker: WorkerHandle, message: Fatal) -> None:
         """The worker refuses to go on (e.g. its database is not its own clone)."""
-        raise WorkerStartError(message.message)
+        raise WorkerStartException(message.message)
 
     _HANDLERS: dict[type, Callable] = {
         Batch: _on_batch,
@@ -577,7 +578,7 @@ class WorkerPool:
             self._expect(replacement, Booted)
             replacement.conn.send(self.orders[replacement.worker_id])
             self._expect(replacement, Ready)
-        except WorkerStartError as error:
+        except WorkerStartException as error:
             self.log(f"Could not restart worker {old.worker_id}: {error}")
             self.workers.remove(replacement)
             _terminate(replacement.process)
@@ -648,7 +649,7 @@ class WorkerPool:
             self._expect(worker, Booted)
             worker.conn.send(self.orders[worker.worker_id])
             self._expect(worker, Ready)
-        except WorkerStartError as error:
+        except WorkerStartException as error:
             self.log(f"Could not start a fresh worker for an order check: {error}")
             self.workers.remove(worker)
             _terminate(worker.process)
