@@ -564,26 +564,36 @@ class WorkerPool:
 
     def _respawn(self, old: WorkerHandle) -> WorkerHandle | None:
         """A new process for ``old``'s worker id, on fresh copies of its databases."""
+        return self._start_fresh(old.spec, f"restart worker {old.worker_id}")
+
+    def _start_fresh(self, spec: WorkerSpec, purpose: str) -> WorkerHandle | None:
+        """A new worker process for ``spec``, on fresh clones, with the run's imports done.
+
+        What the old process wrote (a TransactionTestCase commits) must not leak into the
+        tests that follow on this worker's databases; and it imports what the run's
+        workers imported before their first test (``preload``), so it starts from the
+        same import state. None, with one line saying why, when it cannot start.
+        """
         if self.reset_databases is not None:
-            # What the old process wrote (a TransactionTestCase commits) must not leak
-            # into the tests that follow on this worker's databases.
             try:
-                self.reset_databases(old.worker_id)
+                self.reset_databases(spec.worker_id)
             except Exception as error:  # noqa: BLE001 - reported, and the run goes on
-                self.log(f"Could not reset worker {old.worker_id}'s databases: {error}")
+                self.log(f"Could not reset worker {spec.worker_id}'s databases: {error}")
                 return None
-        replacement = self._spawn(old.spec)
-        self.workers.append(replacement)
+        worker = self._spawn(spec)
+        self.workers.append(worker)
         try:
-            self._expect(replacement, Booted)
-            replacement.conn.send(self.orders[replacement.worker_id])
-            self._expect(replacement, Ready)
+            if self.preloaded is not None:
+                _send_quietly(worker.conn, self.preloaded)
+            self._expect(worker, Booted)
+            worker.conn.send(self.orders[worker.worker_id])
+            self._expect(worker, Ready)
         except WorkerStartException as error:
-            self.log(f"Could not restart worker {old.worker_id}: {error}")
-            self.workers.remove(replacement)
-            _terminate(replacement.process)
+            self.log(f"Could not {purpose}: {error}")
+            self.workers.remove(worker)
+            _terminate(worker.process)
             return None
-        return replacement
+        return worker
 
     def _renew(self, worker: WorkerHandle) -> WorkerHandle | None:
         """Retire a healthy worker and start a fresh one in its place (for a rerun)."""
@@ -625,36 +635,13 @@ class WorkerPool:
             _send_quietly(worker.conn, Stop())
 
     def _fresh_worker(self) -> WorkerHandle | None:
-        """Worker 1's id in a new process on fresh clones, with the run's imports done.
-
-        It imports what the run's workers imported before their first test (``preload``),
-        so a replay starts from the import state the failure happened in.
-        """
+        """Worker 1's id in a new process on fresh clones, with the run's imports done."""
         for old in [w for w in self.workers if w.worker_id == self.specs[0].worker_id]:
             _send_quietly(old.conn, Stop())
             _terminate(old.process)
             old.conn.close()
             self.workers.remove(old)
-        try:
-            if self.reset_databases is not None:
-                self.reset_databases(self.specs[0].worker_id)
-        except Exception as error:  # noqa: BLE001 - reported; the check has no answer
-            self.log(f"Could not reset worker {self.specs[0].worker_id}'s databases: {error}")
-            return None
-        worker = self._spawn(self.specs[0])
-        self.workers.append(worker)
-        try:
-            if self.preloaded is not None:
-                _send_quietly(worker.conn, self.preloaded)
-            self._expect(worker, Booted)
-            worker.conn.send(self.orders[worker.worker_id])
-            self._expect(worker, Ready)
-        except WorkerStartException as error:
-            self.log(f"Could not start a fresh worker for an order check: {error}")
-            self.workers.remove(worker)
-            _terminate(worker.process)
-            return None
-        return worker
+        return self._start_fresh(self.specs[0], "start a fresh worker for an order check")
 
     def _collect(self, worker: WorkerHandle, events: list, deadline: float | None) -> bool:
         """Gather ``worker``'s test events until its unit is done; False if it never is."""
