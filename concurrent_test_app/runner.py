@@ -222,6 +222,10 @@ class ConcurrentTestRunner(DiscoverRunner):
                 self._finish_reports()
                 failures = 0
             finally:
+                # Whatever ended the run (a PermissionException in set-up, say), no worker
+                # may outlive it: they let SIGTERM pass, so multiprocessing's exit hook,
+                # which terminates daemons and then joins them, would wait forever.
+                self._close_pool(grace=0)
                 self.state.guard = None
         if guard.exit_status is not None and self.interrupted_status is None:
             self.interrupted_status = guard.exit_status
