@@ -12,14 +12,12 @@ class PlannedUnit:
     """A class's tests (or a whole module's, when it has module fixtures) as test indices.
 
     ``whole`` is set on a piece of a split class: the class's own unit key, under which
-    the pieces' durations are stored together. ``parts`` are the unit keys a heavy
-    module's tests have on their own, whose stored times stand in for the module's.
+    the pieces' durations are stored together.
     """
 
     key: str
     indices: tuple[int, ...]
     whole: str | None = None
-    parts: tuple[str, ...] = ()
 
     @property
     def timing_key(self) -> str:
@@ -50,53 +48,23 @@ def class_key(cls: type) -> str:
     return f"{cls.__module__}.{cls.__qualname__}"
 
 
-HEAVY_IMPORT_SECONDS = 0.25
-
-
-def plan_units(tests: list, heavy_modules: frozenset[str] = frozenset()) -> list[PlannedUnit]:
+def plan_units(tests: list) -> list[PlannedUnit]:
     """Group tests into units, keeping the suite's order of first appearance.
 
-    Django orders TestCase classes before TransactionTestCase ones; handing units out in
-    that order keeps the rule within every worker. The classes of a module in
-    ``heavy_modules`` (one whose import took at least HEAVY_IMPORT_SECONDS in a worker)
-    form one unit, so only one worker pays for importing it: a spawned worker, unlike a
-    forked one, imports every test module it runs.
+    Django orders TestCase classes before TransactionTestCase ones; every worker runs
+    its units in that order, so the rule holds within each worker.
     """
     groups: dict[str, list[int]] = {}
-    parts: dict[str, dict[str, None]] = {}  # heavy module -> its own units' keys, in order
     for index, test in enumerate(tests):
-        module = type(test).__module__
-        key = unit_key(test)
-        if module in heavy_modules:
-            parts.setdefault(module, {})[key] = None
-            key = module
-        groups.setdefault(key, []).append(index)
-    return [
-        PlannedUnit(key, tuple(indices), parts=tuple(parts.get(key, ())))
-        for key, indices in groups.items()
-    ]
+        groups.setdefault(unit_key(test), []).append(index)
+    return [PlannedUnit(key, tuple(indices)) for key, indices in groups.items()]
 
 
-def estimate_units(
-    units: list[PlannedUnit], known: dict[str, float], imports: dict[str, float] | None = None
-) -> dict[str, float]:
-    """Each unit's expected seconds: its stored time, else the median of the known ones.
-
-    A heavy module's unit (see ``plan_units``) not yet stored as one is the sum of its
-    classes' stored times. ``imports`` maps a heavy module to its import seconds: its
-    unit pays for that import in its worker, outside the unit's stored time, so it is
-    added.
-    """
-    imports = imports or {}
+def estimate_units(units: list[PlannedUnit], known: dict[str, float]) -> dict[str, float]:
+    """Each unit's expected seconds: its stored time, else the median of the known ones."""
     values = sorted(known[unit.key] for unit in units if unit.key in known)
     median = values[len(values) // 2] if values else 0.0
-
-    def stored(unit: PlannedUnit) -> float:
-        if unit.key not in known and unit.parts and all(part in known for part in unit.parts):
-            return sum(known[part] for part in unit.parts)
-        return known.get(unit.key, median)
-
-    return {unit.key: stored(unit) + imports.get(unit.key, 0.0) for unit in units}
+    return {unit.key: known.get(unit.key, median) for unit in units}
 
 
 def plan_shares(

@@ -80,10 +80,6 @@ class TimingStore:
         """Known test durations in seconds, by test id."""
         return {key: entry[0] for key, entry in self.tests.items()}
 
-    def heavy_imports(self, threshold: float) -> dict[str, float]:
-        """Import seconds of the test modules that took at least ``threshold`` to import."""
-        return {key: entry[0] for key, entry in self.modules.items() if entry[0] >= threshold}
-
     def busy_per_worker(self) -> float | None:
         """CPUs one worker kept busy in the last concurrent run, or None if unknown."""
         if self.machine_load is None:

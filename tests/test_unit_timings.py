@@ -100,48 +100,6 @@ def test_unknown_units_get_the_median_of_known_ones():
     assert estimates["d"] == 3.0
 
 
-def test_a_heavy_module_unit_counts_its_import():
-    heavy = PlannedUnit("app.heavy", (0, 1), parts=("app.heavy.A", "app.heavy.B"))
-    other = PlannedUnit("app.other.C", (2,))
-    known = {"app.heavy": 1.0, "app.heavy.A": 9.0, "app.other.C": 1.5}
-    estimates = estimate_units([heavy, other], known, {"app.heavy": 0.75})
-    # Its own stored time wins over its classes'; the import is added to it alone.
-    assert estimates == {"app.heavy": 1.75, "app.other.C": 1.5}
-
-
-def test_a_module_newly_heavy_is_estimated_from_its_classes():
-    heavy = PlannedUnit("app.heavy", (0, 1), parts=("app.heavy.A", "app.heavy.B"))
-    half_known = PlannedUnit("app.half", (2, 3), parts=("app.half.A", "app.half.B"))
-    known = {"app.heavy.A": 0.5, "app.heavy.B": 0.75, "app.half.A": 4.0}
-    estimates = estimate_units([heavy, half_known], known, {"app.heavy": 0.25})
-    assert estimates["app.heavy"] == 0.5 + 0.75 + 0.25
-    assert estimates["app.half"] == 0.0  # not every class known: the median (none here)
-
-
-def test_a_heavy_module_is_planned_as_one_unit_that_knows_its_classes():
-    from django.test import SimpleTestCase
-
-    from concurrent_test_app.planning import plan_units
-
-    class A(SimpleTestCase):
-        def test_a(self):
-            pass
-
-        def test_b(self):
-            pass
-
-    class B(SimpleTestCase):
-        def test_a(self):
-            pass
-
-    tests = [A("test_a"), B("test_a"), A("test_b")]
-    module = A.__module__
-    (unit,) = plan_units(tests, frozenset({module}))
-    assert unit.key == module and unit.indices == (0, 1, 2)
-    assert unit.parts == (f"{module}.{A.__qualname__}", f"{module}.{B.__qualname__}")
-    assert all(not unit.parts for unit in plan_units(tests))
-
-
 def test_shares_follow_the_first_free_worker():
     units = [PlannedUnit("big", (0, 1, 2)), PlannedUnit("mid", (3,)), PlannedUnit("small", (4,))]
     estimates = {"big": 4.0, "mid": 3.0, "small": 1.0}

@@ -46,7 +46,7 @@ def merge_timings(output: str | Path, inputs: list[str | Path]) -> int:
 
     The inputs are usually the shards' files (``timings.shard-1-of-2.json``…): each is
     the store the shards split from plus that shard's new durations, so together they
-    hold every unit. Import times (which modules are heavy changes how units are cut)
+    hold every unit. Import times of the test modules
     and the newest load figure are kept too.
     """
     merged = TimingStore(Path(output))
