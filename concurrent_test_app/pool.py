@@ -564,15 +564,15 @@ class WorkerPool:
 
     def _respawn(self, old: WorkerHandle) -> WorkerHandle | None:
         """A new process for ``old``'s worker id, on fresh copies of its databases."""
-        return self._start_fresh(old.spec, f"restart worker {old.worker_id}")
+        return self._start_fresh(old.spec, f"Could not restart worker {old.worker_id}")
 
-    def _start_fresh(self, spec: WorkerSpec, purpose: str) -> WorkerHandle | None:
+    def _start_fresh(self, spec: WorkerSpec, failure: str) -> WorkerHandle | None:
         """A new worker process for ``spec``, on fresh clones, with the run's imports done.
 
         What the old process wrote (a TransactionTestCase commits) must not leak into the
         tests that follow on this worker's databases; and it imports what the run's
         workers imported before their first test (``preload``), so it starts from the
-        same import state. None, with one line saying why, when it cannot start.
+        same import state. None, with the line ``failure: <error>``, when it cannot start.
         """
         if self.reset_databases is not None:
             try:
@@ -589,7 +589,7 @@ class WorkerPool:
             worker.conn.send(self.orders[worker.worker_id])
             self._expect(worker, Ready)
         except WorkerStartException as error:
-            self.log(f"Could not {purpose}: {error}")
+            self.log(f"{failure}: {error}")
             self.workers.remove(worker)
             _terminate(worker.process)
             return None
@@ -641,7 +641,7 @@ class WorkerPool:
             _terminate(old.process)
             old.conn.close()
             self.workers.remove(old)
-        return self._start_fresh(self.specs[0], "start a fresh worker for an order check")
+        return self._start_fresh(self.specs[0], "Could not start a fresh worker for an order check")
 
     def _collect(self, worker: WorkerHandle, events: list, deadline: float | None) -> bool:
         """Gather ``worker``'s test events until its unit is done; False if it never is."""
