@@ -109,6 +109,15 @@ def parse_path(value: Any) -> str | None:
     return str(value)
 
 
+def parse_folder(value: Any) -> str | None:
+    """An existing folder, or empty for none."""
+    if value is None or str(value).strip() == "":
+        return None
+    if not os.path.isdir(str(value)):
+        raise _Invalid
+    return str(value)
+
+
 def parse_shard_option(value: Any):
     """``I/N`` with 1 ≤ I ≤ N (run shard I of N), or empty for no sharding."""
     from .planning import parse_shard
@@ -282,6 +291,22 @@ OPTIONS: tuple[Option, ...] = (
         "reuse the migrated template database",
     ),
     Option(
+        "template_snapshots",
+        "DJANGO_TEST_TEMPLATE_SNAPSHOTS",
+        parse_bool,
+        True,
+        "true/false, 1/0, yes/no or on/off",
+        "dump each new template into the cache folder and restore it where none exists",
+    ),
+    Option(
+        "snapshot_tools",
+        "DJANGO_TEST_SNAPSHOT_TOOLS",
+        parse_folder,
+        None,
+        "an existing folder holding pg_dump and pg_restore (or mysqldump and mysql)",
+        "the folder of the programs that dump and restore snapshots (default: searched)",
+    ),
+    Option(
         "timings_file",
         "DJANGO_TEST_TIMINGS_FILE",
         parse_path,
@@ -379,6 +404,8 @@ class Config:
     max_retries: int
     retry_delay: float
     template_cache: bool
+    template_snapshots: bool
+    snapshot_tools: str | None
     timings_file: str | None
     rerun_failures: int
     fail_on_flaky: bool

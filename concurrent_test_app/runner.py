@@ -442,7 +442,15 @@ class ConcurrentTestRunner(DiscoverRunner):
     def template_cache(self) -> TemplateCache:
         """Where migrated templates are kept between runs (beside the timing store)."""
         directory = Path(self.config.timings_file or default_path()).parent
-        return TemplateCache(directory, self.verbosity, self.announce, self.ledger, self.warn)
+        return TemplateCache(
+            directory,
+            self.verbosity,
+            self.announce,
+            self.ledger,
+            self.warn,
+            snapshots=self.config.template_snapshots,
+            tools=self.config.snapshot_tools,
+        )
 
     @cached_property
     def ledger(self) -> Ledger:

@@ -22,14 +22,22 @@ database rename, and ``RENAME TABLE`` cannot move views, triggers or routines in
 another database, so MySQL builds under the final name, which the ledger proves is ours
 until the marker table is written last; the next run's sweep drops a build whose run is
 gone before it looks for the marker.
+
+Snapshots (``snapshots``): a run that builds a template also dumps it into the cache
+folder, named by alias and fingerprint. A later run that finds no valid template on
+the server (a new CI database server) but a snapshot with the project's fingerprint
+restores it into a new template, built and marked exactly as a migrated one, instead
+of migrating. A snapshot that is stale, damaged, made on another server version or
+that the client programs cannot read is one line, and the run migrates.
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
+import time
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import django
@@ -43,6 +51,8 @@ from .backends.common import PG_MAX_IDENTIFIER_BYTES
 from .exceptions import DatabaseTemplateException, SecurityException
 from .ledger import Ledger
 from .leftovers import UNFINISHED, entry_for, sweep_ledgers
+from .snapshots import Snapshot, SnapshotStore, SnapshotUnusable
+from .snapshots.store import describe
 
 _SETTING_KEYS = ("ENGINE", "NAME", "HOST", "PORT", "USER", "OPTIONS", "TEST")
 
@@ -123,13 +133,25 @@ def _hash(data: str | bytes) -> str:
 class TemplateCache:
     """Prepares one template per test database and points its aliases at it."""
 
-    def __init__(self, directory: Path, verbosity: int, log, ledger=None, warn=None) -> None:
+    def __init__(
+        self,
+        directory: Path,
+        verbosity: int,
+        log,
+        ledger=None,
+        warn=None,
+        snapshots=True,
+        tools=None,
+    ) -> None:
         self.directory = Path(directory)
         self.verbosity = verbosity
         self.log = log
         self.warn = warn or log
         self.ledger = ledger or Ledger(self.directory, self.warn)
         self._ledger_path = self.directory / "templates.json"
+        # Snapshots of the templates, for a CI cache to carry to a new database server.
+        self.snapshots = SnapshotStore(self.directory) if snapshots else None
+        self.tools = tools  # the folder of pg_dump/pg_restore (mysqldump/mysql), or None
 
     def setup(self, groups, serialized_aliases, protected: set[str]) -> list[tuple]:
         """Use or build each group's template; return ``(connection, old_name)`` pairs."""
@@ -185,13 +207,19 @@ class TemplateCache:
             return
         if marker is not None:
             self.log(f"Template is stale ({current.changes_from(old_parts)}), rebuilding")
+        snapshot = self._snapshot_for(group.primary, current)
         if backend_of(connection).template_in_file:
-            self._build(connection, name, serialize)
+            restored = self._restored(connection, name, snapshot, [])
+            if not restored:
+                self._build(connection, name, serialize)
             self._mark(connection, name, current.digest)
+            self._after_restore_or_build(
+                connection, group.primary, name, current, restored, serialize
+            )
             return
-        self._build_provably(connection, name, current.digest, serialize, marker is not None)
+        self._build_provably(connection, name, current, serialize, marker is not None, snapshot)
 
-    def _build_provably(self, connection, name: str, digest: str, serialize: bool, stale: bool):
+    def _build_provably(self, connection, name, current, serialize, stale, snapshot) -> None:
         """Build a server template so that a kill at any instant leaves only what we can sweep."""
         renamed = backend_of(connection).template_renamed
         if stale and not renamed:
@@ -201,9 +229,11 @@ class TemplateCache:
         self.ledger.record(entry)  # before CREATE DATABASE, on disk
         created: list[str] = []
         try:
-            with _strict_create(connection, created):
-                self._build(connection, building, serialize)
-            self._mark(connection, building, digest)
+            restored = self._restored(connection, building, snapshot, created)
+            if not restored:
+                with _strict_create(connection, created):
+                    self._build(connection, building, serialize)
+            self._mark(connection, building, current.digest)
             if renamed:
                 self._rename(connection, building, name, stale)
         except BaseException:
@@ -211,6 +241,82 @@ class TemplateCache:
             raise
         self.ledger.forget(entry)  # its own name and marker prove it ours from now on
         _point_at(connection, name)
+        alias = connection.alias
+        self._after_restore_or_build(connection, alias, name, current, restored, serialize)
+
+    # -- snapshots ---------------------------------------------------------------------
+
+    def _snapshot_for(self, alias: str, current: Fingerprint) -> Snapshot | None:
+        """The snapshot to restore ``alias``'s template from, or None (saying why, if stale)."""
+        if self.snapshots is None:
+            return None
+        suffix = backend_of(connections[alias]).snapshot_suffix
+        found = self.snapshots.find(alias, current.digest, suffix)
+        if found is None:
+            for other in self.snapshots.others(alias, current.digest, suffix):
+                changes = current.changes_from(other.parts)
+                self.log(f"Template snapshot {other.path} is stale ({changes}), migrating")
+        return found
+
+    def _restored(self, connection, name: str, snapshot: Snapshot | None, created) -> bool:
+        """Restore ``snapshot`` into ``name``; False (one warning line) when it cannot be."""
+        if snapshot is None:
+            return False
+        backend = backend_of(connection)
+        started = time.monotonic()
+        try:
+            snapshot.verify()
+            server = backend.server_version(connection)
+            if server != snapshot.server_version:
+                raise SnapshotUnusable(
+                    f"it was made on {snapshot.server_version}, the server is {server}"
+                )
+            if not backend.template_in_file:
+                _create_database(connection, name, created)
+            backend.restore_template(connection, name, snapshot, self.tools)
+        except Exception as error:  # noqa: BLE001 - a snapshot never fails the run
+            self.warn(
+                f"Warning: template snapshot {snapshot.path} not restored: {error}; migrating"
+            )
+            self._discard(connection, name, created)
+            return False
+        seconds = time.monotonic() - started
+        self.log(f"Restored database template from snapshot {snapshot.path} ({seconds:.1f}s)")
+        return True
+
+    def _discard(self, connection, name: str, created: list[str]) -> None:
+        """Drop what a failed restore created, so the build can create it again."""
+        if created:
+            connection.close()
+            self._drop(connection, name)
+            created.clear()
+
+    def _after_restore_or_build(self, connection, alias, name, current, restored, serialize):
+        """Serialize a restored template as Django would have; snapshot a migrated one."""
+        if restored:
+            _point_at(connection, name)
+            if serialize:  # what serialized_rollback restores, read from the template
+                connection._test_serialized_contents = connection.creation.serialize_db_to_string()
+        elif self.snapshots is not None:
+            self._save_snapshot(connection, alias, name, current)
+
+    def _save_snapshot(self, connection, alias: str, name: str, current: Fingerprint) -> None:
+        """Dump the new template into the cache folder; a failure is one warning line."""
+        backend = backend_of(connection)
+        final = self.snapshots.path_for(alias, current.digest, backend.snapshot_suffix)
+        temporary = self.snapshots.temporary_path(final)
+        started = time.monotonic()
+        try:
+            tool = backend.dump_template(connection, name, temporary, self.tools)
+            server = backend.server_version(connection)
+            snapshot = describe(temporary, alias, current.digest, current.parts, server, tool)
+            self.snapshots.publish(temporary, final, replace(snapshot, path=final))
+        except Exception as error:  # noqa: BLE001 - a snapshot never fails the run
+            temporary.unlink(missing_ok=True)
+            self.warn(f"Warning: no template snapshot written for alias {alias!r}: {error}")
+            return
+        seconds = time.monotonic() - started
+        self.log(f"Saved template snapshot {final} ({seconds:.1f}s)")
 
     def _rename(self, connection, building: str, name: str, stale: bool) -> None:
         """Give a finished, marked PostgreSQL template its name (replacing a stale one)."""
@@ -309,13 +415,7 @@ def _strict_create(connection, created: list[str]):
 
     def create(verbosity, autoclobber, keepdb=False):
         name = creation._get_test_db_name()
-        parameters = {
-            "dbname": connection.ops.quote_name(name),
-            "suffix": creation.sql_table_creation_suffix(),
-        }
-        with creation._nodb_cursor() as cursor:
-            creation._execute_create_test_db(cursor, parameters, keepdb=False)
-        created.append(name)
+        _create_database(connection, name, created)
         return name
 
     creation._create_test_db = create
@@ -323,6 +423,18 @@ def _strict_create(connection, created: list[str]):
         yield
     finally:
         del creation._create_test_db
+
+
+def _create_database(connection, name: str, created: list[str]) -> None:
+    """Django's own ``CREATE DATABASE`` for a test database, failing if ``name`` exists."""
+    creation = connection.creation
+    parameters = {
+        "dbname": connection.ops.quote_name(name),
+        "suffix": creation.sql_table_creation_suffix(),
+    }
+    with creation._nodb_cursor() as cursor:
+        creation._execute_create_test_db(cursor, parameters, keepdb=False)
+    created.append(name)
 
 
 def _point_at(connection, name: str) -> None:

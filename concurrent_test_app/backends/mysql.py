@@ -20,6 +20,8 @@ from pathlib import Path
 from django.db import DatabaseError, connections
 
 from ..exceptions import DatabaseCloneException, PermissionException, SecurityException
+from ..snapshots.store import Snapshot
+from ..snapshots.tools import find_program, run_program
 from .common import (
     CLONE_MARKER,
     TEMPLATE_MARKER,
@@ -52,6 +54,7 @@ class MySQLBackend(ServerBackend):
 
     vendor = "mysql"
     template_renamed = False  # MariaDB cannot rename a database
+    snapshot_suffix = ".sql"  # the dump the clones are loaded from
     worker = WorkerSide("SELECT DATABASE()", identity_is_path=False)
 
     def plan_clone(self, group: DatabaseGroup, worker_id: int, context: CloneContext) -> Clone:
@@ -233,6 +236,25 @@ class MySQLBackend(ServerBackend):
                 f"INSERT INTO {table} (marker) VALUES (%s)", [f"{TEMPLATE_MARKER} {digest}"]
             )
 
+    def server_version(self, connection) -> str:
+        """``MariaDB 10.11`` or ``MySQL 8.0``: a dump loads into the same release series."""
+        with connection._nodb_cursor() as cursor:
+            cursor.execute("SELECT VERSION()")
+            version = cursor.fetchone()[0]
+        flavour = "MariaDB" if "mariadb" in version.lower() else "MySQL"
+        return f"{flavour} {'.'.join(version.split('-')[0].split('.')[:2])}"
+
+    def dump_template(self, connection, name: str, path: Path, tools: str | None) -> int:
+        """The clones' dump of the template (its marker table left out), written to ``path``."""
+        program = find_program(DUMP_PROGRAMS, 0, tools)
+        path.write_bytes(_dump(connection, name, program.path, _snapshot_failure))
+        return program.major
+
+    def restore_template(self, connection, name: str, snapshot: Snapshot, tools) -> None:
+        """Load the dump into the new, empty database ``name`` with the ``mysql`` client."""
+        program = find_program(CLIENT_PROGRAMS, 0, tools)
+        _load(connection, name, snapshot.path.read_bytes(), program.path, _snapshot_failure)
+
     def keepdb_lock(self, connection, test_name: str, key: int, held, directory: Path):
         """A named lock (``GET_LOCK``) on a connection held for the run."""
         return server_lock(held, connection, "GET_LOCK", "RELEASE_LOCK", keepdb_lock_name(key))
@@ -243,12 +265,12 @@ def keepdb_lock_name(key: int) -> str:
     return f"django-concurrent-test-keepdb-{key:x}"
 
 
-def _dump(connection, source: str) -> bytes:
+def _dump(connection, source: str, program: str | None = None, run=None) -> bytes:
     args, env = _client_command(connection, source)
     # --single-transaction: a consistent copy without LOCK TABLES privileges;
     # --routines/--events as Django's _clone_db.
     command = [
-        _program(DUMP_PROGRAMS),
+        program or _program(DUMP_PROGRAMS),
         *args[1:-1],
         "--single-transaction",
         "--routines",
@@ -256,12 +278,19 @@ def _dump(connection, source: str) -> bytes:
         f"--ignore-table={source}.{TEMPLATE_MARKER_TABLE}",
         source,
     ]
-    return _run(command, env, None, f"dumping {source!r}")
+    return (run or _run)(command, env, None, f"dumping {source!r}")
 
 
-def _load(connection, target: str, dump: bytes) -> None:
+def _load(connection, target: str, dump: bytes, program: str | None = None, run=None) -> None:
     args, env = _client_command(connection, target)
-    _run([_program(CLIENT_PROGRAMS), *args[1:]], env, dump, f"loading {target!r}")
+    (run or _run)(
+        [program or _program(CLIENT_PROGRAMS), *args[1:]], env, dump, f"loading {target!r}"
+    )
+
+
+def _snapshot_failure(command: list[str], env: dict | None, data: bytes | None, what: str):
+    """``_run`` for snapshots: a failure is a reason not to use the snapshot, not a crash."""
+    return run_program(command, env, what, data)
 
 
 def _client_command(connection, database: str) -> tuple[list[str], dict | None]:

@@ -6,7 +6,10 @@ from pathlib import Path
 
 from django.db import connections
 
+from ..cpus import available_cpus
 from ..exceptions import DatabaseCloneException, PermissionException, SecurityException
+from ..snapshots.store import Snapshot
+from ..snapshots.tools import client_environment, find_program, run_program
 from ..worker.upkeep import with_connect_retries
 from .common import (
     CLONE_MARKER,
@@ -36,6 +39,7 @@ class PostgreSQLBackend(ServerBackend):
 
     vendor = "postgresql"
     template_renamed = True
+    snapshot_suffix = ".dump"  # pg_dump's custom format: pg_restore loads it in parallel
     worker = WorkerSide("SELECT current_database()", identity_is_path=False)
 
     def plan_clone(self, group: DatabaseGroup, worker_id: int, context: CloneContext) -> Clone:
@@ -164,9 +168,38 @@ class PostgreSQLBackend(ServerBackend):
         with connection._nodb_cursor() as cursor:
             cursor.execute(f"COMMENT ON DATABASE {quoted} IS %s", [f"{TEMPLATE_MARKER} {digest}"])
 
+    def server_version(self, connection) -> str:
+        """``PostgreSQL <major>``: a dump restores into a server of the same major version."""
+        return f"PostgreSQL {_major(connection)}"
+
+    def dump_template(self, connection, name: str, path: Path, tools: str | None) -> int:
+        """``pg_dump`` in custom format, without owners or grants; its major version."""
+        program = find_program(("pg_dump",), _major(connection), tools)
+        options, env = client_environment(connection, name)
+        command = [program.path, *options, "--format=custom", "--no-owner", "--no-privileges"]
+        run_program([*command, f"--file={path}", name], env, f"dumping {name!r}")
+        return program.major
+
+    def restore_template(self, connection, name: str, snapshot: Snapshot, tools) -> None:
+        """``pg_restore -j`` into the new, empty database ``name``; stops at the first error."""
+        at_least = max(snapshot.tool_version, _major(connection))
+        program = find_program(("pg_restore",), at_least, tools)
+        options, env = client_environment(connection, name)
+        jobs = min(4, available_cpus())
+        command = [program.path, *options, "--no-owner", "--no-privileges", "--exit-on-error"]
+        command += [f"--jobs={jobs}", f"--dbname={name}", str(snapshot.path)]
+        run_program(command, env, f"restoring {name!r}")
+
     def keepdb_lock(self, connection, test_name: str, key: int, held, directory: Path):
         """A session advisory lock on a connection held for the run."""
         return server_lock(held, connection, "pg_try_advisory_lock", "pg_advisory_unlock", key)
+
+
+def _major(connection) -> int:
+    """The server's major version (15 for 15.4), read on a connection to no test database."""
+    with connection._nodb_cursor() as cursor:
+        cursor.execute("SHOW server_version_num")
+        return int(cursor.fetchone()[0]) // 10000
 
 
 def _exists(cursor, name: str) -> bool:

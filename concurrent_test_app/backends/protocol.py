@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any, Protocol
 
 from ..ledger import Entry, Ledger, Owner
+from ..snapshots.store import Snapshot
 from .common import Clone, DatabaseGroup
 
 
@@ -44,6 +45,7 @@ class Backend(Protocol):
     keeps_clones: bool  # with --keepdb the clones outlive the run
     template_in_file: bool  # the template is a file: no ledger, no server build
     template_renamed: bool  # built under an unfinished name, renamed when marked
+    snapshot_suffix: str  # the ending of a template snapshot's file name
     worker: WorkerSide
 
     def plan_clone(self, group: DatabaseGroup, worker_id: int, context: CloneContext) -> Clone:
@@ -92,3 +94,16 @@ class Backend(Protocol):
         self, connection, test_name: str, key: int, held: ExitStack, directory: Path
     ) -> Callable[[], bool] | None:
         """A ``take()`` trying the lock of a kept test database once, or None: none needed."""
+
+    def server_version(self, connection) -> str:
+        """The server a snapshot must be restored into, e.g. ``PostgreSQL 15``."""
+
+    def dump_template(self, connection, name: str, path: Path, tools: str | None) -> int:
+        """Write a snapshot of template ``name`` to ``path``; the dump program's major version.
+
+        ``tools`` is the folder to take the client programs from (None: search for them).
+        Raises SnapshotUnusable (or any error) when it cannot.
+        """
+
+    def restore_template(self, connection, name: str, snapshot: Snapshot, tools) -> None:
+        """Load ``snapshot`` into ``name``: a new empty database, or the template's file."""

@@ -12,6 +12,7 @@ from pathlib import Path
 from django.db import connections
 
 from ..ledger import Entry
+from ..snapshots.store import Snapshot
 from .common import OWNER_FILE, TEMP_PREFIX, Clone, DatabaseGroup, dead_owner, file_lock
 from .protocol import CloneContext, WorkerSide
 
@@ -26,6 +27,7 @@ class SQLiteBackend:
     keeps_clones = False  # cheap copies in a private folder: they always go
     template_in_file = True
     template_renamed = False
+    snapshot_suffix = ".sqlite3"  # a copy of the template file
     # A clone lives as long as the run and is rebuilt if its worker dies, so durability
     # buys nothing; without it a file clone is about as fast as Django's in-memory test
     # database (TransactionTestCase commits after every statement).
@@ -127,6 +129,34 @@ class SQLiteBackend:
     def invalidate_template(self, connection, name: str) -> None:
         """Remove the sidecar file."""
         Path(name + ".fingerprint").unlink(missing_ok=True)
+
+    def server_version(self, connection) -> str:
+        """``SQLite 3``: every SQLite 3 library reads every SQLite 3 file."""
+        import sqlite3
+
+        return f"SQLite {sqlite3.sqlite_version_info[0]}"
+
+    def dump_template(self, connection, name: str, path: Path, tools: str | None) -> int:
+        """A consistent copy of the template file (the backup API), written to ``path``."""
+        import sqlite3
+
+        source, target = sqlite3.connect(name), sqlite3.connect(path)
+        try:
+            source.backup(target)
+        finally:
+            target.close()
+            source.close()
+        return 0
+
+    def restore_template(self, connection, name: str, snapshot: Snapshot, tools) -> None:
+        """Put a copy of the snapshot in the template's place, in one rename."""
+        temporary = f"{name}.{os.getpid()}.restoring"
+        Path(name).parent.mkdir(parents=True, exist_ok=True)
+        try:
+            shutil.copyfile(snapshot.path, temporary)
+            os.replace(temporary, name)
+        finally:
+            _remove(temporary)
 
     def keepdb_lock(self, connection, test_name: str, key: int, held, directory: Path):
         """``flock`` on a file in the runner's folder; none for an in-memory database."""
