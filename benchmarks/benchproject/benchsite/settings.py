@@ -1,4 +1,4 @@
-"""Settings of the benchmark project: SQLite by default, PostgreSQL from DATABASE_URL."""
+"""Settings of the benchmark project: SQLite by default, PostgreSQL or MySQL from DATABASE_URL."""
 
 from __future__ import annotations
 
@@ -30,13 +30,14 @@ ROOT_URLCONF = "benchsite.urls"
 
 
 def database_from_url(url: str) -> dict:
-    """Turn postgres://user:pass@host:port/name into a DATABASES entry."""
+    """Turn postgres:// (or mysql://) user:pass@host:port/name into a DATABASES entry."""
     parsed = urlparse(url)
-    if parsed.scheme not in ("postgres", "postgresql"):
-        raise ValueError(f"DATABASE_URL={url!r}: expected a postgres:// URL")
+    engines = {"postgres": "postgresql", "postgresql": "postgresql", "mysql": "mysql"}
+    if parsed.scheme not in engines:
+        raise ValueError(f"DATABASE_URL={url!r}: expected a postgres:// or mysql:// URL")
     name = unquote(parsed.path.lstrip("/")) or "bench"
     return {
-        "ENGINE": "django.db.backends.postgresql",
+        "ENGINE": f"django.db.backends.{engines[parsed.scheme]}",
         "NAME": name,
         # NAME_test rather than Django's test_NAME: on a shared server every database the
         # benchmarks create (test database, clones, templates, xdist's _gwN) starts with NAME.
