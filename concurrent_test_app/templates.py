@@ -36,7 +36,7 @@ from __future__ import annotations
 import hashlib
 import json
 import time
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass, replace
 from pathlib import Path
 
@@ -307,14 +307,17 @@ class TemplateCache:
         temporary = self.snapshots.temporary_path(final)
         started = time.monotonic()
         try:
+            self.snapshots.folder.mkdir(parents=True, exist_ok=True)
             tool = backend.dump_template(connection, name, temporary, self.tools)
             server = backend.server_version(connection)
             snapshot = describe(temporary, alias, current.digest, current.parts, server, tool)
             self.snapshots.publish(temporary, final, replace(snapshot, path=final))
         except Exception as error:  # noqa: BLE001 - a snapshot never fails the run
-            temporary.unlink(missing_ok=True)
             self.warn(f"Warning: no template snapshot written for alias {alias!r}: {error}")
             return
+        finally:
+            with suppress(OSError):  # also on Ctrl-C: no half dump left behind
+                temporary.unlink(missing_ok=True)
         seconds = time.monotonic() - started
         self.log(f"Saved template snapshot {final} ({seconds:.1f}s)")
 

@@ -265,3 +265,16 @@ def _start(command: list[str], env: dict) -> subprocess.Popen:
         text=True,
         start_new_session=True,
     )
+
+
+def test_a_snapshot_that_cannot_be_written_is_one_warning_line(tmp_path):
+    (tmp_path / "snapshots").write_text("a file where the folder would be")
+
+    run = _run("sqlite", tmp_path)
+
+    assert run.returncode == 0, run.describe()
+    warnings = [line for line in run.stderr.splitlines() if "no template snapshot" in line]
+    assert [line.split(": ", 2)[1] for line in warnings] == [
+        f"no template snapshot written for alias {alias!r}" for alias in ALIASES
+    ], run.describe()
+    assert "Traceback" not in run.output and set(run.report.counts()) == {"ok"}, run.describe()

@@ -18,6 +18,7 @@ PARTS = {"migrations": "abc"}
 
 def _write(store: SnapshotStore, alias: str, digest: str, data: bytes = b"dump") -> None:
     final = store.path_for(alias, digest, ".dump")
+    store.folder.mkdir(parents=True, exist_ok=True)
     temporary = store.temporary_path(final)
     temporary.write_bytes(data)
     snapshot = describe(temporary, alias, digest, PARTS, "PostgreSQL 15", 15)

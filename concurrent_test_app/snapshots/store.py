@@ -78,7 +78,6 @@ class SnapshotStore:
 
     def temporary_path(self, final: Path) -> Path:
         """A private name beside ``final`` to dump into (hidden, ending in .tmp)."""
-        self.folder.mkdir(parents=True, exist_ok=True)
         return final.with_name(f".{final.name}-{secrets.token_hex(6)}.tmp")
 
     def publish(self, temporary: Path, final: Path, snapshot: Snapshot) -> None:
