@@ -37,6 +37,7 @@ from run import (
     SUITES,
     environment_for,
     machine_info,
+    pg_settings,
     redact,
     suite_pg_url,
 )
@@ -173,7 +174,7 @@ def run_database(database: str, args) -> dict:
     url = suite_url(database, args, suite)
     server = Server(database, url, suite.directory)
     env = environment_for(url)
-    pg = _pg_settings(url) if database == "postgres" else None
+    pg = pg_settings(url) if database == "postgres" else None
     server.forget_everything()
     prime = run_command([sys.executable, *_ours()], suite.directory, env, args.timeout)
     _check(prime, f"{database} priming")
@@ -224,17 +225,6 @@ def _check(outcome, what: str) -> None:
     if outcome.code != 0:
         tail = "\n".join(outcome.output.rstrip().splitlines()[-30:])
         sys.exit(f"{what} failed (exit {outcome.code}):\n{tail}")
-
-
-def _pg_settings(url: str) -> dict:
-    p = urlparse(url)
-    return {
-        "NAME": unquote(p.path.lstrip("/")),
-        "USER": unquote(p.username or ""),
-        "PASSWORD": unquote(p.password or ""),
-        "HOST": p.hostname or "",
-        "PORT": str(p.port or ""),
-    }
 
 
 def print_table(results: dict, runs: int, suite: str) -> None:
