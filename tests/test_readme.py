@@ -366,6 +366,7 @@ def test_phrases_of_a_message():
 # GitHub service, and twine's.
 FOREIGN_FLAGS = {"--health-cmd", "--health-interval", "--health-timeout", "--health-retries"}
 FOREIGN_FLAGS |= {"--strict"}
+FOREIGN_FLAGS |= {"--format", "--no-owner", "--no-privileges", "--jobs"}  # pg_dump, pg_restore
 EXTRA_VARIABLES = {"DJANGO_TEST_SHARD_INDEX", "DJANGO_TEST_SHARD_TOTAL"}
 
 
