@@ -79,6 +79,7 @@ class Variant:
 
 
 COLD = (("DJANGO_TEST_TEMPLATE_CACHE", "false"),)
+FORKSERVER = (("DJANGO_TEST_START_METHOD", "forkserver"),)
 
 # The variants, in the order they run within a round.
 VARIANTS = (
@@ -91,6 +92,9 @@ VARIANTS = (
     Variant("ours-warm-2", ours("2"), state="warm"),
     Variant("ours-warm-4", ours("4"), state="warm"),
     Variant("ours-warm-auto", ours("auto"), state="warm"),
+    # Workers forked from one server that imported the tests once (issue 20).
+    Variant("ours-warm-2-forkserver", ours("2"), env=FORKSERVER, state="warm"),
+    Variant("ours-warm-auto-forkserver", ours("auto"), env=FORKSERVER, state="warm"),
     # No template but the timing store kept: a CI job whose database server starts
     # empty while the timing store comes from the repository or a cache (README "CI").
     # It runs after the warm variants, whose priming it shares; it drops the template,
@@ -120,6 +124,13 @@ PROBE_VARIANTS = (
     Variant("django-parallel-2", django("--parallel", "2", "microbench.probe")),
     Variant("ours-cold-2", ours("2") + ("microbench.probe",), env=COLD, state="cold"),
     Variant("ours-warm-2", ours("2") + ("microbench.probe",), state="warm", prime_key="probe"),
+    Variant(
+        "ours-warm-2-forkserver",
+        ours("2") + ("microbench.probe",),
+        env=FORKSERVER,
+        state="warm",
+        prime_key="probe",
+    ),
 )
 
 # The scaling measurement (--scaling): I/O-waiting tests under more and more workers.

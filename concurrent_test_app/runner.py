@@ -74,6 +74,7 @@ from .pool import WorkerPool
 from .preflight import check_before_databases
 from .reports import ReportSession, RunInfo
 from .safety import production_reason, refuse_real_names, remember_configured_debug
+from .startmethods import stop_forkserver, worker_context
 from .suite import ConcurrentSuite, with_replay_formatting
 from .templates import TemplateCache, restore_names
 from .timings import TimingStore, default_path, shard_path
@@ -248,6 +249,8 @@ class ConcurrentTestRunner(DiscoverRunner):
         guard = self.state.guard
         if guard is not None:
             guard.reinstall()  # Django's unittest.installHandler() would swallow a Ctrl-C
+        if self.config.start_method != "spawn":
+            return  # a forkserver imports the test modules: it starts after discovery
         if self.fallback_reason(unit_count=2, groups=()) is None:
             self._spawn_pool(self.worker_count)
 
@@ -530,13 +533,33 @@ class ConcurrentTestRunner(DiscoverRunner):
         return guard.deferring() if guard is not None else nullcontext()
 
     def _spawn_pool(self, workers: int) -> None:
+        context = self._forkserver_context()
         self.state.pool = self.pool_class(
             [self.worker_spec(worker_id) for worker_id in range(1, workers + 1)],
             log=self.announce,
             test_timeout=self.config.timeout,
             run_timeout=self.config.run_timeout,
+            **({"context": context} if context is not None else {}),
         )
         self.state.pool.start()
+
+    def _forkserver_context(self):
+        """With --start-method forkserver: its context, the server importing what workers need.
+
+        That is what a spawn worker imports before its first test (``_preload``): the
+        parent's modules after discovery, in order. None for spawn (the pool's default).
+        """
+        if self.config.start_method == "spawn":
+            return None
+        plan = self.state.plan
+        tests = plan.tests if plan is not None else []
+        modules, _ = preload_modules(list(sys.modules), tests, __package__)
+        return worker_context(
+            self.config.start_method,
+            os.environ["DJANGO_SETTINGS_MODULE"],
+            modules,
+            self.debug_mode,
+        )
 
     def _start_pool(self, workers: int) -> None:
         if self.config.workers == "auto" and workers > self.cpus:
@@ -558,6 +581,8 @@ class ConcurrentTestRunner(DiscoverRunner):
         if pool is not None:
             self.state.run_timed_out = self.state.run_timed_out or pool.run_timed_out
             pool.close(grace)
+            if self.config.start_method == "forkserver":
+                stop_forkserver()  # its workers are gone; the next run's imports differ
 
     def _run_concurrently(self, plan: RunPlan):
         """Clones, workers verified on them, units dispatched; clones dropped in ``finally``.
@@ -775,6 +800,7 @@ class ConcurrentTestRunner(DiscoverRunner):
             max_retries=self.config.max_retries,
             retry_delay=self.config.retry_delay,
             verbosity=self.verbosity,
+            start_method=self.config.start_method,
         )
 
     def worker_order(self, clone_set: CloneSet, worker_id: int) -> Verify:

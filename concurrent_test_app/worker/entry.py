@@ -10,8 +10,10 @@ from dataclasses import dataclass
 
 from ..events import Booted, Fatal, Preload, Ready, Stop, Verify
 from ..querycount import QueryTally, install_counter
+from . import forkserver
 from .binding import bind_databases, verify_bindings
 from .capture import capture_output, send_lines_as_written
+from .forkserver import leave_the_server
 from .lifetime import (
     allow_child_processes,
     exit_despite_leaked_threads,
@@ -48,12 +50,15 @@ class WorkerSpec:
     max_retries: int = 3
     retry_delay: float = 1.0
     verbosity: int = 1
+    start_method: str = "spawn"  # or "forkserver": forked from a server that imported once
 
 
 def worker_main(spec: WorkerSpec, conn) -> None:
     """Entry point of a spawned worker process; module level, as multiprocessing pickles it."""
     leave_interrupts_to_the_parent()
     allow_child_processes()
+    if spec.start_method == "forkserver":
+        leave_the_server()
     parent = os.getppid()
     exit_with_parent(parent)
     try:
@@ -157,6 +162,8 @@ def _enable_stack_dumps(path: str | None) -> None:
 
 
 def _boot(spec: WorkerSpec) -> None:
+    if forkserver.prepared:
+        return  # the forkserver did all of this, once, before it forked this process
     os.environ["DJANGO_SETTINGS_MODULE"] = spec.settings_module
     from tblib import pickling_support
 

@@ -1,0 +1,79 @@
+"""What the forkserver imports once, for every worker it forks (``--start-method forkserver``).
+
+multiprocessing's forkserver imports the modules named by ``set_forkserver_preload``
+before it forks anything. Ours is this one module: importing it does, once, what every
+spawn worker does before its first test, in the same order: Django set-up, the test
+environment, then the parent's modules (``planning.preload_modules``: everything the
+parent had imported after discovery, the test modules among them). The forked workers
+start from that state and skip those imports. Its input comes in one environment
+variable that the parent sets only while it starts the server.
+
+Nothing here may leave a database connection open: a forked worker would share it.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import sys
+
+PRELOAD_VARIABLE = "CONCURRENT_TEST_FORKSERVER_PRELOAD"
+# Set once this module has prepared the process; the worker's boot then skips those steps.
+prepared = False
+
+
+def prepare(payload: dict) -> None:
+    """Set Django and the test environment up, then import ``payload["modules"]`` in order."""
+    global prepared
+    # The server is started with ``python -c``: its sys.path is not the parent's (which
+    # begins with manage.py's folder), and multiprocessing does not pass it to the server.
+    sys.path[:] = payload["sys_path"]
+    os.environ["DJANGO_SETTINGS_MODULE"] = payload["settings_module"]
+    # A SIGTERM sent to the whole process group must not end the server: the parent
+    # handles it, and the workers it forks set their own handlers (entry.worker_main).
+    signal.signal(signal.SIGTERM, signal.SIG_IGN)
+    from tblib import pickling_support
+
+    pickling_support.install()
+    import django
+
+    django.setup()
+    from django.test.utils import setup_test_environment
+
+    setup_test_environment(debug=payload["debug_mode"])
+    from .loading import preload
+
+    preload(tuple(payload["modules"]))
+    from django.db import connections
+
+    connections.close_all()  # a module that queried at import must not hand its socket on
+    prepared = True
+
+
+def leave_the_server() -> None:
+    """Close this worker's copy of the server's "alive" pipe.
+
+    The server exits when every holder of that pipe's write end has closed it; if forked
+    workers kept theirs, a runner killed with SIGKILL would leave the server (and so the
+    workers, which exit when their parent does) running. A test that starts its own
+    forkserver then gets a new one, as it would in a spawn worker.
+    """
+    from multiprocessing import forkserver
+
+    server = forkserver._forkserver
+    if server._forkserver_pid is None and server._forkserver_alive_fd is not None:
+        os.close(server._forkserver_alive_fd)
+        server._forkserver_alive_fd = None
+        server._forkserver_address = None
+
+
+_payload = os.environ.get(PRELOAD_VARIABLE)
+if _payload:  # in the server only: the parent sets the variable just while starting it
+    try:
+        prepare(json.loads(_payload))
+    except Exception:  # noqa: BLE001 - each worker then boots itself and meets the error
+        import traceback
+
+        sys.stderr.write("[CONCURRENT] The forkserver could not prepare the workers:\n")
+        traceback.print_exc()
