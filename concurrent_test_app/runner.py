@@ -541,7 +541,10 @@ class ConcurrentTestRunner(DiscoverRunner):
             run_timeout=self.config.run_timeout,
             **({"context": context} if context is not None else {}),
         )
-        self.state.pool.start()
+        if context is None:
+            self.state.pool.start()
+        else:  # the forkserver is importing: the parent makes the databases meanwhile
+            self.state.pool.start(in_background=True)
 
     def _forkserver_context(self):
         """With --start-method forkserver: its context, the server importing what workers need.
