@@ -458,7 +458,8 @@ class WorkerPool:
                 worker.ran.append((worker.unit.index, message.test))
             worker.in_flight = None
             held, worker.held_output = tuple(worker.held_output), []
-            message = dataclasses.replace(message, output=held + message.output)
+            if held:  # most tests print nothing: spare a copy of every message
+                message = dataclasses.replace(message, output=held + message.output)
         self.on_events(worker.worker_id, message)
 
     def _on_output(self, worker: WorkerHandle, message: Output) -> None:
