@@ -74,7 +74,7 @@ from .pool import WorkerPool
 from .preflight import check_before_databases
 from .reports import ReportSession, RunInfo
 from .safety import production_reason, refuse_real_names, remember_configured_debug
-from .startmethods import stop_forkserver, worker_context
+from .startmethods import ForkServer
 from .suite import ConcurrentSuite, with_replay_formatting
 from .templates import TemplateCache, restore_names
 from .timings import TimingStore, default_path, shard_path
@@ -109,6 +109,7 @@ class RunState:
     groups: list[DatabaseGroup] = field(default_factory=list)  # the test databases
     protected_names: set[str] = field(default_factory=set)  # configured NAMEs: never touched
     pool: WorkerPool | None = None  # started in setup_test_environment, closed in teardown
+    forkserver: ForkServer | None = None  # --start-method forkserver: stopped with the pool
     guard: InterruptGuard | None = None  # while run_tests (or run_suite alone) runs
     kept_lock: KeptDatabasesLock | None = None  # held from setup_databases (--keepdb)
     template_restore: list | None = None  # names to restore when templates are kept
@@ -249,9 +250,12 @@ class ConcurrentTestRunner(DiscoverRunner):
         guard = self.state.guard
         if guard is not None:
             guard.reinstall()  # Django's unittest.installHandler() would swallow a Ctrl-C
-        if self.config.start_method != "spawn":
-            return  # a forkserver imports the test modules: it starts after discovery
-        if self.fallback_reason(unit_count=2, groups=()) is None:
+        if self.fallback_reason(unit_count=2, groups=()) is not None:
+            return
+        if self.config.start_method == "forkserver":
+            # It sets Django up now; its workers are forked once the plan says what to import.
+            self.state.forkserver = self._start_forkserver()
+        else:
             self._spawn_pool(self.worker_count)
 
     def _select_shard(self, suite):
@@ -546,23 +550,23 @@ class ConcurrentTestRunner(DiscoverRunner):
         else:  # the forkserver is importing: the parent makes the databases meanwhile
             self.state.pool.start(in_background=True)
 
+    def _start_forkserver(self) -> ForkServer:
+        return ForkServer(os.environ["DJANGO_SETTINGS_MODULE"], self.debug_mode)
+
     def _forkserver_context(self):
-        """With --start-method forkserver: its context, the server importing what workers need.
+        """With --start-method forkserver: its context, the server told what to import.
 
         That is what a spawn worker imports before its first test (``_preload``): the
         parent's modules after discovery, in order. None for spawn (the pool's default).
         """
         if self.config.start_method == "spawn":
             return None
+        if self.state.forkserver is None:  # not started before discovery
+            self.state.forkserver = self._start_forkserver()
         plan = self.state.plan
         tests = plan.tests if plan is not None else []
-        modules, _ = preload_modules(list(sys.modules), tests, __package__)
-        return worker_context(
-            self.config.start_method,
-            os.environ["DJANGO_SETTINGS_MODULE"],
-            modules,
-            self.debug_mode,
-        )
+        self.state.forkserver.release(preload_modules(list(sys.modules), tests, __package__)[0])
+        return self.state.forkserver.context
 
     def _start_pool(self, workers: int) -> None:
         if self.config.workers == "auto" and workers > self.cpus:
@@ -584,8 +588,9 @@ class ConcurrentTestRunner(DiscoverRunner):
         if pool is not None:
             self.state.run_timed_out = self.state.run_timed_out or pool.run_timed_out
             pool.close(grace)
-            if self.config.start_method == "forkserver":
-                stop_forkserver()  # its workers are gone; the next run's imports differ
+        server, self.state.forkserver = self.state.forkserver, None
+        if server is not None:
+            server.stop()  # its workers are gone; the next run's imports differ
 
     def _run_concurrently(self, plan: RunPlan):
         """Clones, workers verified on them, units dispatched; clones dropped in ``finally``.

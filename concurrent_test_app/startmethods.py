@@ -1,9 +1,12 @@
 """How workers start: spawn (the default), or forked from one forkserver that imported once.
 
 With ``forkserver``, multiprocessing starts one server process (itself a fresh
-interpreter, like a spawn worker); it imports Django, the settings and the run's test
-modules once (``worker.forkserver``), and every worker, replacements included, is forked
-from it. No database connection exists in the server, so none is shared.
+interpreter, like a spawn worker) that imports ``worker.forkserver`` before it forks
+anything. The runner starts it before discovery, so it sets Django up while the parent
+discovers; it then waits for the list of modules to import (the run's test modules among
+them), which the parent writes once the plan is known (``ForkServer.release``). Every
+worker, replacements included, is forked from it after that. No database connection
+exists in the server, so none is shared.
 """
 
 from __future__ import annotations
@@ -12,6 +15,7 @@ import json
 import multiprocessing
 import os
 import sys
+import tempfile
 from multiprocessing import forkserver
 
 from .worker.forkserver import PRELOAD_VARIABLE
@@ -25,33 +29,53 @@ def available_start_methods() -> tuple[str, ...]:
     return tuple(m for m in START_METHODS if m in multiprocessing.get_all_start_methods())
 
 
-def worker_context(method: str, settings_module: str, modules: tuple[str, ...], debug_mode: bool):
-    """The multiprocessing context that starts this run's workers; a forkserver is started now.
+class ForkServer:
+    """This run's forkserver: started at once, told what to import later, stopped at the end."""
 
-    The server starts at once, so it imports while the parent goes on; the first worker
-    started waits until it has finished.
-    """
-    if method == "spawn":
-        return multiprocessing.get_context("spawn")
-    context = multiprocessing.get_context(method)
-    # One server per process: an earlier run's server imported other modules.
-    stop_forkserver()
-    context.set_forkserver_preload([PRELOAD_MODULE])
-    payload = {
-        "sys_path": list(sys.path),
-        "settings_module": settings_module,
-        "debug_mode": debug_mode,
-        "modules": list(modules),
-    }
-    os.environ[PRELOAD_VARIABLE] = json.dumps(payload)
-    try:
-        forkserver.ensure_running()
-    finally:
-        # The server has its copy; the workers and the parent's own children must not.
-        del os.environ[PRELOAD_VARIABLE]
-    return context
+    def __init__(self, settings_module: str, debug_mode: bool) -> None:
+        self.context = multiprocessing.get_context("forkserver")
+        # The file the server waits for: it must not exist until the list is complete.
+        descriptor, self.modules_file = tempfile.mkstemp(
+            prefix="concurrent-test-forkserver-", suffix=".json"
+        )
+        os.close(descriptor)
+        os.unlink(self.modules_file)
+        self.released = False
+        stop_forkserver()  # one server per process: an earlier run's imported other modules
+        self.context.set_forkserver_preload([PRELOAD_MODULE])
+        payload = {
+            "sys_path": list(sys.path),
+            "settings_module": settings_module,
+            "debug_mode": debug_mode,
+            "modules_file": self.modules_file,
+        }
+        os.environ[PRELOAD_VARIABLE] = json.dumps(payload)
+        try:
+            forkserver.ensure_running()  # starts the server; it does not wait for it
+        finally:
+            # The server has its copy; the workers and the parent's own children must not.
+            del os.environ[PRELOAD_VARIABLE]
+
+    def release(self, modules: tuple[str, ...]) -> None:
+        """Tell the server what to import before it forks (once; later calls do nothing)."""
+        if self.released:
+            return
+        self.released = True
+        partial = f"{self.modules_file}.partial"
+        with open(partial, "w") as file:
+            json.dump(list(modules), file)
+        os.replace(partial, self.modules_file)  # whole, or not at all, for the server
+
+    def stop(self) -> None:
+        """Stop the server (its workers must be gone already); one still waiting is released."""
+        self.release(())
+        stop_forkserver()
+        try:
+            os.unlink(self.modules_file)  # the server removes it once read; not if it died
+        except FileNotFoundError:
+            pass
 
 
 def stop_forkserver() -> None:
-    """Stop this process's forkserver, if one runs (its workers must be gone already)."""
+    """Stop this process's forkserver, if one runs."""
     forkserver._forkserver._stop()

@@ -6,7 +6,9 @@ spawn worker does before its first test, in the same order: Django set-up, the t
 environment, then the parent's modules (``planning.preload_modules``: everything the
 parent had imported after discovery, the test modules among them). The forked workers
 start from that state and skip those imports. Its input comes in one environment
-variable that the parent sets only while it starts the server.
+variable that the parent sets only while it starts the server, before discovery; the
+list of modules comes later, in a file the parent writes once it is known (the server
+sets Django up meanwhile).
 
 Nothing here may leave a database connection open: a forked worker would share it.
 """
@@ -17,6 +19,7 @@ import json
 import os
 import signal
 import sys
+import time
 
 PRELOAD_VARIABLE = "CONCURRENT_TEST_FORKSERVER_PRELOAD"
 # Set once this module has prepared the process; the worker's boot then skips those steps.
@@ -44,11 +47,24 @@ def prepare(payload: dict) -> None:
     setup_test_environment(debug=payload["debug_mode"])
     from .loading import preload
 
-    preload(tuple(payload["modules"]))
+    preload(_wait_for_modules(payload["modules_file"]))
     from django.db import connections
 
     connections.close_all()  # a module that queried at import must not hand its socket on
     prepared = True
+
+
+def _wait_for_modules(path: str) -> tuple[str, ...]:
+    """The modules the parent names in ``path`` once discovery is done (it may be never)."""
+    parent = os.getppid()
+    while not os.path.exists(path):
+        if os.getppid() != parent:
+            os._exit(0)  # the runner was killed before it knew what to import
+        time.sleep(0.005)
+    with open(path) as file:
+        modules = tuple(json.load(file))
+    os.unlink(path)
+    return modules
 
 
 def leave_the_server() -> None:
