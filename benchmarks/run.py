@@ -366,11 +366,11 @@ def run_rounds(
             tag = f"[{bench.suite.name}/{bench.database}{label}] {round_number}/{runs}"
             priming = bench.prime_if_needed(result.variant, env)
             if priming is not None:
-                print(f"{tag:<38} {result.variant.name:<20} (priming, untimed) {priming.wall:.2f}s")
+                print(f"{tag:<38} {result.variant.name:<26} (priming, untimed) {priming.wall:.2f}s")
             if priming is not None and priming.code != 0:
                 outcome = priming  # the timed run would fail alike; report this one
             else:
-                print(f"{tag:<38} {result.variant.name:<20}", end=" ", flush=True)
+                print(f"{tag:<38} {result.variant.name:<26}", end=" ", flush=True)
                 outcome = bench.execute(result.variant, env)
             verdict = record(result, outcome)
             delay = first_test_delay(outcome) if outcome.code == 0 else None
@@ -625,14 +625,14 @@ def run_overhead(bench: Bench, startup: Result, parallel_median, args) -> dict:
 def print_tables(suite: str, database: str, report: dict, runs: int) -> None:
     print(f"\n{suite} suite, {database}: {runs} run(s), wall seconds, ratio = median / baseline")
     header = (
-        f"{'variant':<20} {'median':>8} {'min':>8} {'max':>8} {'cpu':>7} "
+        f"{'variant':<26} {'median':>8} {'min':>8} {'max':>8} {'cpu':>7} "
         f"{'vs sequential':>14} {'vs django-parallel-2':>21}"
     )
     print(header)
     print("-" * len(header))
     for name, row in report["variants"].items():
         if not row["valid"]:
-            print(f"{name:<20} {'-':>8}   {row['failure']}")
+            print(f"{name:<26} {'-':>8}   {row['failure']}")
             continue
         cpu = median_of(
             c + (s or 0.0) for c, s in zip(row["client_cpu"], row["server_cpu"], strict=True)
@@ -642,7 +642,7 @@ def print_tables(suite: str, database: str, report: dict, runs: int) -> None:
             for r in (row["ratio_to_sequential"], row["ratio_to_django_parallel_2"])
         ]
         print(
-            f"{name:<20} {row['median']:8.2f} {row['min']:8.2f} {row['max']:8.2f} {cpu:7.2f} "
+            f"{name:<26} {row['median']:8.2f} {row['min']:8.2f} {row['max']:8.2f} {cpu:7.2f} "
             f"{ratios[0]:>14} {ratios[1]:>21}"
         )
     print_schedules(report["variants"])
@@ -655,7 +655,7 @@ def print_tables(suite: str, database: str, report: dict, runs: int) -> None:
             f"\nLower bound = startup {any_row['startup_wall']:.2f}s + max(longest unit, "
             f"(cpu work - startup cpu {any_row['startup_cpu']:.2f}s) / {any_row['cores']} cores)"
         )
-        header = f"{'variant':<20} {'cpu work':>9} {'longest unit':>13} {'bound':>8} {'ours / bound':>13}"
+        header = f"{'variant':<26} {'cpu work':>9} {'longest unit':>13} {'bound':>8} {'ours / bound':>13}"
         print(header)
         print("-" * len(header))
         for name, row in bounds.items():
@@ -665,7 +665,7 @@ def print_tables(suite: str, database: str, report: dict, runs: int) -> None:
                 "" if row["server_cpu_measured"] or database != "postgres" else "  (no server cpu)"
             )
             print(
-                f"{name:<20} {work:9.2f} {(longest or 0):13.2f} {row['median_bound']:8.2f} "
+                f"{name:<26} {work:9.2f} {(longest or 0):13.2f} {row['median_bound']:8.2f} "
                 f"{row['median_ours_over_bound']:13.2f}{server}"
             )
     if "scaling" in report:
@@ -775,7 +775,7 @@ def print_schedules(variants: dict) -> None:
         )
         memory = median_of(row["worker_peak_rss_mb"]), median_of(row["parent_peak_rss_mb"])
         print(
-            f"{name:<20} median {row['median_scheduling_efficiency']:.2f}"
+            f"{name:<26} median {row['median_scheduling_efficiency']:.2f}"
             f" (utilization {row['median_worker_utilization'] or 0:.2f})   runs: {runs}"
             f"   RSS {memory[0] or 0:.0f} / {memory[1] or 0:.0f}"
         )
