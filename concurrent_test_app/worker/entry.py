@@ -10,10 +10,9 @@ from dataclasses import dataclass
 
 from ..events import Booted, Fatal, Preload, Ready, Stop, Verify
 from ..querycount import QueryTally, install_counter
-from . import forkserver
 from .binding import bind_databases, verify_bindings
 from .capture import capture_output, send_lines_as_written
-from .forkserver import leave_the_server
+from .forkserver import leave_the_server, server_prepared
 from .lifetime import (
     allow_child_processes,
     exit_despite_leaked_threads,
@@ -162,7 +161,7 @@ def _enable_stack_dumps(path: str | None) -> None:
 
 
 def _boot(spec: WorkerSpec) -> None:
-    if forkserver.prepared:
+    if server_prepared():
         return  # the forkserver did all of this, once, before it forked this process
     os.environ["DJANGO_SETTINGS_MODULE"] = spec.settings_module
     from tblib import pickling_support

@@ -67,6 +67,11 @@ def _wait_for_modules(path: str) -> tuple[str, ...]:
     return modules
 
 
+def server_prepared() -> bool:
+    """Whether this process was forked from a server that prepared it (``prepare``)."""
+    return prepared
+
+
 def leave_the_server() -> None:
     """Close this worker's copy of the server's "alive" pipe.
 
