@@ -14,14 +14,18 @@ from __future__ import annotations
 import json
 import multiprocessing
 import os
+import shutil
 import sys
 import tempfile
-from multiprocessing import forkserver
+from multiprocessing import forkserver, process
 
+from .databases import OWNER_FILE, TEMP_PREFIX, owner_marker
 from .worker.forkserver import PRELOAD_VARIABLE
 
 START_METHODS = ("spawn", "forkserver")
 PRELOAD_MODULE = "concurrent_test_app.worker.forkserver"
+MAX_SOCKET_PATH = 107  # bytes of an AF_UNIX path (108 with its NUL on Linux, 104 on macOS)
+SOCKET_NAME_LENGTH = 24  # "/listener-" and the random part multiprocessing adds, with room
 
 
 def available_start_methods() -> tuple[str, ...]:
@@ -34,12 +38,13 @@ class ForkServer:
 
     def __init__(self, settings_module: str, debug_mode: bool) -> None:
         self.context = multiprocessing.get_context("forkserver")
-        # The file the server waits for: it must not exist until the list is complete.
-        descriptor, self.modules_file = tempfile.mkstemp(
-            prefix="concurrent-test-forkserver-", suffix=".json"
-        )
-        os.close(descriptor)
-        os.unlink(self.modules_file)
+        # A folder marked like the clones' (so the next run sweeps it if this one is
+        # killed) holds the server's socket and the file it waits for, which must not
+        # exist until the list is complete.
+        self.directory = tempfile.mkdtemp(prefix=TEMP_PREFIX + "fs-")
+        with open(os.path.join(self.directory, OWNER_FILE), "w") as owner:
+            owner.write(owner_marker() + "\n")
+        self.modules_file = os.path.join(self.directory, "modules.json")
         self.released = False
         stop_forkserver()  # one server per process: an earlier run's imported other modules
         self.context.set_forkserver_preload([PRELOAD_MODULE])
@@ -50,11 +55,22 @@ class ForkServer:
             "modules_file": self.modules_file,
         }
         os.environ[PRELOAD_VARIABLE] = json.dumps(payload)
+        # multiprocessing puts the server's socket in its own pymp-* folder, which a
+        # killed run would leave behind; ours is swept. Not where the socket's path
+        # would be longer than AF_UNIX allows (a long TMPDIR): then pymp-* it is.
+        config = process.current_process()._config  # where get_temp_dir looks
+        previous = config.get("tempdir")
+        if len(os.fsencode(self.directory)) + SOCKET_NAME_LENGTH <= MAX_SOCKET_PATH:
+            config["tempdir"] = self.directory
         try:
             forkserver.ensure_running()  # starts the server; it does not wait for it
         finally:
             # The server has its copy; the workers and the parent's own children must not.
             del os.environ[PRELOAD_VARIABLE]
+            if previous is None:
+                config.pop("tempdir", None)
+            else:
+                config["tempdir"] = previous
 
     def release(self, modules: tuple[str, ...]) -> None:
         """Tell the server what to import before it forks (once; later calls do nothing)."""
@@ -70,10 +86,7 @@ class ForkServer:
         """Stop the server (its workers must be gone already); one still waiting is released."""
         self.release(())
         stop_forkserver()
-        try:
-            os.unlink(self.modules_file)  # the server removes it once read; not if it died
-        except FileNotFoundError:
-            pass
+        shutil.rmtree(self.directory, ignore_errors=True)
 
 
 def stop_forkserver() -> None:
