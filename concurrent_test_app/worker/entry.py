@@ -12,7 +12,7 @@ from ..events import Booted, Fatal, Preload, Ready, Stop, Verify
 from ..querycount import QueryTally, install_counter
 from .binding import bind_databases, verify_bindings
 from .capture import capture_output, send_lines_as_written
-from .forkserver import leave_the_server, server_prepared
+from .forkserver import leave_the_server, run_exit_hooks, server_prepared
 from .lifetime import (
     allow_child_processes,
     exit_despite_leaked_threads,
@@ -83,6 +83,8 @@ def _work(spec: WorkerSpec, conn) -> None:
     stop_leaked_processes(spec.worker_id)
     exit_despite_leaked_threads(spec.worker_id)
     spare_the_final_collections()
+    if spec.start_method == "forkserver":
+        run_exit_hooks()
 
 
 def _preload_until_ordered(conn) -> tuple[Verify | Stop, dict[str, float]]:

@@ -72,6 +72,18 @@ def server_prepared() -> bool:
     return prepared
 
 
+def run_exit_hooks() -> None:
+    """Run the atexit hooks, as a spawn worker's interpreter does when it exits.
+
+    A process forked from the server ends in ``os._exit`` (multiprocessing's forkserver
+    does that), which skips them; a hook a test registered must still run, as it does
+    in a sequential run and under spawn.
+    """
+    import atexit
+
+    atexit._run_exitfuncs()
+
+
 def leave_the_server() -> None:
     """Close this worker's copy of the server's "alive" pipe.
 
