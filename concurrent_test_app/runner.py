@@ -565,7 +565,7 @@ class ConcurrentTestRunner(DiscoverRunner):
             self.state.forkserver = self._start_forkserver()
         plan = self.state.plan
         tests = plan.tests if plan is not None else []
-        self.state.forkserver.release(preload_modules(list(sys.modules), tests, __package__)[0])
+        self.state.forkserver.release(*preload_modules(list(sys.modules), tests, __package__))
         return self.state.forkserver.context
 
     def _start_pool(self, workers: int) -> None:

@@ -72,14 +72,17 @@ class ForkServer:
             else:
                 config["tempdir"] = previous
 
-    def release(self, modules: tuple[str, ...]) -> None:
-        """Tell the server what to import before it forks (once; later calls do nothing)."""
+    def release(self, modules: tuple[str, ...], test_modules: tuple[str, ...] = ()) -> None:
+        """Tell the server what to import before it forks, and which imports to time.
+
+        Once; later calls do nothing.
+        """
         if self.released:
             return
         self.released = True
         partial = f"{self.modules_file}.partial"
         with open(partial, "w") as file:
-            json.dump(list(modules), file)
+            json.dump({"modules": list(modules), "test_modules": list(test_modules)}, file)
         os.replace(partial, self.modules_file)  # whole, or not at all, for the server
 
     def stop(self) -> None:

@@ -12,7 +12,7 @@ from ..events import Booted, Fatal, Preload, Ready, Stop, Verify
 from ..querycount import QueryTally, install_counter
 from .binding import bind_databases, verify_bindings
 from .capture import capture_output, send_lines_as_written
-from .forkserver import leave_the_server, run_exit_hooks, server_prepared
+from .forkserver import leave_the_server, run_exit_hooks, server_import_seconds, server_prepared
 from .lifetime import (
     allow_child_processes,
     exit_despite_leaked_threads,
@@ -90,7 +90,7 @@ def _work(spec: WorkerSpec, conn) -> None:
 def _preload_until_ordered(conn) -> tuple[Verify | Stop, dict[str, float]]:
     """Import what each Preload names; the order that follows (Verify or Stop) and the times."""
     order = conn.recv()
-    import_seconds: dict[str, float] = {}
+    import_seconds = server_import_seconds()  # forkserver: imported there, before the fork
     while isinstance(order, Preload):
         import_seconds.update(preload(order.modules, order.test_modules))
         order = conn.recv()

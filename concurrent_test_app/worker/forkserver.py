@@ -24,6 +24,8 @@ import time
 PRELOAD_VARIABLE = "CONCURRENT_TEST_FORKSERVER_PRELOAD"
 # Set once this module has prepared the process; the worker's boot then skips those steps.
 prepared = False
+# The server's import time of each of the run's test modules, for the timing store.
+import_seconds: dict[str, float] = {}
 
 
 def prepare(payload: dict) -> None:
@@ -47,29 +49,34 @@ def prepare(payload: dict) -> None:
     setup_test_environment(debug=payload["debug_mode"])
     from .loading import preload
 
-    preload(_wait_for_modules(payload["modules_file"]))
+    import_seconds.update(preload(*_wait_for_modules(payload["modules_file"])))
     from django.db import connections
 
     connections.close_all()  # a module that queried at import must not hand its socket on
     prepared = True
 
 
-def _wait_for_modules(path: str) -> tuple[str, ...]:
-    """The modules the parent names in ``path`` once discovery is done (it may be never)."""
+def _wait_for_modules(path: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """The modules and test modules the parent names in ``path`` once discovery is done."""
     parent = os.getppid()
     while not os.path.exists(path):
         if os.getppid() != parent:
             os._exit(0)  # the runner was killed before it knew what to import
         time.sleep(0.005)
     with open(path) as file:
-        modules = tuple(json.load(file))
+        named = json.load(file)
     os.unlink(path)
-    return modules
+    return tuple(named["modules"]), tuple(named["test_modules"])
 
 
 def server_prepared() -> bool:
     """Whether this process was forked from a server that prepared it (``prepare``)."""
     return prepared
+
+
+def server_import_seconds() -> dict[str, float]:
+    """What importing each test module took in the server (empty in a spawn worker)."""
+    return dict(import_seconds)
 
 
 def run_exit_hooks() -> None:
