@@ -35,9 +35,6 @@ def prepare(payload: dict) -> None:
     # begins with manage.py's folder), and multiprocessing does not pass it to the server.
     sys.path[:] = payload["sys_path"]
     os.environ["DJANGO_SETTINGS_MODULE"] = payload["settings_module"]
-    # A SIGTERM sent to the whole process group must not end the server: the parent
-    # handles it, and the workers it forks set their own handlers (entry.worker_main).
-    signal.signal(signal.SIGTERM, signal.SIG_IGN)
     from tblib import pickling_support
 
     pickling_support.install()
@@ -108,8 +105,22 @@ def leave_the_server() -> None:
         server._forkserver_address = None
 
 
+def _ignore_interrupts() -> None:
+    """Ignore SIGINT and SIGTERM, then let them in: the parent started us with them blocked.
+
+    A Ctrl-C or SIGTERM sent to the whole process group must neither interrupt the
+    server's imports (a traceback) nor end it: the parent handles them, and the workers
+    set their own handlers (entry.worker_main).
+    """
+    interrupts = {signal.SIGINT, signal.SIGTERM}
+    for signum in interrupts:
+        signal.signal(signum, signal.SIG_IGN)
+    signal.pthread_sigmask(signal.SIG_UNBLOCK, interrupts)  # pending ones are dropped
+
+
 _payload = os.environ.get(PRELOAD_VARIABLE)
 if _payload:  # in the server only: the parent sets the variable just while starting it
+    _ignore_interrupts()
     try:
         prepare(json.loads(_payload))
     except Exception:  # noqa: BLE001 - each worker then boots itself and meets the error
