@@ -34,6 +34,7 @@ DEFAULT_JSON = BENCHMARKS_DIR / "results" / "latest.json"
 DEFAULT_PG_URL = "postgres://postgres:postgres@127.0.0.1:5432/bench"
 DJANGO_RUNNER = "django.test.runner.DiscoverRunner"
 OUR_RUNNER = "concurrent_test_app.runner.ConcurrentTestRunner"
+PEAK_MEMORY = BENCHMARKS_DIR / "peak_memory.py"
 OUTPUT_TAIL_LINES = 30
 TRIVIAL_TESTS = 5000
 
@@ -48,6 +49,11 @@ def django(*args: str) -> tuple[str, ...]:
 
 def ours(workers: str) -> tuple[str, ...]:
     return manage_test("--testrunner", OUR_RUNNER, "--workers", workers)
+
+
+def measured(args: tuple[str, ...]) -> tuple[str, ...]:
+    """``args`` run through peak_memory.py, which writes the run's peak RSS (issue 20)."""
+    return (str(PEAK_MEMORY), *args)
 
 
 @dataclass(frozen=True)
@@ -73,10 +79,12 @@ class Variant:
 
 
 COLD = (("DJANGO_TEST_TEMPLATE_CACHE", "false"),)
+FORKSERVER = (("DJANGO_TEST_START_METHOD", "forkserver"),)
 
 # The variants, in the order they run within a round.
 VARIANTS = (
-    Variant("sequential", django()),
+    # Through peak_memory.py: its peak RSS is the memory baseline (issue 20).
+    Variant("sequential", measured(django())),
     Variant("django-parallel-2", django("--parallel", "2")),
     Variant("django-parallel-4", django("--parallel", "4")),
     Variant("ours-cold-2", ours("2"), env=COLD, state="cold"),
@@ -84,6 +92,9 @@ VARIANTS = (
     Variant("ours-warm-2", ours("2"), state="warm"),
     Variant("ours-warm-4", ours("4"), state="warm"),
     Variant("ours-warm-auto", ours("auto"), state="warm"),
+    # Workers forked from one server that imported the tests once (issue 20).
+    Variant("ours-warm-2-forkserver", ours("2"), env=FORKSERVER, state="warm"),
+    Variant("ours-warm-auto-forkserver", ours("auto"), env=FORKSERVER, state="warm"),
     # No template but the timing store kept: a CI job whose database server starts
     # empty while the timing store comes from the repository or a cache (README "CI").
     # It runs after the warm variants, whose priming it shares; it drops the template,
@@ -113,6 +124,13 @@ PROBE_VARIANTS = (
     Variant("django-parallel-2", django("--parallel", "2", "microbench.probe")),
     Variant("ours-cold-2", ours("2") + ("microbench.probe",), env=COLD, state="cold"),
     Variant("ours-warm-2", ours("2") + ("microbench.probe",), state="warm", prime_key="probe"),
+    Variant(
+        "ours-warm-2-forkserver",
+        ours("2") + ("microbench.probe",),
+        env=FORKSERVER,
+        state="warm",
+        prime_key="probe",
+    ),
 )
 
 # The scaling measurement (--scaling): I/O-waiting tests under more and more workers.
@@ -136,7 +154,14 @@ class Suite:
 SUITES = {
     "standard": Suite("standard", BENCHMARKS_DIR / "benchproject", ""),
     "migration-heavy": Suite("migration-heavy", BENCHMARKS_DIR / "migrationheavy", "_mh"),
+    "cpu-bound": Suite("cpu-bound", BENCHMARKS_DIR / "cpubound", "_cpu"),
 }
+# --suite both: the two original suites; all: every suite.
+SUITE_CHOICES = {"both": ("standard", "migration-heavy"), "all": tuple(SUITES)}
+# Issue 20's targets for ours-warm-auto against django-parallel-2, printed beside the ratios.
+PARALLEL_TARGETS = {"standard": 0.6, "migration-heavy": 0.45, "cpu-bound": 0.8}
+BOUND_TARGETS = {"cpu-bound": 1.15}
+MEMORY_TARGET_MB = 8.0  # largest worker's peak over the plain Django process's (issue 20)
 
 
 @dataclass(frozen=True)
@@ -161,6 +186,8 @@ class Result:
     first_tests: list[float | None] = field(default_factory=list)
     # ours only, from its --benchmark-json report
     schedules: list[RunReport | None] = field(default_factory=list)
+    # sequential only, from peak_memory.py: {"run_peak_mb": ..., "test_phase_peak_mb": ...}
+    memory: list[dict | None] = field(default_factory=list)
     failure: str | None = None
     output_tail: str = ""
 
@@ -203,6 +230,19 @@ class Bench:
         """Where our runner writes its --benchmark-json report (ours variants only)."""
         return self.suite.directory / ".concurrent_test" / "bench-report.json"
 
+    @property
+    def memory_file(self) -> Path:
+        """Where peak_memory.py writes a measured run's peak RSS."""
+        return self.suite.directory / ".concurrent_test" / "bench-memory.json"
+
+    def memory_of_last_run(self) -> dict | None:
+        try:
+            data = json.loads(self.memory_file.read_text())
+            self.memory_file.unlink()
+        except (OSError, ValueError):
+            return None
+        return data
+
     def environment(self, variant: Variant, extra_env: dict[str, str] | None) -> dict[str, str]:
         env = {**self.env, **dict(variant.env), **(extra_env or {})}
         if variant.args[-2:-1] == ("--workers",):  # ours: ask for its JSON report
@@ -210,6 +250,10 @@ class Bench:
             # path whose folder is missing.
             self.report_file.parent.mkdir(parents=True, exist_ok=True)
             env["DJANGO_TEST_BENCHMARK_JSON"] = str(self.report_file)
+        if variant.args[0] == str(PEAK_MEMORY):
+            self.memory_file.parent.mkdir(parents=True, exist_ok=True)
+            self.memory_file.unlink(missing_ok=True)
+            env["BENCH_RSS_FILE"] = str(self.memory_file)
         return env
 
     def schedule_of_last_run(self) -> RunReport | None:
@@ -322,11 +366,11 @@ def run_rounds(
             tag = f"[{bench.suite.name}/{bench.database}{label}] {round_number}/{runs}"
             priming = bench.prime_if_needed(result.variant, env)
             if priming is not None:
-                print(f"{tag:<38} {result.variant.name:<20} (priming, untimed) {priming.wall:.2f}s")
+                print(f"{tag:<38} {result.variant.name:<26} (priming, untimed) {priming.wall:.2f}s")
             if priming is not None and priming.code != 0:
                 outcome = priming  # the timed run would fail alike; report this one
             else:
-                print(f"{tag:<38} {result.variant.name:<20}", end=" ", flush=True)
+                print(f"{tag:<38} {result.variant.name:<26}", end=" ", flush=True)
                 outcome = bench.execute(result.variant, env)
             verdict = record(result, outcome)
             delay = first_test_delay(outcome) if outcome.code == 0 else None
@@ -335,6 +379,8 @@ def run_rounds(
             if outcome.code == 0 and result.variant.name.startswith("ours"):
                 result.longest_units.append(bench.longest_unit_since(outcome.started))
                 result.schedules.append(bench.schedule_of_last_run())
+            if outcome.code == 0 and result.variant.args[0] == str(PEAK_MEMORY):
+                result.memory.append(bench.memory_of_last_run())
     return results
 
 
@@ -386,6 +432,7 @@ def summarise(results: list[Result]) -> dict[str, dict]:
             "parent_peak_rss_mb": [
                 rounded(s.parent_peak_mb, 1) if s else None for s in result.schedules
             ],
+            "peak_memory": result.memory or None,
         }
         for result in results
     }
@@ -426,6 +473,40 @@ def lower_bounds(results: list[Result], startup: Result, cores: int) -> dict[str
             "server_cpu_measured": all(o.server_cpu is not None for o in result.outcomes),
         }
     return bounds
+
+
+def memory_figures(summary: dict) -> dict:
+    """Issue 20's memory target: our peaks over those of a plain Django process.
+
+    The baseline is the ``sequential`` variant run through peak_memory.py: its test phase
+    (the largest worker is compared with it; workers never migrate) and its whole run
+    (our runner's own process is compared with that).
+    """
+    measured = (summary.get(SEQUENTIAL_BASELINE) or {}).get("peak_memory") or []
+    test_phase = median_of(m.get("test_phase_peak_mb") for m in measured if m)
+    whole_run = median_of(m.get("run_peak_mb") for m in measured if m)
+    ours = {}
+    for name, row in summary.items():
+        if not name.startswith("ours") or not row["valid"]:
+            continue
+        worker = median_of(row["worker_peak_rss_mb"])
+        parent = median_of(row["parent_peak_rss_mb"])
+        ours[name] = {
+            "worker_peak_mb": rounded(worker, 1),
+            "parent_peak_mb": rounded(parent, 1),
+            "worker_over_django_mb": rounded(worker - test_phase, 1)
+            if worker and test_phase
+            else None,
+            "parent_over_sequential_mb": rounded(parent - whole_run, 1)
+            if parent and whole_run
+            else None,
+        }
+    return {
+        "django_test_phase_peak_mb": rounded(test_phase, 1),
+        "django_run_peak_mb": rounded(whole_run, 1),
+        "target_mb": MEMORY_TARGET_MB,
+        "ours": ours,
+    }
 
 
 def overhead_figures(
@@ -485,12 +566,16 @@ def first_test_delay(outcome: Outcome) -> float | None:
 def run_suite(suite: Suite, database: str, variants, args: argparse.Namespace) -> dict:
     bench = Bench(suite, database, args)
     startup = Result(STARTUP)
+    load_before = os.getloadavg()
     results = run_rounds(bench, variants, args.runs, first=startup)
     summary = summarise(results)
     report = {
         "variants": summary,
         "startup": summarise([startup])["startup"],
         "lower_bound": lower_bounds(results, startup, usable_cpus()),
+        "memory": memory_figures(summary),
+        # The machine may be shared: its load says how far to trust the figures.
+        "load_average": {"before": load_before, "after": os.getloadavg()},
     }
     if args.overhead:
         parallel = summary.get(PARALLEL_BASELINE, {}).get("median")
@@ -540,14 +625,14 @@ def run_overhead(bench: Bench, startup: Result, parallel_median, args) -> dict:
 def print_tables(suite: str, database: str, report: dict, runs: int) -> None:
     print(f"\n{suite} suite, {database}: {runs} run(s), wall seconds, ratio = median / baseline")
     header = (
-        f"{'variant':<20} {'median':>8} {'min':>8} {'max':>8} {'cpu':>7} "
+        f"{'variant':<26} {'median':>8} {'min':>8} {'max':>8} {'cpu':>7} "
         f"{'vs sequential':>14} {'vs django-parallel-2':>21}"
     )
     print(header)
     print("-" * len(header))
     for name, row in report["variants"].items():
         if not row["valid"]:
-            print(f"{name:<20} {'-':>8}   {row['failure']}")
+            print(f"{name:<26} {'-':>8}   {row['failure']}")
             continue
         cpu = median_of(
             c + (s or 0.0) for c, s in zip(row["client_cpu"], row["server_cpu"], strict=True)
@@ -557,10 +642,12 @@ def print_tables(suite: str, database: str, report: dict, runs: int) -> None:
             for r in (row["ratio_to_sequential"], row["ratio_to_django_parallel_2"])
         ]
         print(
-            f"{name:<20} {row['median']:8.2f} {row['min']:8.2f} {row['max']:8.2f} {cpu:7.2f} "
+            f"{name:<26} {row['median']:8.2f} {row['min']:8.2f} {row['max']:8.2f} {cpu:7.2f} "
             f"{ratios[0]:>14} {ratios[1]:>21}"
         )
     print_schedules(report["variants"])
+    print_targets(suite, report)
+    print_memory(report.get("memory"))
     bounds = report["lower_bound"]
     if bounds:
         any_row = next(iter(bounds.values()))
@@ -568,7 +655,7 @@ def print_tables(suite: str, database: str, report: dict, runs: int) -> None:
             f"\nLower bound = startup {any_row['startup_wall']:.2f}s + max(longest unit, "
             f"(cpu work - startup cpu {any_row['startup_cpu']:.2f}s) / {any_row['cores']} cores)"
         )
-        header = f"{'variant':<20} {'cpu work':>9} {'longest unit':>13} {'bound':>8} {'ours / bound':>13}"
+        header = f"{'variant':<26} {'cpu work':>9} {'longest unit':>13} {'bound':>8} {'ours / bound':>13}"
         print(header)
         print("-" * len(header))
         for name, row in bounds.items():
@@ -578,7 +665,7 @@ def print_tables(suite: str, database: str, report: dict, runs: int) -> None:
                 "" if row["server_cpu_measured"] or database != "postgres" else "  (no server cpu)"
             )
             print(
-                f"{name:<20} {work:9.2f} {(longest or 0):13.2f} {row['median_bound']:8.2f} "
+                f"{name:<26} {work:9.2f} {(longest or 0):13.2f} {row['median_bound']:8.2f} "
                 f"{row['median_ours_over_bound']:13.2f}{server}"
             )
     if "scaling" in report:
@@ -605,6 +692,57 @@ def print_tables(suite: str, database: str, report: dict, runs: int) -> None:
             )
         for name, failure in overhead["failures"].items():
             print(f"  {name}: FAILED {failure}")
+
+
+def print_targets(suite: str, report: dict) -> None:
+    """Issue 20's ratios for this suite, beside their targets, and the machine's load."""
+    load = report.get("load_average") or {}
+    if load:
+        before, after = load["before"], load["after"]
+        print(
+            f"\nLoad average (1, 5, 15 min) before {before[0]:.2f} {before[1]:.2f} {before[2]:.2f},"
+            f" after {after[0]:.2f} {after[1]:.2f} {after[2]:.2f}"
+            f" on {usable_cpus()} CPUs: above the CPU count, other work shared the machine"
+        )
+    row = report["variants"].get("ours-warm-auto") or {}
+    target = PARALLEL_TARGETS.get(suite)
+    if row.get("ratio_to_django_parallel_2") is not None and target:
+        print(
+            f"ours-warm-auto / django-parallel-2 = {row['ratio_to_django_parallel_2']:.2f}"
+            f" (target <= {target:.2f})"
+        )
+    bound = (report.get("lower_bound") or {}).get("ours-warm-auto")
+    if bound and suite in BOUND_TARGETS:
+        print(
+            f"ours-warm-auto / lower bound = {bound['median_ours_over_bound']:.2f}"
+            f" (target <= {BOUND_TARGETS[suite]:.2f})"
+        )
+
+
+def print_memory(memory: dict | None) -> None:
+    """Peak RSS of our largest worker and of our runner against a plain Django process."""
+    if not memory or not memory["ours"]:
+        return
+    base, whole = memory["django_test_phase_peak_mb"], memory["django_run_peak_mb"]
+    if base is None:
+        print("\nMemory: no baseline (the sequential variant did not run or had no /proc)")
+        return
+    print(
+        f"\nMemory, median peak RSS in MB: plain Django process {base:.1f} in its test phase,"
+        f" {whole:.1f} over its whole run; target: largest worker <= baseline"
+        f" + {memory['target_mb']:.0f}"
+    )
+    for name, row in memory["ours"].items():
+        if row["worker_peak_mb"] is None:
+            continue
+        over = row["worker_over_django_mb"]
+        parent_over = row["parent_over_sequential_mb"]
+        print(
+            f"  {name:<26} largest worker {row['worker_peak_mb']:7.1f}"
+            + (f" ({over:+.1f})" if over is not None else "")
+            + f"   runner {row['parent_peak_mb'] or 0:7.1f}"
+            + (f" ({parent_over:+.1f} against the whole sequential run)" if parent_over else "")
+        )
 
 
 def print_scaling(scaling: dict) -> None:
@@ -637,7 +775,7 @@ def print_schedules(variants: dict) -> None:
         )
         memory = median_of(row["worker_peak_rss_mb"]), median_of(row["parent_peak_rss_mb"])
         print(
-            f"{name:<20} median {row['median_scheduling_efficiency']:.2f}"
+            f"{name:<26} median {row['median_scheduling_efficiency']:.2f}"
             f" (utilization {row['median_worker_utilization'] or 0:.2f})   runs: {runs}"
             f"   RSS {memory[0] or 0:.0f} / {memory[1] or 0:.0f}"
         )
@@ -734,9 +872,7 @@ def redact(url: str) -> str:
 
 def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument(
-        "--suite", choices=("standard", "migration-heavy", "both"), default="standard"
-    )
+    parser.add_argument("--suite", choices=(*SUITES, *SUITE_CHOICES), default="standard")
     parser.add_argument("--db", choices=("sqlite", "postgres", "both"), default="sqlite")
     parser.add_argument("--runs", type=int, default=3, help="rounds of every variant (default 3)")
     parser.add_argument(
@@ -780,7 +916,7 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
 
 def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
-    suites = list(SUITES) if args.suite == "both" else [args.suite]
+    suites = list(SUITE_CHOICES.get(args.suite, (args.suite,)))
     databases = ["sqlite", "postgres"] if args.db == "both" else [args.db]
     wanted = set(args.variants.split(",")) if args.variants else None
     variants = [v for v in VARIANTS if wanted is None or v.name in wanted]

@@ -130,6 +130,16 @@ def parse_shard_option(value: Any):
         raise _Invalid from None
 
 
+def parse_start_method(value: Any) -> str:
+    """``spawn`` or ``forkserver`` (where the platform has it), in any case."""
+    from .startmethods import available_start_methods
+
+    text = str(value).strip().lower()
+    if text not in available_start_methods():
+        raise _Invalid
+    return text
+
+
 def _integer(value: Any) -> int:
     if isinstance(value, bool):
         raise _Invalid
@@ -378,6 +388,14 @@ OPTIONS: tuple[Option, ...] = (
         "a dotted path to a callable taking the worker id",
         "callable run in every worker after django.setup()",
     ),
+    Option(
+        "start_method",
+        "DJANGO_TEST_START_METHOD",
+        parse_start_method,
+        "spawn",
+        "'spawn' or 'forkserver'",
+        "how workers start: spawn, or forked from one server that imported the tests once",
+    ),
 )
 OPTIONS_BY_NAME = {option.name: option for option in OPTIONS}
 
@@ -415,6 +433,7 @@ class Config:
     shard: Shard | None
     allow_production: bool
     worker_setup: str | None
+    start_method: str
     # Where each option's value came from: a flag, a variable, a settings key, "default".
     sources: Mapping[str, str]
 

@@ -15,6 +15,7 @@ import os
 import shutil
 import signal
 import tempfile
+import threading
 import time
 from collections import deque
 from collections.abc import Callable
@@ -116,16 +117,54 @@ class WorkerPool:
         self.shares: dict[int, deque[Unit]] = {}  # worker id -> its planned units
         self.estimates: dict[int, float] = {}  # unit index -> estimated seconds
         self.preloaded: Preload | None = None  # what every worker imported before its tests
+        self._starter: threading.Thread | None = None  # start(in_background=True)
+        self._start_error: Exception | None = None
+        self._unstarted: list[WorkerHandle] = []
 
     # -- start-up ---------------------------------------------------------------------
 
-    def start(self) -> None:
-        """Spawn every worker; they import Django while the parent clones databases."""
+    def start(self, in_background: bool = False) -> None:
+        """Spawn every worker; they import Django while the parent clones databases.
+
+        ``in_background``: a thread starts them, for a forkserver, where each start waits
+        until the server has imported the run's modules; the parent goes on making the
+        databases meanwhile, and ``verify`` and ``close`` wait for the thread.
+        """
         self.dump_dir = tempfile.mkdtemp(prefix=TEMP_PREFIX + "stacks-")
         # Marked like the clone directories, so a killed run's folder is swept too.
         with open(os.path.join(self.dump_dir, OWNER_FILE), "w") as owner:
             owner.write(owner_marker() + "\n")
-        self.workers = [self._spawn(spec) for spec in self.specs]
+        if not in_background:
+            self.workers = [self._spawn(spec) for spec in self.specs]
+            return
+        prepared = [self._prepare(spec) for spec in self.specs]
+        self.workers = [worker for worker, _ in prepared]
+        self._starter = threading.Thread(
+            target=self._start_prepared, args=(prepared,), name="concurrent-test-starter"
+        )
+        self._starter.start()
+
+    def _start_prepared(self, prepared: list) -> None:
+        """Start the prepared workers in order (the background thread of ``start``)."""
+        for number, (worker, child_conn) in enumerate(prepared):
+            try:
+                worker.process.start()
+            except Exception as error:  # noqa: BLE001 - raised in the main thread by _started
+                self._start_error = error
+                self._unstarted = [w for w, _ in prepared[number:]]
+                return
+            child_conn.close()
+
+    def _started(self) -> None:
+        """Wait until a background start has finished; a start that failed raises here."""
+        starter, self._starter = self._starter, None
+        if starter is not None:
+            starter.join()
+        error, self._start_error = self._start_error, None
+        if error is not None:
+            # Never started: nothing to stop or wait for.
+            self.workers = [w for w in self.workers if w not in self._unstarted]
+            raise WorkerStartException(f"Could not start the workers: {error}")
 
     def preload(self, modules: tuple[str, ...], test_modules: tuple[str, ...]) -> None:
         """Have each booting worker import ``modules`` before it binds its clones.
@@ -139,6 +178,7 @@ class WorkerPool:
 
     def shrink(self, count: int) -> None:
         """Keep the first ``count`` workers; stop the others before they get work."""
+        self._started()
         extra, self.workers = self.workers[count:], self.workers[:count]
         self.specs = self.specs[:count]
         for worker in extra:
@@ -149,6 +189,13 @@ class WorkerPool:
             self.startup_spans.pop(worker.worker_id, None)
 
     def _spawn(self, spec: WorkerSpec) -> WorkerHandle:
+        worker, child_conn = self._prepare(spec)
+        worker.process.start()
+        child_conn.close()
+        return worker
+
+    def _prepare(self, spec: WorkerSpec) -> tuple[WorkerHandle, object]:
+        """A worker's handle, its process not started yet, and the child's end of its pipe."""
         dump_path = os.path.join(self.dump_dir, f"worker{spec.worker_id}.txt")
         open(dump_path, "w").close()  # a replacement starts with an empty dump file
         spec = dataclasses.replace(spec, dump_path=dump_path)
@@ -160,12 +207,11 @@ class WorkerPool:
             name=f"concurrent-test-worker-{spec.worker_id}",
             daemon=True,
         )
-        process.start()
-        child_conn.close()
-        return WorkerHandle(spec, process, parent_conn)
+        return WorkerHandle(spec, process, parent_conn), child_conn
 
     def verify(self, orders: dict[int, Verify]) -> None:
         """Wait for every worker to boot, bind it to its clones, and check the identities."""
+        self._started()
         self.orders = orders
         for worker in self.workers:
             self._expect(worker, Booted)
@@ -412,7 +458,8 @@ class WorkerPool:
                 worker.ran.append((worker.unit.index, message.test))
             worker.in_flight = None
             held, worker.held_output = tuple(worker.held_output), []
-            message = dataclasses.replace(message, output=held + message.output)
+            if held:  # most tests print nothing: spare a copy of every message
+                message = dataclasses.replace(message, output=held + message.output)
         self.on_events(worker.worker_id, message)
 
     def _on_output(self, worker: WorkerHandle, message: Output) -> None:
@@ -679,6 +726,10 @@ class WorkerPool:
 
     def close(self, grace: float = 5.0) -> None:
         """Stop every worker: politely, then SIGKILL after ``grace`` seconds in all."""
+        try:
+            self._started()
+        except WorkerStartException:
+            pass  # stopping anyway; the workers that did start are stopped below
         for worker in self.workers:
             _send_quietly(worker.conn, Stop())
         deadline = time.monotonic() + grace

@@ -74,6 +74,7 @@ from .pool import WorkerPool
 from .preflight import check_before_databases
 from .reports import ReportSession, RunInfo
 from .safety import production_reason, refuse_real_names, remember_configured_debug
+from .startmethods import ForkServer
 from .suite import ConcurrentSuite, with_replay_formatting
 from .templates import TemplateCache, restore_names
 from .timings import TimingStore, default_path, shard_path
@@ -108,6 +109,7 @@ class RunState:
     groups: list[DatabaseGroup] = field(default_factory=list)  # the test databases
     protected_names: set[str] = field(default_factory=set)  # configured NAMEs: never touched
     pool: WorkerPool | None = None  # started in setup_test_environment, closed in teardown
+    forkserver: ForkServer | None = None  # --start-method forkserver: stopped with the pool
     guard: InterruptGuard | None = None  # while run_tests (or run_suite alone) runs
     kept_lock: KeptDatabasesLock | None = None  # held from setup_databases (--keepdb)
     template_restore: list | None = None  # names to restore when templates are kept
@@ -248,7 +250,12 @@ class ConcurrentTestRunner(DiscoverRunner):
         guard = self.state.guard
         if guard is not None:
             guard.reinstall()  # Django's unittest.installHandler() would swallow a Ctrl-C
-        if self.fallback_reason(unit_count=2, groups=()) is None:
+        if self.fallback_reason(unit_count=2, groups=()) is not None:
+            return
+        if self.config.start_method == "forkserver":
+            # It sets Django up now; its workers are forked once the plan says what to import.
+            self.state.forkserver = self._start_forkserver()
+        else:
             self._spawn_pool(self.worker_count)
 
     def _select_shard(self, suite):
@@ -538,13 +545,36 @@ class ConcurrentTestRunner(DiscoverRunner):
         return guard.deferring() if guard is not None else nullcontext()
 
     def _spawn_pool(self, workers: int) -> None:
+        context = self._forkserver_context()
         self.state.pool = self.pool_class(
             [self.worker_spec(worker_id) for worker_id in range(1, workers + 1)],
             log=self.announce,
             test_timeout=self.config.timeout,
             run_timeout=self.config.run_timeout,
+            **({"context": context} if context is not None else {}),
         )
-        self.state.pool.start()
+        if context is None:
+            self.state.pool.start()
+        else:  # the forkserver is importing: the parent makes the databases meanwhile
+            self.state.pool.start(in_background=True)
+
+    def _start_forkserver(self) -> ForkServer:
+        return ForkServer(os.environ["DJANGO_SETTINGS_MODULE"], self.debug_mode)
+
+    def _forkserver_context(self):
+        """With --start-method forkserver: its context, the server told what to import.
+
+        That is what a spawn worker imports before its first test (``_preload``): the
+        parent's modules after discovery, in order. None for spawn (the pool's default).
+        """
+        if self.config.start_method == "spawn":
+            return None
+        if self.state.forkserver is None:  # not started before discovery
+            self.state.forkserver = self._start_forkserver()
+        plan = self.state.plan
+        tests = plan.tests if plan is not None else []
+        self.state.forkserver.release(*preload_modules(list(sys.modules), tests, __package__))
+        return self.state.forkserver.context
 
     def _start_pool(self, workers: int) -> None:
         if self.config.workers == "auto" and workers > self.cpus:
@@ -566,6 +596,9 @@ class ConcurrentTestRunner(DiscoverRunner):
         if pool is not None:
             self.state.run_timed_out = self.state.run_timed_out or pool.run_timed_out
             pool.close(grace)
+        server, self.state.forkserver = self.state.forkserver, None
+        if server is not None:
+            server.stop()  # its workers are gone; the next run's imports differ
 
     def _run_concurrently(self, plan: RunPlan):
         """Clones, workers verified on them, units dispatched; clones dropped in ``finally``.
@@ -783,6 +816,7 @@ class ConcurrentTestRunner(DiscoverRunner):
             max_retries=self.config.max_retries,
             retry_delay=self.config.retry_delay,
             verbosity=self.verbosity,
+            start_method=self.config.start_method,
         )
 
     def worker_order(self, clone_set: CloneSet, worker_id: int) -> Verify:

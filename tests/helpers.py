@@ -31,6 +31,8 @@ CONCURRENT_RUNNER = "concurrent_test_app.runner.ConcurrentTestRunner"
 # Variables the runner or the demo project read: a developer's shell must not
 # leak them into a run that a test did not configure.
 _SCRUBBED_PREFIXES = ("DJANGO_TEST_", "CONCURRENT_TEST_")
+# Not scrubbed: the start method every manage.py run of this suite uses (default spawn).
+SUITE_START_METHOD = "SUITE_START_METHOD"
 _SCRUBBED_NAMES = {"DATABASE_URL", "DJANGO_SETTINGS_MODULE", "ISOLATION_DIR", "CRASH_SCENARIO"}
 
 
@@ -141,6 +143,10 @@ def manage_env(backend: str = "sqlite", env: dict | None = None) -> dict:
     }
     # Console lines must reach the pipes in the order they were printed.
     full["PYTHONUNBUFFERED"] = "1"
+    # CI runs some test modules again with every run forked from a forkserver
+    # (.ci/run); a test that sets DJANGO_TEST_START_METHOD itself still wins.
+    if os.environ.get(SUITE_START_METHOD):
+        full["DJANGO_TEST_START_METHOD"] = os.environ[SUITE_START_METHOD]
     if backend == "postgres":
         full["DATABASE_URL"] = postgres_url()
     elif backend == "mysql":

@@ -42,6 +42,7 @@ def test_bad_numbers_and_shadowed_values_are_all_reported(backend, tmp_path):
         "DJANGO_TEST_RUN_TIMEOUT": "inf",
         "DJANGO_TEST_HEALTH_CHECK_INTERVAL": "nan",
         "DJANGO_TEST_RETRY_DELAY": "-inf",
+        "DJANGO_TEST_START_METHOD": "fork",
         "DJANGO_TEST_TIMINGS_FILE": str(cache / "timings.json"),
     }
     run = run_manage(
@@ -59,6 +60,7 @@ def test_bad_numbers_and_shadowed_values_are_all_reported(backend, tmp_path):
             ),
             "DJANGO_TEST_HEALTH_CHECK_INTERVAL='nan': expected a number of seconds greater than 0",
             "DJANGO_TEST_RETRY_DELAY='-inf': expected a number of seconds of 0 or more",
+            "DJANGO_TEST_START_METHOD='fork': expected 'spawn' or 'forkserver'",
         ],
         cache,
         before,

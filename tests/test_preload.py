@@ -68,7 +68,10 @@ LATE_IMPORT = ("scenarios.late_import.registering", "scenarios.late_import.neigh
 
 
 def test_a_unit_whose_module_fails_to_import_in_a_worker_errors_and_the_worker_goes_on():
-    run = concurrent(*LATE_IMPORT, backend="sqlite")
+    # Spawn, also when the suite runs under forkserver (SUITE_START_METHOD): the module
+    # raises only in a multiprocessing child, and a forkserver, which imports it first,
+    # is not one, so its workers would inherit it imported.
+    run = concurrent(*LATE_IMPORT, backend="sqlite", env={"DJANGO_TEST_START_METHOD": "spawn"})
 
     assert run.returncode == 1, run.describe()
     assert "died" not in run.output, run.describe()

@@ -64,6 +64,17 @@ def test_worker_setup_must_be_a_dotted_path():
         resolve({}, environ={}, settings_dict={"WORKER_SETUP": "not a path"})
 
 
+def test_start_method_is_spawn_unless_forkserver_is_asked_for():
+    assert resolve({}, environ={}, settings_dict={}).start_method == "spawn"
+    environ = {"DJANGO_TEST_START_METHOD": " ForkServer "}
+    assert resolve({}, environ=environ, settings_dict={}).start_method == "forkserver"
+    with pytest.raises(
+        ConfigurationException,
+        match=r"^settings.CONCURRENT_TEST\['START_METHOD'\]='fork': expected 'spawn' or 'forkserver'$",
+    ):
+        resolve({}, environ={}, settings_dict={"START_METHOD": "fork"})
+
+
 @pytest.mark.parametrize("value", ["nan", "NaN", "inf", "-inf", "Infinity", "1e999"])
 @pytest.mark.parametrize(
     "variable", ["TIMEOUT", "RUN_TIMEOUT", "HEALTH_CHECK_INTERVAL", "RETRY_DELAY"]

@@ -14,6 +14,7 @@ from types import SimpleNamespace
 import pytest
 
 from concurrent_test_app import events
+from concurrent_test_app.exceptions import WorkerStartException
 from concurrent_test_app.pool import WorkerPool
 from concurrent_test_app.worker import WorkerSpec
 
@@ -317,3 +318,25 @@ def test_an_unknown_message_is_one_clear_error_and_a_fatal_one_stops_the_run():
     run = Run(script=lambda process, unit: [events.Fatal("not my clone")])
     with pytest.raises(Exception, match="^not my clone$"):
         run.run(units(1))
+
+
+def test_a_background_start_that_fails_stops_the_pool_cleanly(monkeypatch):
+    """start(in_background=True) (forkserver): a failed start raises in verify, not later."""
+    world = FakeWorld()
+    started = FakeProcess.start
+
+    def start(process) -> None:
+        if process.spec.worker_id == 2:
+            raise OSError("the forkserver is gone")
+        started(process)
+
+    monkeypatch.setattr(FakeProcess, "start", start)
+    specs = [WorkerSpec(worker_id=n, settings_module="") for n in (1, 2, 3)]
+    pool = WorkerPool(specs, print, context=world, wait_for=world.wait)
+    pool.start(in_background=True)
+    with pytest.raises(WorkerStartException, match="the forkserver is gone"):
+        pool.verify({n: events.Verify() for n in (1, 2, 3)})
+    assert [w.worker_id for w in pool.workers] == [1]  # 2 failed, 3 was never started
+    pool.close()
+    assert [p.name for p in world.processes] == ["1.1"]
+    assert world.processes[0].exitcode == 0  # the one that started was stopped

@@ -12,6 +12,7 @@ from ..events import Booted, Fatal, Preload, Ready, Stop, Verify
 from ..querycount import QueryTally, install_counter
 from .binding import bind_databases, verify_bindings
 from .capture import capture_output, send_lines_as_written
+from .forkserver import leave_the_server, run_exit_hooks, server_import_seconds, server_prepared
 from .lifetime import (
     allow_child_processes,
     exit_despite_leaked_threads,
@@ -48,12 +49,15 @@ class WorkerSpec:
     max_retries: int = 3
     retry_delay: float = 1.0
     verbosity: int = 1
+    start_method: str = "spawn"  # or "forkserver": forked from a server that imported once
 
 
 def worker_main(spec: WorkerSpec, conn) -> None:
     """Entry point of a spawned worker process; module level, as multiprocessing pickles it."""
     leave_interrupts_to_the_parent()
     allow_child_processes()
+    if spec.start_method == "forkserver":
+        leave_the_server()
     parent = os.getppid()
     exit_with_parent(parent)
     try:
@@ -79,12 +83,14 @@ def _work(spec: WorkerSpec, conn) -> None:
     stop_leaked_processes(spec.worker_id)
     exit_despite_leaked_threads(spec.worker_id)
     spare_the_final_collections()
+    if spec.start_method == "forkserver":
+        run_exit_hooks()
 
 
 def _preload_until_ordered(conn) -> tuple[Verify | Stop, dict[str, float]]:
     """Import what each Preload names; the order that follows (Verify or Stop) and the times."""
     order = conn.recv()
-    import_seconds: dict[str, float] = {}
+    import_seconds = server_import_seconds()  # forkserver: imported there, before the fork
     while isinstance(order, Preload):
         import_seconds.update(preload(order.modules, order.test_modules))
         order = conn.recv()
@@ -157,6 +163,8 @@ def _enable_stack_dumps(path: str | None) -> None:
 
 
 def _boot(spec: WorkerSpec) -> None:
+    if server_prepared():
+        return  # the forkserver did all of this, once, before it forked this process
     os.environ["DJANGO_SETTINGS_MODULE"] = spec.settings_module
     from tblib import pickling_support
 

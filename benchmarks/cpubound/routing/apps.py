@@ -1,0 +1,9 @@
+"""App configuration of the routing app."""
+
+from __future__ import annotations
+
+from django.apps import AppConfig
+
+
+class RoutingConfig(AppConfig):
+    name = "routing"
