@@ -18,8 +18,9 @@ def test_sdist_and_wheel_build_and_pass_twine_check(tmp_path):
     dist = tmp_path / "dist"
     subprocess.run([sys.executable, "-m", "build", "--outdir", str(dist), str(source)],
                    check=True, capture_output=True, timeout=600)  # fmt: skip
-    sdist = next(dist.glob("*.tar.gz"))
-    wheel = next(dist.glob("*.whl"))
+    # Our own name: django-concurrent-test on PyPI is another project (issue #19).
+    sdist = next(dist.glob("django_concurrent_runner-*.tar.gz"))
+    wheel = next(dist.glob("django_concurrent_runner-*.whl"))
     checked = subprocess.run(
         [sys.executable, "-m", "twine", "check", "--strict", str(sdist), str(wheel)],
         capture_output=True,
