@@ -57,6 +57,7 @@ from .interrupts import SETTING_UP, STOPPING, TESTS, InterruptGuard, stop_regist
 from .keepdb_lock import KeptDatabasesLock
 from .ledger import Ledger
 from .leftovers import sweep_ledgers
+from .mainguard import exit_if_importing_main
 from .orderchecks import OrderChecks
 from .planning import (
     Shard,
@@ -130,6 +131,10 @@ class ConcurrentTestRunner(DiscoverRunner):
 
     def __init__(self, **kwargs) -> None:
         explicit = {name: kwargs.pop(name, None) for name in config_module.OPTIONS_BY_NAME}
+        # Django's "--parallel N" (also under "manage.py test") is our worker count: never
+        # ignored. Django resolves "--parallel auto" to a number before it gets here.
+        if explicit["workers"] is None and kwargs.get("parallel") not in (None, 0):
+            explicit["workers"] = kwargs["parallel"]
         self.config = config_module.resolve(explicit)
         check_before_databases(self.config, os.environ)
         super().__init__(**kwargs)
@@ -165,6 +170,7 @@ class ConcurrentTestRunner(DiscoverRunner):
 
     def run_tests(self, test_labels, **kwargs):
         """Django's run_tests (the hooks below), guarded; after a signal, exit 128 + signum."""
+        exit_if_importing_main()  # a spawn worker importing an unguarded script
         return self._guarded_run(partial(super().run_tests, test_labels, **kwargs))
 
     def setup_test_environment(self, **kwargs):

@@ -550,7 +550,10 @@ EXPECTED_OUTPUT = {
     "DJANGO_ENV=production python": [
         "[CONCURRENT] Security check failed: Concurrent testing not allowed in production",
     ],
-    "python run_tests.py": ["Average test duration: "],
+    "python run_tests.py": [
+        "[CONCURRENT] Starting production-grade concurrent test run with 2 workers",
+        "Average test duration: ",
+    ],
     "--show-config": [
         "workers                4             (DJANGO_TEST_WORKERS)",
         "timeout                600.0         (--timeout)",
@@ -571,7 +574,6 @@ EXPECTED_OUTPUT = {
 LEFT_IN_TESTPROJECT = {
     "test-results.xml",  # --junitxml of "Running", run_tests.py, then the shard merge
     "smoke.xml",
-    "run_tests.py",
     "bench.json",
     "junit.xml",
     "metrics.prom",
