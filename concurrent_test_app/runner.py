@@ -74,6 +74,7 @@ from .planning import (
 from .pool import WorkerPool
 from .preflight import check_before_databases
 from .reports import ReportSession, RunInfo
+from .reports.console import CONSOLE
 from .safety import production_reason, refuse_real_names, remember_configured_debug
 from .suite import ConcurrentSuite, with_replay_formatting
 from .templates import TemplateCache, restore_names
@@ -405,6 +406,7 @@ class ConcurrentTestRunner(DiscoverRunner):
 
     def announce(self, message: str) -> None:
         """Print one ``[CONCURRENT]`` line, flushed so it is seen while tests run."""
+        CONSOLE.before_line(sys.stdout)  # on a line of its own, never after the dots
         self.log(f"{PREFIX} {message}")
         sys.stdout.flush()
 
@@ -465,6 +467,7 @@ class ConcurrentTestRunner(DiscoverRunner):
 
     def warn(self, message: str) -> None:
         """One ``[CONCURRENT]`` warning line on stderr."""
+        CONSOLE.before_line(sys.stderr)
         sys.stderr.write(f"{PREFIX} {message}\n")
         sys.stderr.flush()
 
@@ -519,6 +522,7 @@ class ConcurrentTestRunner(DiscoverRunner):
         if self.state.not_run_reported:
             return
         self.state.not_run_reported = True
+        CONSOLE.before_line(sys.stderr)
         if total is None:
             sys.stderr.write("INTERRUPTED: during test discovery; no test was run\n")
         else:
@@ -611,13 +615,16 @@ class ConcurrentTestRunner(DiscoverRunner):
     def _create_clones(self, clone_set: CloneSet) -> None:
         """Sweep what killed runs left, then make every worker's clones."""
         caching = " with template caching" if self.state.template_restore else ""
-        self.announce(f"Setting up {len(clone_set.clones)} test databases{caching}")
+        # Labels that need no database (SimpleTestCase only) have nothing to set up.
+        if clone_set.clones:
+            self.announce(f"Setting up {len(clone_set.clones)} test databases{caching}")
         started = time.time()
         with self._deferring_interrupts():  # clones made in threads must all be dropped
             self.sweep_leftovers()
             clone_set.create()
         self.reporting.phase("database setup", started, time.time())
-        self.announce(f"Successfully setup {len(clone_set.clones)} databases")
+        if clone_set.clones:
+            self.announce(f"Successfully setup {len(clone_set.clones)} databases")
 
     def _verify_workers(self, pool, clone_set: CloneSet, workers: int) -> None:
         """Bind each worker to its clones and wait until it has checked them."""
@@ -634,7 +641,9 @@ class ConcurrentTestRunner(DiscoverRunner):
             self.announce(
                 f"Split {s.key} into {s.pieces} units: {s.seconds:.2f}s, fixtures {s.fixture_seconds:.2f}s"
             )
-        for number, share in enumerate(summarize_shares(plan.shares, plan.estimates)):
+        # Numbered from 1, as the workers are: chunk k is worker k's share.
+        shares = summarize_shares(plan.shares, plan.estimates)
+        for number, share in enumerate(shares, start=1):
             self.announce(
                 f"Chunk {number}: {share.tests} tests, estimated time: {share.seconds:.2f}s"
             )
