@@ -52,7 +52,13 @@ from .cpus import auto_workers, available_cpus, busy_cpu_seconds
 from .databases import CloneSet, DatabaseGroup
 from .events import AliasBinding, Verify
 from .exceptions import ConfigurationException, WorkerStartException
-from .gate import SECURITY_FAILURE, GateInputs, checks_permissions, sequential_reason
+from .gate import (
+    SECURITY_FAILURE,
+    SMALL_SUITE,
+    GateInputs,
+    checks_permissions,
+    sequential_reason,
+)
 from .interrupts import SETTING_UP, STOPPING, TESTS, InterruptGuard, stop_registered_results
 from .keepdb_lock import KeptDatabasesLock
 from .ledger import Ledger
@@ -255,7 +261,9 @@ class ConcurrentTestRunner(DiscoverRunner):
         guard = self.state.guard
         if guard is not None:
             guard.reinstall()  # Django's unittest.installHandler() would swallow a Ctrl-C
-        if self.fallback_reason(unit_count=2, groups=()) is None:
+        # The whole stored suite smaller than the workers' start-up: so is any part of it.
+        whole = self._stored_test_seconds(self.timing_store.unit_estimates())
+        if self.fallback_reason(unit_count=2, groups=(), test_seconds=whole) is None:
             self._spawn_pool(self.worker_count)
 
     def _select_shard(self, suite):
@@ -354,9 +362,11 @@ class ConcurrentTestRunner(DiscoverRunner):
         if restore is None:
             return super().teardown_databases(old_config, **kwargs)
         self.state.template_restore = None
+        # Names first: a server template's name is derived from the configured NAME,
+        # and while the aliases point at the templates it would name another database.
+        restore_names(restore)
         if self.state.ran_on_templates:
             self.template_cache.invalidate(self.state.groups)
-        restore_names(restore)
         return None
 
     def _release_kept_databases(self) -> None:
@@ -491,10 +501,18 @@ class ConcurrentTestRunner(DiscoverRunner):
                 units, tests, estimates, tested, self.worker_count
             )
         workers = min(self.worker_count, len(units))  # pieces of split classes count
-        reason = self.fallback_reason(len(units))
+        known = self.timing_store.unit_estimates()
+        mine = {unit.timing_key: known.get(unit.timing_key) for unit in units}
+        reason = self.fallback_reason(len(units), test_seconds=self._stored_test_seconds(mine))
         planner = plan_shares if timed else assign_units
         shares = planner(units, estimates, workers) if workers > 0 else []
         return RunPlan(suite, tests, units, workers, reason, estimates, shares, splits, timed)
+
+    def _stored_test_seconds(self, estimates: dict[str, float | None]) -> float | None:
+        """With ``--workers auto``, these units' seconds when the store knows every one."""
+        if self.config.workers != "auto" or not estimates or None in estimates.values():
+            return None
+        return sum(estimates.values())
 
     def _units_of(self, suite) -> tuple[list, list, dict[str, float]]:
         """The suite's tests, its units and their estimated seconds (timing store).
@@ -597,10 +615,13 @@ class ConcurrentTestRunner(DiscoverRunner):
             warn=self.warn,
         )
         try:
+            # From databases ready to workers ready: what a sequential run would not wait.
+            waiting = time.monotonic()
             self._create_clones(clone_set)
             pool = self.state.pool
             try:
                 self._verify_workers(pool, clone_set, plan.workers)
+                self.timing_store.record_startup(time.monotonic() - waiting)
             except WorkerStartException as error:
                 self._close_pool()
                 clone_set.drop()
@@ -709,8 +730,23 @@ class ConcurrentTestRunner(DiscoverRunner):
         A shard writes them (and its load figure) to its own file beside the store, so
         that the store every shard splits from stays as it was (see ``shard_path``).
         """
+        self.timing_store.record(
+            suite.unit_durations(), suite.test_durations, suite.module_import_seconds()
+        )
+        self._write_timings()
+
+    def _save_sequential_timings(self) -> None:
+        """A run kept in-process for being small still refreshes (and shards) its timings."""
+        units: dict[str, float] = {}
+        tests: dict[str, float] = {}
+        for record in self.reporting.recorder.tests():
+            units[record.unit] = units.get(record.unit, 0.0) + record.duration
+            tests[f"{record.classname}.{record.name}"] = record.duration
+        self.timing_store.record(units, tests)
+        self._write_timings()
+
+    def _write_timings(self) -> None:
         store = self.timing_store
-        store.record(suite.unit_durations(), suite.test_durations, suite.module_import_seconds())
         shard = self.shard
         target = store.path if shard is None else shard_path(store.path, shard.index, shard.total)
         try:
@@ -745,11 +781,16 @@ class ConcurrentTestRunner(DiscoverRunner):
                 backend.check_permissions(group.primary, group.test_name)
 
     def fallback_reason(
-        self, unit_count: int, groups=None, worker_start_error: str | None = None
+        self,
+        unit_count: int,
+        groups=None,
+        worker_start_error: str | None = None,
+        test_seconds: float | None = None,
     ) -> str | None:
         """Why this run cannot be concurrent, or None when it can (asks ``gate``).
 
-        ``groups`` are the test databases to clone (default: this run's).
+        ``groups`` are the test databases to clone (default: this run's);
+        ``test_seconds`` what the run's tests take by the timing store, if known.
         """
         production = production_reason(settings, allow=self.config.allow_production)
         return sequential_reason(
@@ -761,6 +802,8 @@ class ConcurrentTestRunner(DiscoverRunner):
                 settings_module=os.environ.get("DJANGO_SETTINGS_MODULE"),
                 groups=tuple(self.state.groups if groups is None else groups),
                 worker_start_error=worker_start_error,
+                test_seconds=test_seconds,
+                startup_seconds=self.timing_store.startup_seconds(),
             )
         )
 
@@ -776,7 +819,13 @@ class ConcurrentTestRunner(DiscoverRunner):
         )
         self.call_worker_setup(0)
         self._set_phase(TESTS)
-        return super().run_suite(suite)
+        try:
+            return super().run_suite(suite)
+        finally:
+            # No workers: the runner's own peak is the run's (README "Peak runner memory").
+            self.reporting.memory(0.0, peak_rss_mb())
+            if reason.startswith(SMALL_SUITE):  # could have been concurrent: keep timings
+                self._save_sequential_timings()
 
     def call_worker_setup(self, worker_id: int) -> None:
         """Run the project's worker hook (workers call it themselves after spawn)."""

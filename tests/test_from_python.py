@@ -49,3 +49,9 @@ def test_a_script_without_the_guard_says_so_in_one_line(tmp_path, backend):
     assert FALLBACK_RE.findall(run.stdout) == [reason], run.describe()
     assert "RuntimeError" not in run.output and "bootstrapping" not in run.output
     assert "Traceback" not in run.output, run.describe()
+    # The tests ran on the kept templates: they were invalidated, so the next run (the
+    # guarded script, same templates) does not clone what those tests left behind.
+    shutil.copy(SCRIPT, tmp_path / "run_tests.py")
+    again = _run_script(tmp_path / "run_tests.py", backend)
+    assert again.returncode == 0, again.describe()
+    assert not FALLBACK_RE.search(again.stdout), again.describe()
