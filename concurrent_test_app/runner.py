@@ -262,7 +262,7 @@ class ConcurrentTestRunner(DiscoverRunner):
         if guard is not None:
             guard.reinstall()  # Django's unittest.installHandler() would swallow a Ctrl-C
         # The whole stored suite smaller than the workers' start-up: so is any part of it.
-        whole = self._stored_test_seconds(self.timing_store.unit_estimates())
+        whole = self._stored_test_seconds(self.timing_store.test_estimates())
         if self.fallback_reason(unit_count=2, groups=(), test_seconds=whole) is None:
             self._spawn_pool(self.worker_count)
 
@@ -501,15 +501,17 @@ class ConcurrentTestRunner(DiscoverRunner):
                 units, tests, estimates, tested, self.worker_count
             )
         workers = min(self.worker_count, len(units))  # pieces of split classes count
-        known = self.timing_store.unit_estimates()
-        mine = {unit.timing_key: known.get(unit.timing_key) for unit in units}
+        # Test durations, not unit spans: a span measured in a worker also holds what
+        # the worker adds around a class, which a sequential run does not pay.
+        seconds = self.timing_store.test_estimates()
+        mine = {test.id(): seconds.get(test.id()) for test in tests}
         reason = self.fallback_reason(len(units), test_seconds=self._stored_test_seconds(mine))
         planner = plan_shares if timed else assign_units
         shares = planner(units, estimates, workers) if workers > 0 else []
         return RunPlan(suite, tests, units, workers, reason, estimates, shares, splits, timed)
 
     def _stored_test_seconds(self, estimates: dict[str, float | None]) -> float | None:
-        """With ``--workers auto``, these units' seconds when the store knows every one."""
+        """With ``--workers auto``, these tests' seconds when the store knows every one."""
         if self.config.workers != "auto" or not estimates or None in estimates.values():
             return None
         return sum(estimates.values())
