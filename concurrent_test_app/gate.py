@@ -9,7 +9,8 @@ by then (the runner fills in the rest with values that cannot stop it):
     run_suite                a worker could not start: the run goes sequential
 
 The first reason found wins, in this order: production, ``--pdb``, worker count, unit
-count, settings module, backend support, worker start. Missing permissions are not a
+count, a suite smaller than the workers' start-up (``--workers auto`` only), settings
+module, backend support, worker start. Missing permissions are not a
 reason to run sequentially but an error (PermissionException) raised before anything is
 created; ``checks_permissions`` says when the runner checks them.
 """
@@ -22,6 +23,7 @@ from dataclasses import dataclass
 from .backends import CLONABLE_VENDORS, backend_for
 
 SECURITY_FAILURE = "Concurrent testing not allowed in production"
+SMALL_SUITE = "the tests take "  # how the small-suite reason starts
 
 
 @dataclass(frozen=True)
@@ -35,6 +37,10 @@ class GateInputs:
     settings_module: str | None  # DJANGO_SETTINGS_MODULE, which spawn workers import
     groups: Sequence = ()  # the test databases to clone (DatabaseGroup: .vendor, .primary)
     worker_start_error: str | None = None  # why a worker could not start, once tried
+    # --workers auto only: the run's tests by the timing store, and what starting the
+    # workers cost in an earlier run (None where unknown)
+    test_seconds: float | None = None
+    startup_seconds: float | None = None
 
 
 def sequential_reason(run: GateInputs) -> str | None:
@@ -47,6 +53,9 @@ def sequential_reason(run: GateInputs) -> str | None:
         return "1 worker requested"
     if run.units < 2:
         return f"{run.units} test class(es) to run, nothing to distribute"
+    small = small_suite_reason(run.test_seconds, run.startup_seconds)
+    if small:
+        return small
     if not run.settings_module:
         return "settings were configured in code; spawn workers need DJANGO_SETTINGS_MODULE"
     unsupported = backend_reason(run.groups)
@@ -55,6 +64,16 @@ def sequential_reason(run: GateInputs) -> str | None:
     if run.worker_start_error is not None:
         return f"a worker could not start: {run.worker_start_error}"
     return None
+
+
+def small_suite_reason(test_seconds: float | None, startup_seconds: float | None) -> str | None:
+    """Why a suite whose tests take less than starting the workers runs in-process."""
+    if test_seconds is None or startup_seconds is None or test_seconds >= startup_seconds:
+        return None
+    return (
+        f"{SMALL_SUITE}{test_seconds:.2f}s by the timing store, less than starting "
+        f"the workers ({startup_seconds:.2f}s last time); --workers N runs them concurrently"
+    )
 
 
 def backend_reason(groups: Sequence) -> str | None:

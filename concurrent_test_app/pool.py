@@ -41,6 +41,7 @@ from .events import (
     encode_error,
 )
 from .exceptions import WorkerCrashException, WorkerStartException, WorkerTimeoutException
+from .mainguard import UNGUARDED_MAIN_EXIT, unguarded_main_message
 from .worker import WorkerSpec, worker_main
 
 BOOT_TIMEOUT = 120.0
@@ -245,6 +246,8 @@ class WorkerPool:
             message = worker.conn.recv()
         except (EOFError, OSError):
             worker.process.join(5)
+            if worker.process.exitcode == UNGUARDED_MAIN_EXIT:
+                raise WorkerStartException(unguarded_main_message()) from None
             raise WorkerStartException(
                 f"Worker {worker.worker_id} exited during start-up ({_exit_cause(worker.process)})"
             ) from None

@@ -52,11 +52,18 @@ from .cpus import auto_workers, available_cpus, busy_cpu_seconds
 from .databases import CloneSet, DatabaseGroup
 from .events import AliasBinding, Verify
 from .exceptions import ConfigurationException, WorkerStartException
-from .gate import SECURITY_FAILURE, GateInputs, checks_permissions, sequential_reason
+from .gate import (
+    SECURITY_FAILURE,
+    SMALL_SUITE,
+    GateInputs,
+    checks_permissions,
+    sequential_reason,
+)
 from .interrupts import SETTING_UP, STOPPING, TESTS, InterruptGuard, stop_registered_results
 from .keepdb_lock import KeptDatabasesLock
 from .ledger import Ledger
 from .leftovers import sweep_ledgers
+from .mainguard import exit_if_importing_main
 from .orderchecks import OrderChecks
 from .planning import (
     Shard,
@@ -73,6 +80,7 @@ from .planning import (
 from .pool import WorkerPool
 from .preflight import check_before_databases
 from .reports import ReportSession, RunInfo
+from .reports.console import CONSOLE
 from .safety import production_reason, refuse_real_names, remember_configured_debug
 from .startmethods import ForkServer
 from .suite import ConcurrentSuite, with_replay_formatting
@@ -132,6 +140,10 @@ class ConcurrentTestRunner(DiscoverRunner):
 
     def __init__(self, **kwargs) -> None:
         explicit = {name: kwargs.pop(name, None) for name in config_module.OPTIONS_BY_NAME}
+        # Django's "--parallel N" (also under "manage.py test") is our worker count: never
+        # ignored. Django resolves "--parallel auto" to a number before it gets here.
+        if explicit["workers"] is None and kwargs.get("parallel") not in (None, 0):
+            explicit["workers"] = kwargs["parallel"]
         self.config = config_module.resolve(explicit)
         check_before_databases(self.config, os.environ)
         super().__init__(**kwargs)
@@ -167,6 +179,7 @@ class ConcurrentTestRunner(DiscoverRunner):
 
     def run_tests(self, test_labels, **kwargs):
         """Django's run_tests (the hooks below), guarded; after a signal, exit 128 + signum."""
+        exit_if_importing_main()  # a spawn worker importing an unguarded script
         return self._guarded_run(partial(super().run_tests, test_labels, **kwargs))
 
     def setup_test_environment(self, **kwargs):
@@ -250,7 +263,9 @@ class ConcurrentTestRunner(DiscoverRunner):
         guard = self.state.guard
         if guard is not None:
             guard.reinstall()  # Django's unittest.installHandler() would swallow a Ctrl-C
-        if self.fallback_reason(unit_count=2, groups=()) is not None:
+        # The whole stored suite smaller than the workers' start-up: so is any part of it.
+        whole = self._stored_test_seconds(self.timing_store.test_estimates())
+        if self.fallback_reason(unit_count=2, groups=(), test_seconds=whole) is not None:
             return
         if self.config.start_method == "forkserver":
             # It sets Django up now; its workers are forked once the plan says what to import.
@@ -354,9 +369,11 @@ class ConcurrentTestRunner(DiscoverRunner):
         if restore is None:
             return super().teardown_databases(old_config, **kwargs)
         self.state.template_restore = None
+        # Names first: a server template's name is derived from the configured NAME,
+        # and while the aliases point at the templates it would name another database.
+        restore_names(restore)
         if self.state.ran_on_templates:
             self.template_cache.invalidate(self.state.groups)
-        restore_names(restore)
         return None
 
     def _release_kept_databases(self) -> None:
@@ -406,6 +423,7 @@ class ConcurrentTestRunner(DiscoverRunner):
 
     def announce(self, message: str) -> None:
         """Print one ``[CONCURRENT]`` line, flushed so it is seen while tests run."""
+        CONSOLE.before_line(sys.stdout)  # on a line of its own, never after the dots
         self.log(f"{PREFIX} {message}")
         sys.stdout.flush()
 
@@ -466,6 +484,7 @@ class ConcurrentTestRunner(DiscoverRunner):
 
     def warn(self, message: str) -> None:
         """One ``[CONCURRENT]`` warning line on stderr."""
+        CONSOLE.before_line(sys.stderr)
         sys.stderr.write(f"{PREFIX} {message}\n")
         sys.stderr.flush()
 
@@ -489,10 +508,20 @@ class ConcurrentTestRunner(DiscoverRunner):
                 units, tests, estimates, tested, self.worker_count
             )
         workers = min(self.worker_count, len(units))  # pieces of split classes count
-        reason = self.fallback_reason(len(units))
+        # Test durations, not unit spans: a span measured in a worker also holds what
+        # the worker adds around a class, which a sequential run does not pay.
+        seconds = self.timing_store.test_estimates()
+        mine = {test.id(): seconds.get(test.id()) for test in tests}
+        reason = self.fallback_reason(len(units), test_seconds=self._stored_test_seconds(mine))
         planner = plan_shares if timed else assign_units
         shares = planner(units, estimates, workers) if workers > 0 else []
         return RunPlan(suite, tests, units, workers, reason, estimates, shares, splits, timed)
+
+    def _stored_test_seconds(self, estimates: dict[str, float | None]) -> float | None:
+        """With ``--workers auto``, these tests' seconds when the store knows every one."""
+        if self.config.workers != "auto" or not estimates or None in estimates.values():
+            return None
+        return sum(estimates.values())
 
     def _units_of(self, suite) -> tuple[list, list, dict[str, float]]:
         """The suite's tests, its units and their estimated seconds (timing store).
@@ -520,6 +549,7 @@ class ConcurrentTestRunner(DiscoverRunner):
         if self.state.not_run_reported:
             return
         self.state.not_run_reported = True
+        CONSOLE.before_line(sys.stderr)
         if total is None:
             sys.stderr.write("INTERRUPTED: during test discovery; no test was run\n")
         else:
@@ -620,10 +650,13 @@ class ConcurrentTestRunner(DiscoverRunner):
             warn=self.warn,
         )
         try:
+            # From databases ready to workers ready: what a sequential run would not wait.
+            waiting = time.monotonic()
             self._create_clones(clone_set)
             pool = self.state.pool
             try:
                 self._verify_workers(pool, clone_set, plan.workers)
+                self.timing_store.record_startup(time.monotonic() - waiting)
             except WorkerStartException as error:
                 self._close_pool()
                 clone_set.drop()
@@ -638,13 +671,16 @@ class ConcurrentTestRunner(DiscoverRunner):
     def _create_clones(self, clone_set: CloneSet) -> None:
         """Sweep what killed runs left, then make every worker's clones."""
         caching = " with template caching" if self.state.template_restore else ""
-        self.announce(f"Setting up {len(clone_set.clones)} test databases{caching}")
+        # Labels that need no database (SimpleTestCase only) have nothing to set up.
+        if clone_set.clones:
+            self.announce(f"Setting up {len(clone_set.clones)} test databases{caching}")
         started = time.time()
         with self._deferring_interrupts():  # clones made in threads must all be dropped
             self.sweep_leftovers()
             clone_set.create()
         self.reporting.phase("database setup", started, time.time())
-        self.announce(f"Successfully setup {len(clone_set.clones)} databases")
+        if clone_set.clones:
+            self.announce(f"Successfully setup {len(clone_set.clones)} databases")
 
     def _verify_workers(self, pool, clone_set: CloneSet, workers: int) -> None:
         """Bind each worker to its clones and wait until it has checked them."""
@@ -661,7 +697,9 @@ class ConcurrentTestRunner(DiscoverRunner):
             self.announce(
                 f"Split {s.key} into {s.pieces} units: {s.seconds:.2f}s, fixtures {s.fixture_seconds:.2f}s"
             )
-        for number, share in enumerate(summarize_shares(plan.shares, plan.estimates)):
+        # Numbered from 1, as the workers are: chunk k is worker k's share.
+        shares = summarize_shares(plan.shares, plan.estimates)
+        for number, share in enumerate(shares, start=1):
             self.announce(
                 f"Chunk {number}: {share.tests} tests, estimated time: {share.seconds:.2f}s"
             )
@@ -727,8 +765,23 @@ class ConcurrentTestRunner(DiscoverRunner):
         A shard writes them (and its load figure) to its own file beside the store, so
         that the store every shard splits from stays as it was (see ``shard_path``).
         """
+        self.timing_store.record(
+            suite.unit_durations(), suite.test_durations, suite.module_import_seconds()
+        )
+        self._write_timings()
+
+    def _save_sequential_timings(self) -> None:
+        """A run kept in-process for being small still refreshes (and shards) its timings."""
+        units: dict[str, float] = {}
+        tests: dict[str, float] = {}
+        for record in self.reporting.recorder.tests():
+            units[record.unit] = units.get(record.unit, 0.0) + record.duration
+            tests[f"{record.classname}.{record.name}"] = record.duration
+        self.timing_store.record(units, tests)
+        self._write_timings()
+
+    def _write_timings(self) -> None:
         store = self.timing_store
-        store.record(suite.unit_durations(), suite.test_durations, suite.module_import_seconds())
         shard = self.shard
         target = store.path if shard is None else shard_path(store.path, shard.index, shard.total)
         try:
@@ -763,11 +816,16 @@ class ConcurrentTestRunner(DiscoverRunner):
                 backend.check_permissions(group.primary, group.test_name)
 
     def fallback_reason(
-        self, unit_count: int, groups=None, worker_start_error: str | None = None
+        self,
+        unit_count: int,
+        groups=None,
+        worker_start_error: str | None = None,
+        test_seconds: float | None = None,
     ) -> str | None:
         """Why this run cannot be concurrent, or None when it can (asks ``gate``).
 
-        ``groups`` are the test databases to clone (default: this run's).
+        ``groups`` are the test databases to clone (default: this run's);
+        ``test_seconds`` what the run's tests take by the timing store, if known.
         """
         production = production_reason(settings, allow=self.config.allow_production)
         return sequential_reason(
@@ -779,6 +837,8 @@ class ConcurrentTestRunner(DiscoverRunner):
                 settings_module=os.environ.get("DJANGO_SETTINGS_MODULE"),
                 groups=tuple(self.state.groups if groups is None else groups),
                 worker_start_error=worker_start_error,
+                test_seconds=test_seconds,
+                startup_seconds=self.timing_store.startup_seconds(),
             )
         )
 
@@ -794,7 +854,13 @@ class ConcurrentTestRunner(DiscoverRunner):
         )
         self.call_worker_setup(0)
         self._set_phase(TESTS)
-        return super().run_suite(suite)
+        try:
+            return super().run_suite(suite)
+        finally:
+            # No workers: the runner's own peak is the run's (README "Peak runner memory").
+            self.reporting.memory(0.0, peak_rss_mb())
+            if reason.startswith(SMALL_SUITE):  # could have been concurrent: keep timings
+                self._save_sequential_timings()
 
     def call_worker_setup(self, worker_id: int) -> None:
         """Run the project's worker hook (workers call it themselves after spawn)."""

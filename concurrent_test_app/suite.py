@@ -27,6 +27,7 @@ from .events import (
 from .orderchecks import OrderChecks, Settled
 from .planning import PlannedUnit
 from .pool import WorkerPool
+from .reports.console import CONSOLE
 
 
 @dataclass(frozen=True)
@@ -103,6 +104,8 @@ def _lost_worker(error: RemoteError) -> bool:
 
 def write_chunks(chunks) -> None:
     """Write a worker's captured prints to this process's current stdout/stderr."""
+    if chunks:
+        CONSOLE.before_output()  # the progress line would run into the test's text
     for name, text in chunks:
         stream = sys.stdout if name == "stdout" else sys.stderr
         stream.write(text)

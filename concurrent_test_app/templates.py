@@ -357,9 +357,10 @@ class TemplateCache:
         if backend_of(connection).template_in_file:
             Path(name).parent.mkdir(parents=True, exist_ok=True)
         try:
-            connection.creation.create_test_db(
-                verbosity=self.verbosity, autoclobber=True, serialize=serialize, keepdb=False
-            )
+            with _without_destroying_nothing(connection, name):
+                connection.creation.create_test_db(
+                    verbosity=self.verbosity, autoclobber=True, serialize=serialize, keepdb=False
+                )
         except KeyboardInterrupt:
             # Ctrl-C or SIGTERM: an unfinished template must not keep the final name.
             connection.close()
@@ -404,6 +405,30 @@ def unfinished_name(name: str, token: str) -> str:
     digest = "_" + _hash(name)[:8]
     room = PG_MAX_IDENTIFIER_BYTES - len((digest + suffix).encode())
     return name.encode()[:room].decode(errors="ignore") + digest + suffix
+
+
+@contextmanager
+def _without_destroying_nothing(connection, name: str):
+    """Leave out Django's "Destroying old test database" line when there is no old file.
+
+    Django's SQLite creation prints it for any file database, also for a template file
+    that does not exist yet (a first run), which would tell the user something untrue.
+    """
+    if not backend_of(connection).template_in_file or Path(name).exists():
+        yield
+        return
+    creation = connection.creation
+    original = creation.log
+
+    def log(message: str) -> None:
+        if not message.startswith("Destroying old test database"):
+            original(message)
+
+    creation.log = log
+    try:
+        yield
+    finally:
+        del creation.log  # the class's method again
 
 
 @contextmanager

@@ -51,6 +51,8 @@ class TimingStore:
     modules: dict[str, list[float]] = field(default_factory=dict)  # import seconds in a worker
     # The last concurrent run's test phase: [workers, CPUs the machine kept busy, seen]
     machine_load: list[float] | None = None
+    # What starting the workers cost the last concurrent run: [seconds, seen]
+    startup: list[float] | None = None
 
     @classmethod
     def load(cls, path: Path) -> TimingStore:
@@ -70,6 +72,7 @@ class TimingStore:
         store.tests = _entries(data.get("tests"))
         store.modules = _entries(data.get("modules"))
         store.machine_load = _load_entry(data.get("load"))
+        store.startup = _entries({"startup": data.get("startup")}).get("startup")
         return store
 
     def unit_estimates(self) -> dict[str, float]:
@@ -90,6 +93,14 @@ class TimingStore:
     def record_load(self, workers: int, busy_cpus: float) -> None:
         """Remember how busy the machine was while ``workers`` workers ran tests."""
         self.machine_load = [workers, round(busy_cpus, 3), time.time()]
+
+    def startup_seconds(self) -> float | None:
+        """Seconds starting the workers took in the last concurrent run, or None."""
+        return self.startup[0] if self.startup is not None else None
+
+    def record_startup(self, seconds: float) -> None:
+        """Remember what starting the workers cost (``--workers auto`` weighs it)."""
+        self.startup = [round(seconds, 4), time.time()]
 
     def record(
         self,
@@ -116,6 +127,8 @@ class TimingStore:
         }
         if self.machine_load is not None and self.machine_load[2] >= cutoff:
             payload["load"] = self.machine_load
+        if self.startup is not None and self.startup[1] >= cutoff:
+            payload["startup"] = self.startup
         target.parent.mkdir(parents=True, exist_ok=True)
         write_atomically(target, json.dumps(payload, separators=(",", ":")))
 

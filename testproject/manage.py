@@ -1,5 +1,5 @@
 #!/usr/bin/env python
-"""Django's command-line utility for the django-concurrent-test demo project."""
+"""Django's command-line utility for the django-concurrent-runner demo project."""
 
 from __future__ import annotations
 

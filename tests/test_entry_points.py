@@ -25,6 +25,15 @@ def test_testrunner_option(backend):
     assert started_workers(run) == [2], run.describe()
 
 
+def test_parallel_is_the_worker_count_under_manage_py_test(backend):
+    # A flag: it beats the variable (which also keeps "auto" from choosing 3 by itself).
+    env = {"DJANGO_TEST_WORKERS": "2"}
+    run = run_manage("test", "--parallel", "3", "shop", backend=backend, env=env)
+
+    assert run.returncode == 0, run.describe()
+    assert started_workers(run) == [3], run.describe()
+
+
 def test_concurrenttest_command(backend):
     run = run_manage("concurrenttest", "--workers", "2", LABEL, backend=backend)
 
@@ -33,7 +42,9 @@ def test_concurrenttest_command(backend):
 
 
 def test_project_runtests_command(backend):
-    run = run_manage("runtests", "--smoke", backend=backend)
+    # An explicit count: with auto, a timing store that knows the smoke subset to be
+    # quicker than the workers' start-up runs it in-process (test_fallback.py).
+    run = run_manage("runtests", "--smoke", "--workers", "2", backend=backend)
 
     assert run.returncode == 0, run.describe()
     assert started_workers(run), run.describe()

@@ -18,8 +18,9 @@ def test_sdist_and_wheel_build_and_pass_twine_check(tmp_path):
     dist = tmp_path / "dist"
     subprocess.run([sys.executable, "-m", "build", "--outdir", str(dist), str(source)],
                    check=True, capture_output=True, timeout=600)  # fmt: skip
-    sdist = next(dist.glob("*.tar.gz"))
-    wheel = next(dist.glob("*.whl"))
+    # Our own name: django-concurrent-test on PyPI is another project (issue #19).
+    sdist = next(dist.glob("django_concurrent_runner-*.tar.gz"))
+    wheel = next(dist.glob("django_concurrent_runner-*.whl"))
     checked = subprocess.run(
         [sys.executable, "-m", "twine", "check", "--strict", str(sdist), str(wheel)],
         capture_output=True,
@@ -55,3 +56,18 @@ def test_readme_first_command_runs_the_demo(tmp_path):
     assert done.returncode == 0, output
     assert "[CONCURRENT] Starting production-grade concurrent test run with 2 workers" in output
     assert "\nOK\n" in output
+
+
+def test_the_platforms_claimed_are_the_ones_the_code_runs_on():
+    """The package needs POSIX (fcntl, SIGUSR1): the classifiers must not promise Windows."""
+    import configparser
+
+    parser = configparser.ConfigParser()
+    parser.read(ROOT / "setup.cfg")
+    claimed = [c for c in parser["metadata"]["classifiers"].split("\n") if "Operating System" in c]
+    package = ROOT / "concurrent_test_app"
+    posix_only = [p for p in package.rglob("*.py") if "import fcntl" in p.read_text()]
+    assert posix_only, "no module needs fcntl any more: the classifiers could say more"
+    assert claimed == ["Operating System :: MacOS", "Operating System :: POSIX :: Linux"]
+    readme = " ".join((ROOT / "README.rst").read_text().split())
+    assert "on Linux or macOS" in readme and "does not run there" in readme

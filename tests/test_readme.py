@@ -61,14 +61,14 @@ DEMO_PG_URL = "postgres://postgres@127.0.0.1:5432/demo"
 def substitutions(copy: Path) -> list[tuple[str, str, str]]:
     return [
         (
-            '"django-concurrent-test[postgres]"',
+            '"django-concurrent-runner[postgres]"',
             f'"{copy}[postgres]"',
-            "django-concurrent-test is not on PyPI yet: the copy of the repository stands in",
+            "django-concurrent-runner is not on PyPI yet: the copy of the repository stands in",
         ),
         (
-            "pip install django-concurrent-test ",
+            "pip install django-concurrent-runner ",
             f"pip install {copy} ",
-            "django-concurrent-test is not on PyPI yet: the copy of the repository stands in",
+            "django-concurrent-runner is not on PyPI yet: the copy of the repository stands in",
         ),
         (DEMO_PG_URL, postgres_url(), "the README's example server is the test's server"),
     ]
@@ -368,6 +368,17 @@ FOREIGN_FLAGS = {"--health-cmd", "--health-interval", "--health-timeout", "--hea
 FOREIGN_FLAGS |= {"--strict"}
 FOREIGN_FLAGS |= {"--format", "--no-owner", "--no-privileges", "--jobs"}  # pg_dump, pg_restore
 EXTRA_VARIABLES = {"DJANGO_TEST_SHARD_INDEX", "DJANGO_TEST_SHARD_TOTAL"}
+# Read by django-concurrent-test 1.x (another project), not by this runner: the README's
+# "Coming from django-concurrent-test 1.x" says what each becomes here.
+FIRST_PROJECT_VARIABLES = {
+    "DJANGO_TEST_TIMEOUT_PER_TEST",
+    "DJANGO_TEST_TIMEOUT_PER_WORKER",
+    "DJANGO_TEST_TIMEOUT_GLOBAL",
+    "DJANGO_TEST_MIN_WORKERS",
+    "DJANGO_TEST_MAX_WORKERS",
+    "DJANGO_TEST_DYNAMIC_SCALING",
+    "DJANGO_TEST_TELEMETRY",
+}
 
 
 @pytest.fixture(scope="module")
@@ -402,7 +413,8 @@ def test_every_variable_in_the_readme_exists():
     config = _options()
     used = set(re.findall(r"\bDJANGO_TEST_[A-Z_]+\b", README.read_text()))
     options = {option.env for option in config.OPTIONS}
-    assert used - options - EXTRA_VARIABLES == set()
+    assert used - options - EXTRA_VARIABLES - FIRST_PROJECT_VARIABLES == set()
+    assert not FIRST_PROJECT_VARIABLES & options
     assert options <= used
     source = (ROOT / "concurrent_test_app" / "planning.py").read_text()
     for name in EXTRA_VARIABLES:
@@ -538,7 +550,10 @@ EXPECTED_OUTPUT = {
     "DJANGO_ENV=production python": [
         "[CONCURRENT] Security check failed: Concurrent testing not allowed in production",
     ],
-    "python run_tests.py": ["Average test duration: "],
+    "python run_tests.py": [
+        "[CONCURRENT] Starting production-grade concurrent test run with 2 workers",
+        "Average test duration: ",
+    ],
     "--show-config": [
         "workers                4             (DJANGO_TEST_WORKERS)",
         "timeout                600.0         (--timeout)",
@@ -559,7 +574,6 @@ EXPECTED_OUTPUT = {
 LEFT_IN_TESTPROJECT = {
     "test-results.xml",  # --junitxml of "Running", run_tests.py, then the shard merge
     "smoke.xml",
-    "run_tests.py",
     "bench.json",
     "junit.xml",
     "metrics.prom",
@@ -579,7 +593,7 @@ def _generalised(line: str) -> re.Pattern:
 
 def test_every_command_of_the_readme_runs(tmp_path):
     """The README from top to bottom, in a fresh copy of the repository, as a user runs it."""
-    copy = clean_copy(tmp_path / "django-concurrent-test")
+    copy = clean_copy(tmp_path / "django-concurrent-runner")
     outputs = _run_readme(copy)
     assert len(outputs) >= 15
     total = int(re.search(r"Ran (\d+) tests", outputs[0]).group(1))
@@ -687,3 +701,22 @@ def _check_the_sample_output(printed: str, outputs: list[str], readme: str) -> N
             line = line.strip()
             if line and line != "...":
                 assert _generalised(line).search(printed), f"{block.where()}: never printed: {line}"
+
+
+def test_coming_from_the_other_project_maps_each_of_its_variables():
+    from docutils import nodes
+
+    for section in _doctree(README.read_text()).findall(nodes.section):
+        if section[0].astext() == "Coming from django-concurrent-test 1.x":
+            text = section.astext()
+            break
+    else:
+        raise AssertionError("README.rst has no 'Coming from django-concurrent-test 1.x'")
+    config = _options()
+    guide = {"WORKERS", "BENCHMARK", "TIMEOUT", "MAX_OPERATIONS", "HEALTH_CHECK_INTERVAL",
+             "MAX_RETRIES", "RETRY_DELAY", "TEMPLATE_CACHE"}  # fmt: skip
+    ours = {option.env for option in config.OPTIONS}
+    assert {f"DJANGO_TEST_{name}" for name in guide} <= ours
+    for name in FIRST_PROJECT_VARIABLES | {f"DJANGO_TEST_{name}" for name in guide}:
+        assert name in text, name
+    assert "concurrent_test_app.runner.ConcurrentTestRunner" in text

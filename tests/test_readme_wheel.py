@@ -21,7 +21,7 @@ ROOT = Path(__file__).resolve().parent.parent
 
 METADATA_SCRIPT = """
 import importlib.metadata as metadata, json, concurrent_test_app
-meta = metadata.metadata("django-concurrent-test")
+meta = metadata.metadata("django-concurrent-runner")
 print(json.dumps({
     "file": concurrent_test_app.__file__,
     "version": meta["Version"],

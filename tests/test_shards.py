@@ -101,6 +101,10 @@ def test_shard_reports_merge_into_one_valid_report(tmp_path):
     root = validated_junit(merged)
     for key in ("tests", "failures", "errors"):
         assert int(root.get(key)) == sum(int(r.get(key)) for r in reports)
+    # The total time too, not shard 1's (README "CI shards").
+    total = sum(float(r.get("time")) for r in reports)
+    assert float(root.get("time")) == pytest.approx(total, abs=0.002)
+    assert all(float(r.get("time")) > 0 for r in reports)
     suites = [s.get("name") for s in root.findall("testsuite")]
     assert len(suites) == len(set(suites)) == sum(len(r.findall("testsuite")) for r in reports)
 

@@ -59,6 +59,9 @@ def test_a_run_with_nothing_against_it_is_concurrent():
           "supported: sqlite, postgresql, mysql")),
         ({"worker_start_error": "worker 2 exited with status 1"},
          "a worker could not start: worker 2 exited with status 1"),
+        ({"test_seconds": 0.25, "startup_seconds": 1.5},
+         ("the tests take 0.25s by the timing store, less than starting the workers "
+          "(1.50s last time); --workers N runs them concurrently")),
     ],
 )  # fmt: skip
 def test_each_reason_is_named(change, reason):
@@ -85,6 +88,14 @@ def test_the_first_reason_in_the_documented_order_wins():
                 "database backend", "a worker could not start: boom"]  # fmt: skip
     assert [reason[: len(start)] for reason, start in zip(seen, expected, strict=True)] == expected
     assert sequential_reason(replace(inputs, worker_start_error=None)) is None
+
+
+@pytest.mark.parametrize(
+    "test_seconds, startup_seconds", [(None, 1.5), (0.25, None), (1.5, 1.5), (9.0, 1.5)]
+)
+def test_a_suite_is_small_only_when_both_figures_are_known_and_it_is(test_seconds, startup_seconds):
+    run = replace(CONCURRENT, test_seconds=test_seconds, startup_seconds=startup_seconds)
+    assert sequential_reason(run) is None
 
 
 def test_the_early_check_before_discovery_knows_no_databases():

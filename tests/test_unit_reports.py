@@ -74,14 +74,15 @@ def test_utilization_and_speedup_from_unit_spans():
     assert stats.slowest[0][1] == 2.0 and len(stats.slowest) == 4
     report = benchmark_report(stats)
     assert "  Worker utilization: 75.0%\n" in report
-    assert "  Estimated speedup: 33.3% faster than sequential\n" in report
+    assert "  Estimated speedup: 1.5x faster than the sum of test times\n" in report
     assert "  Duration variance: 2.00s\n" in report
     assert "  Write ratio: 42.9%\n" in report
 
 
 def test_speedup_line_says_slower_when_the_run_took_longer():
     stats = compute_stats(recorder_of([record(duration=1.0)], end=2.0), "concurrent", 2)
-    assert speedup_line(stats) == "100.0% slower than sequential"  # took twice as long
+    # Took twice as long as its one test: said as a factor, never "100.0% slower".
+    assert speedup_line(stats) == "2.0x slower than the sum of test times"
 
 
 def test_prometheus_text_is_the_exposition_format():
@@ -216,6 +217,20 @@ def test_five_thousand_tests_stay_small_and_keep_every_lane():
         assert f">worker {worker}</text>" in page
     assert page.count("<rect x=") < 8 * 700
     assert 'data-kind="error"' in page  # the worst outcome survives merging
+
+
+def test_a_bar_is_skipped_only_when_all_its_tests_were():
+    ran = [record("a.A", "t1", 1, 0, 3.0), record("a.A", "t2", 1, 3.0, 3.0),
+           record("a.A", "t3", 1, 6.0, 3.0)]  # fmt: skip
+    ran[1].outcomes.append(Outcome("skipped", "skip", "why"))
+    ran[2].outcomes.append(Outcome("skipped", "AssertionError", "expected failure: x"))
+    skipped = [record("a.B", "t1", 1, 10.0, 3.0)]
+    skipped[0].outcomes.append(Outcome("skipped", "skip", "why"))
+    recorder = recorder_of(ran + skipped)
+    page = render_timeline(recorder, compute_stats(recorder, "concurrent", 1))
+    kinds = re.findall(r'data-kind="(\w+)"><title>a\.([AB])\n', page)
+    assert kinds == [("passed", "A"), ("skipped", "B")]
+    assert "most severe outcome: error, then failure, then passed" in page
 
 
 def test_wide_units_keep_their_own_bars_and_titles():

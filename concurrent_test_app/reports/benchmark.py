@@ -14,12 +14,17 @@ def _int(value: int) -> str:
 
 
 def speedup_line(stats: RunStats) -> str:
-    """``72.5% faster than sequential``: 1 - wall / (sum of test time), as a percentage."""
+    """``2.1x faster than the sum of test times``: that sum / the test phase's wall time.
+
+    The sum of test times is what a sequential run of the same tests would spend in
+    them; the comparison is said in words, never as a negative percentage.
+    """
     if not stats.test_time_seconds or not stats.wall_seconds:
         return "n/a (no test time measured)"
-    saved = 1 - stats.wall_seconds / stats.test_time_seconds
-    direction = "faster" if saved >= 0 else "slower"
-    return f"{abs(saved) * 100:.1f}% {direction} than sequential"
+    factor = stats.test_time_seconds / stats.wall_seconds
+    if factor >= 1:
+        return f"{factor:.1f}x faster than the sum of test times"
+    return f"{1 / factor:.1f}x slower than the sum of test times"
 
 
 def benchmark_report(stats: RunStats) -> str:

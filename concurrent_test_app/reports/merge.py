@@ -16,8 +16,9 @@ _COUNTS = ("tests", "failures", "errors")
 def merge_junit(output: str | Path, inputs: list[str | Path]) -> int:
     """Write one ``<testsuites>`` holding every input's suites; return the suite count.
 
-    Totals on the root are recomputed from the suites; suites of the same class from
-    two shards stay separate (a class is never split across shards).
+    Totals on the root are recomputed from the suites, its ``time`` is the shards'
+    total; suites of the same class from two shards stay separate (a class is never
+    split across shards).
     """
     root = etree.Element("testsuites", name="concurrenttest")
     totals = dict.fromkeys(_COUNTS, 0)
@@ -30,10 +31,14 @@ def merge_junit(output: str | Path, inputs: list[str | Path]) -> int:
             root.append(suite)
             for key in totals:
                 totals[key] += int(suite.get(key, 0))
-        elapsed = max(elapsed, float(document.get("time", 0) or 0))
+        # A shard's root time is its test phase; without one, its suites' times.
+        own = document.get("time") or sum(float(s.get("time", 0) or 0) for s in suites)
+        elapsed += float(own)
     for key, value in totals.items():
         root.set(key, str(value))
-    root.set("time", seconds(elapsed))  # shards run side by side: the longest one
+    # The total, as the counts are: shards may run one after another or side by side,
+    # and only the total means the same in both cases.
+    root.set("time", seconds(elapsed))
     Path(output).parent.mkdir(parents=True, exist_ok=True)
     write_atomically(
         output, etree.tostring(root, xml_declaration=True, encoding="UTF-8", pretty_print=True)
@@ -63,5 +68,8 @@ def merge_timings(output: str | Path, inputs: list[str | Path]) -> int:
         newest = merged.machine_load
         if store.machine_load is not None and (newest is None or store.machine_load[2] > newest[2]):
             merged.machine_load = store.machine_load
+        latest = merged.startup
+        if store.startup is not None and (latest is None or store.startup[1] > latest[1]):
+            merged.startup = store.startup
     merged.save()
     return len(merged.units)

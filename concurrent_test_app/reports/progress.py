@@ -3,15 +3,16 @@
 Shown only at verbosity 1 on a TTY: at verbosity 2 every test has its own line, at 0
 nothing is wanted, and CI logs (not a TTY) must stay free of carriage returns. While
 the line is shown unittest's dots are turned off (they would break it up); the line is
-erased in ``stopTestRun``, before unittest prints the failures and the summary.
+erased when a test starts (before what it prints) and in ``stopTestRun``, before
+unittest prints the failures and the summary.
 """
 
 from __future__ import annotations
 
 import time
 
-# Erase the current line: carriage return, then ANSI "erase in line".
-CLEAR_LINE = "\r\x1b[2K"
+from .console import CLEAR_LINE, CONSOLE  # CLEAR_LINE: carriage return, ANSI erase in line
+
 MIN_INTERVAL = 0.1  # seconds between two redraws
 
 
@@ -83,15 +84,28 @@ class ProgressResultMixin:
         super().startTestRun()
         self._progress = None
         stream = getattr(self, "stream", None)
+        if stream is not None:
+            # Runner lines end a partial line of this stream first (reports.console).
+            self.stream = stream = CONSOLE.track(stream)
         if self.session is not None and self.session.wants_progress(stream):
             self._progress = ProgressLine(stream, self.session.total_tests)
             self.dots = False
             self._progress.update(0, 0, force=True)
         if self.session is not None:
             self.session.progress = self._progress
+        CONSOLE.progress = self._progress
+
+    def startTest(self, test):
+        # What the test prints (in this process, or replayed right after this call)
+        # starts on a clean line; the next update draws the status line again.
+        progress = getattr(self, "_progress", None)
+        if progress is not None:
+            progress.clear()
+        super().startTest(test)
 
     def stopTestRun(self):
         progress = getattr(self, "_progress", None)
         if progress is not None:
             progress.clear()
+        CONSOLE.release()
         super().stopTestRun()

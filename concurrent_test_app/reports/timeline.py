@@ -14,7 +14,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from .metrics import RunStats, UnitSpan, unit_spans
-from .recording import OUTCOMES, Phase, Recorder
+from .recording import Phase, Recorder
 
 CHART_WIDTH = 1200
 LABEL_WIDTH = 120
@@ -59,9 +59,18 @@ class Bar:
     tests: int = 0
 
 
+# A bar's colour, most severe first. A skip (or an expected failure, which JUnit counts
+# as skipped) is not worse than a pass: a class that ran is not drawn as skipped.
+BAR_SEVERITY = ("error", "failure", "passed", "skipped")
+LEGEND_NOTE = (
+    "A bar's colour is its most severe outcome: error, then failure, then passed; "
+    "skipped only when every test in it was skipped."
+)
+
+
 def _worst(kinds: Iterable[str]) -> str:
     kinds = set(kinds)
-    return next((kind for kind in OUTCOMES if kind in kinds), "passed")
+    return next((kind for kind in BAR_SEVERITY if kind in kinds), "passed")
 
 
 def _unit_bar(lane: int, span: UnitSpan) -> Bar:
@@ -216,5 +225,7 @@ def render_timeline(recorder: Recorder, stats: RunStats) -> str:
         f"<style>{STYLE}</style></head><body>"
         f"<h1>Test run timeline ({html.escape(stats.mode)})</h1>"
         f'<p class="summary">{html.escape(summary)}</p>'
-        f'<p class="legend">{legend}</p>' + "\n".join(parts) + "</body></html>\n"
+        f'<p class="legend">{legend}<br>{html.escape(LEGEND_NOTE)}</p>'
+        + "\n".join(parts)
+        + "</body></html>\n"
     )

@@ -1,1 +1,1 @@
-"""Settings package of the django-concurrent-test demo project."""
+"""Settings package of the django-concurrent-runner demo project."""
