@@ -15,7 +15,7 @@ from pathlib import Path
 
 from django.db import connections
 
-from ..exceptions import SecurityException
+from ..exceptions import DatabaseCloneException, SecurityException
 from ..ledger import Entry, Owner
 
 CLONE_MARKER = "django-concurrent-test clone"
@@ -173,6 +173,19 @@ class ServerBackend:
     def invalidate_template(self, connection, name: str) -> None:
         """Mark it with a digest nothing has."""
         self.mark_template(connection, name, "invalidated")
+
+
+def client_options(connection, database: str) -> tuple[list[str], dict]:
+    """Django's ``dbshell`` options for ``database``, without the program and the name.
+
+    Every client program of the same server accepts them (``mysqldump``/``mysql``,
+    ``pg_dump``/``pg_restore``); credentials travel in the environment, not argv.
+    """
+    settings_dict = {**connection.settings_dict, "NAME": database}
+    args, env = connection.client.settings_to_cmd_args_env(settings_dict, [])
+    if not args or args[-1] != database:
+        raise DatabaseCloneException(f"Cannot build a client command for {database!r}.")
+    return args[1:-1], {**os.environ, **(env or {})}
 
 
 def in_parallel(connection, clones: list[Clone], action) -> None:

@@ -28,6 +28,7 @@ from .common import (
     Clone,
     DatabaseGroup,
     ServerBackend,
+    client_options,
     clone_base,
     dead_owner,
     left_by,
@@ -247,13 +248,14 @@ class MySQLBackend(ServerBackend):
     def dump_template(self, connection, name: str, path: Path, tools: str | None) -> int:
         """The clones' dump of the template (its marker table left out), written to ``path``."""
         program = find_program(DUMP_PROGRAMS, 0, tools)
-        path.write_bytes(_dump(connection, name, program.path, _snapshot_failure))
+        # run_program: a failure is a reason not to use a snapshot (SnapshotUnusable).
+        path.write_bytes(_dump(connection, name, program.path, run_program))
         return program.major
 
     def restore_template(self, connection, name: str, snapshot: Snapshot, tools) -> None:
         """Load the dump into the new, empty database ``name`` with the ``mysql`` client."""
         program = find_program(CLIENT_PROGRAMS, 0, tools)
-        _load(connection, name, snapshot.path.read_bytes(), program.path, _snapshot_failure)
+        _load(connection, name, snapshot.path.read_bytes(), program.path, run_program)
 
     def keepdb_lock(self, connection, test_name: str, key: int, held, directory: Path):
         """A named lock (``GET_LOCK``) on a connection held for the run."""
@@ -266,40 +268,25 @@ def keepdb_lock_name(key: int) -> str:
 
 
 def _dump(connection, source: str, program: str | None = None, run=None) -> bytes:
-    args, env = _client_command(connection, source)
+    options, env = client_options(connection, source)
     # --single-transaction: a consistent copy without LOCK TABLES privileges;
     # --routines/--events as Django's _clone_db.
     command = [
         program or _program(DUMP_PROGRAMS),
-        *args[1:-1],
+        *options,
         "--single-transaction",
         "--routines",
         "--events",
         f"--ignore-table={source}.{TEMPLATE_MARKER_TABLE}",
         source,
     ]
-    return (run or _run)(command, env, None, f"dumping {source!r}")
+    return (run or _run)(command, env, f"dumping {source!r}")
 
 
 def _load(connection, target: str, dump: bytes, program: str | None = None, run=None) -> None:
-    args, env = _client_command(connection, target)
-    (run or _run)(
-        [program or _program(CLIENT_PROGRAMS), *args[1:]], env, dump, f"loading {target!r}"
-    )
-
-
-def _snapshot_failure(command: list[str], env: dict | None, data: bytes | None, what: str):
-    """``_run`` for snapshots: a failure is a reason not to use the snapshot, not a crash."""
-    return run_program(command, env, what, data)
-
-
-def _client_command(connection, database: str) -> tuple[list[str], dict | None]:
-    """Django's own ``mysql`` command line for ``database`` (credentials in env, not argv)."""
-    settings_dict = {**connection.settings_dict, "NAME": database}
-    args, env = connection.client.settings_to_cmd_args_env(settings_dict, [])
-    if args[-1] != database:
-        raise DatabaseCloneException(f"Cannot build a client command for {database!r}.")
-    return args, ({**os.environ, **env} if env else None)
+    options, env = client_options(connection, target)
+    command = [program or _program(CLIENT_PROGRAMS), *options, target]
+    (run or _run)(command, env, f"loading {target!r}", dump)
 
 
 def _program(names: tuple[str, ...]) -> str:
@@ -313,7 +300,7 @@ def _program(names: tuple[str, ...]) -> str:
     )
 
 
-def _run(command: list[str], env: dict | None, data: bytes | None, what: str) -> bytes:
+def _run(command: list[str], env: dict | None, what: str, data: bytes | None = None) -> bytes:
     completed = subprocess.run(command, input=data, env=env, capture_output=True, check=False)
     if completed.returncode != 0:
         error = completed.stderr.decode(errors="replace").strip()

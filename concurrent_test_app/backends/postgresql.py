@@ -9,7 +9,7 @@ from django.db import connections
 from ..cpus import available_cpus
 from ..exceptions import DatabaseCloneException, PermissionException, SecurityException
 from ..snapshots.store import Snapshot
-from ..snapshots.tools import client_environment, find_program, run_program
+from ..snapshots.tools import find_program, run_program
 from ..worker.upkeep import with_connect_retries
 from .common import (
     CLONE_MARKER,
@@ -17,6 +17,7 @@ from .common import (
     Clone,
     DatabaseGroup,
     ServerBackend,
+    client_options,
     clone_base,
     dead_owner,
     in_parallel,
@@ -175,7 +176,7 @@ class PostgreSQLBackend(ServerBackend):
     def dump_template(self, connection, name: str, path: Path, tools: str | None) -> int:
         """``pg_dump`` in custom format, without owners or grants; its major version."""
         program = find_program(("pg_dump",), _major(connection), tools)
-        options, env = client_environment(connection, name)
+        options, env = client_options(connection, name)
         command = [program.path, *options, "--format=custom", "--no-owner", "--no-privileges"]
         run_program([*command, f"--file={path}", name], env, f"dumping {name!r}")
         return program.major
@@ -184,7 +185,7 @@ class PostgreSQLBackend(ServerBackend):
         """``pg_restore -j`` into the new, empty database ``name``; stops at the first error."""
         at_least = max(snapshot.tool_version, _major(connection))
         program = find_program(("pg_restore",), at_least, tools)
-        options, env = client_environment(connection, name)
+        options, env = client_options(connection, name)
         jobs = min(4, available_cpus())
         command = [program.path, *options, "--no-owner", "--no-privileges", "--exit-on-error"]
         command += [f"--jobs={jobs}", f"--dbname={name}", str(snapshot.path)]

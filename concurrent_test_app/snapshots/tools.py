@@ -95,16 +95,3 @@ def run_program(
         message = "; ".join(line.strip() for line in lines[:3])
         raise SnapshotUnusable(f"{what} failed ({os.path.basename(command[0])}): {message[:300]}")
     return completed.stdout
-
-
-def client_environment(connection, database: str) -> tuple[list[str], dict]:
-    """Django's own client options for ``database`` (credentials in the environment, not argv).
-
-    The options are those of Django's ``dbshell`` command line without the program and
-    the database name, which every client of the same server also accepts.
-    """
-    settings_dict = {**connection.settings_dict, "NAME": database}
-    args, env = connection.client.settings_to_cmd_args_env(settings_dict, [])
-    if not args or args[-1] != database:
-        raise SnapshotUnusable(f"cannot build a client command line for {database!r}")
-    return args[1:-1], {**os.environ, **(env or {})}
