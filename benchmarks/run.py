@@ -114,7 +114,7 @@ SEQUENTIAL_BASELINE = "sequential"
 PARALLEL_BASELINE = "django-parallel-2"
 
 # The overhead measurements (--no-overhead skips them), on the micro-benchmark modules.
-STARTUP = Variant("startup", django("microbench.startup"))
+STARTUP_LABEL = "microbench.startup"  # one test, no database: interpreter and Django set-up
 TRIVIAL_VARIANTS = (
     Variant("sequential", django("microbench.trivial")),
     Variant("ours-2", ours("2") + ("microbench.trivial",)),
@@ -144,23 +144,47 @@ SCALING_VARIANTS = (
 
 @dataclass(frozen=True)
 class Suite:
-    """A benchmark project: its directory and the PostgreSQL database name suffix."""
+    """A benchmark project: its directory and the PostgreSQL database name suffix.
+
+    The demo project (``testproject/``) has no ``microbench`` modules and no pytest.ini:
+    its start-up probe is a module of its own that needs no database, and the overhead
+    measurements and pytest-xdist are not run on it.
+    """
 
     name: str
     directory: Path
     pg_suffix: str
+    startup_label: str = STARTUP_LABEL
+    microbench: bool = True  # has microbench.trivial and microbench.probe (overhead)
+    pytest: bool = True  # has a pytest.ini for pytest-django (the pytest-xdist variant)
+
+    def startup(self) -> Variant:
+        """The start-up probe: a run of one module that needs no database."""
+        return Variant("startup", django(self.startup_label))
 
 
 SUITES = {
     "standard": Suite("standard", BENCHMARKS_DIR / "benchproject", ""),
     "migration-heavy": Suite("migration-heavy", BENCHMARKS_DIR / "migrationheavy", "_mh"),
     "cpu-bound": Suite("cpu-bound", BENCHMARKS_DIR / "cpubound", "_cpu"),
+    # The README's first command runs this one (issue 19): the first run a newcomer sees.
+    "demo": Suite(
+        "demo",
+        REPO_ROOT / "testproject",
+        "_demo",
+        startup_label="testproject.test_database_url",
+        microbench=False,
+        pytest=False,
+    ),
 }
 # --suite both: the two original suites; all: every suite.
 SUITE_CHOICES = {"both": ("standard", "migration-heavy"), "all": tuple(SUITES)}
 # Issue 20's targets for ours-warm-auto against django-parallel-2, printed beside the ratios.
 PARALLEL_TARGETS = {"standard": 0.6, "migration-heavy": 0.45, "cpu-bound": 0.8}
 BOUND_TARGETS = {"cpu-bound": 1.15}
+# Issue 19: the README's first command (a first run: no template, no timings, 2 workers)
+# must beat Django's sequential run on the demo.
+SEQUENTIAL_TARGETS = {"demo": ("ours-cold-2", 1.0)}
 MEMORY_TARGET_MB = 8.0  # largest worker's peak over the plain Django process's (issue 20)
 
 
@@ -565,7 +589,9 @@ def first_test_delay(outcome: Outcome) -> float | None:
 
 def run_suite(suite: Suite, database: str, variants, args: argparse.Namespace) -> dict:
     bench = Bench(suite, database, args)
-    startup = Result(STARTUP)
+    startup = Result(suite.startup())
+    if not suite.pytest:
+        variants = [variant for variant in variants if variant.state_key != "xdist"]
     load_before = os.getloadavg()
     results = run_rounds(bench, variants, args.runs, first=startup)
     summary = summarise(results)
@@ -577,7 +603,7 @@ def run_suite(suite: Suite, database: str, variants, args: argparse.Namespace) -
         # The machine may be shared: its load says how far to trust the figures.
         "load_average": {"before": load_before, "after": os.getloadavg()},
     }
-    if args.overhead:
+    if args.overhead and suite.microbench:
         parallel = summary.get(PARALLEL_BASELINE, {}).get("median")
         report["overhead"] = run_overhead(bench, startup, parallel, args)
     if args.scaling and suite.name == "standard":
@@ -711,6 +737,10 @@ def print_targets(suite: str, report: dict) -> None:
             f"ours-warm-auto / django-parallel-2 = {row['ratio_to_django_parallel_2']:.2f}"
             f" (target <= {target:.2f})"
         )
+    name, limit = SEQUENTIAL_TARGETS.get(suite, (None, None))
+    first = report["variants"].get(name) or {}
+    if first.get("ratio_to_sequential") is not None:
+        print(f"{name} / sequential = {first['ratio_to_sequential']:.2f} (target < {limit:.2f})")
     bound = (report.get("lower_bound") or {}).get("ours-warm-auto")
     if bound and suite in BOUND_TARGETS:
         print(

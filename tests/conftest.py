@@ -20,6 +20,10 @@ from helpers import (
 
 KNOWN_BACKENDS = ("sqlite", "postgres", "mysql")
 
+# The demo's warehouse tests make a twentieth of their rows under "light" (testproject/
+# warehouse/workload.py): this suite runs the demo hundreds of times, a newcomer once.
+os.environ.setdefault("DEMO_WORKLOAD", "light")
+
 
 def selected_backends(candidates=KNOWN_BACKENDS) -> list[str]:
     """``candidates``, cut to those CONCURRENT_TEST_BACKENDS lists when set (.ci/matrix sets it)."""

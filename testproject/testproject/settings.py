@@ -1,9 +1,11 @@
-"""Settings of the demo project: two apps, two database aliases, the concurrent runner."""
+"""Settings of the demo project: three apps, two database aliases, the concurrent runner."""
 
 from __future__ import annotations
 
 import os
 from pathlib import Path
+
+from django.core.exceptions import ImproperlyConfigured
 
 from testproject.database_url import databases_from_url
 
@@ -21,6 +23,7 @@ INSTALLED_APPS = [
     "concurrent_test_app",
     "library",
     "shop",
+    "warehouse",
 ]
 
 ROOT_URLCONF = "testproject.urls"
@@ -29,6 +32,12 @@ STATIC_URL = "static/"
 # SQLite by default; DATABASE_URL=postgres://user:pass@host:port/name (or mysql://…) moves both
 # aliases to that server (``other`` becomes ``name_other``).
 DATABASES = databases_from_url(os.environ.get("DATABASE_URL"), BASE_DIR)
+
+# How many rows the warehouse tests make (warehouse/workload.py): "full" for the demo,
+# "light" where this project's own test suite runs the demo hundreds of times.
+DEMO_WORKLOAD = os.environ.get("DEMO_WORKLOAD", "full")
+if DEMO_WORKLOAD not in ("full", "light"):
+    raise ImproperlyConfigured(f"DEMO_WORKLOAD={DEMO_WORKLOAD!r}: expected 'full' or 'light'")
 
 USE_TZ = True
 TIME_ZONE = "UTC"

@@ -1,0 +1,1 @@
+"""Warehouse app: stock movements between warehouses, reports, imports and stock counts."""

@@ -1,0 +1,1 @@
+"""Tests of the warehouse app: the demo's database-heavy part, where concurrency pays."""
