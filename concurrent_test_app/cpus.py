@@ -54,6 +54,7 @@ def _read(path: Path) -> str | None:
 
 PROC_STAT = Path("/proc/stat")
 MAX_WORKERS_PER_CPU = 4  # past this, start-up and memory cost more than waiting saves
+MAX_RUN_QUEUE = 0.9  # a worker waiting longer for a CPU than this says more of the load
 
 
 def busy_cpu_seconds(proc_stat: Path = PROC_STAT) -> float | None:
@@ -72,18 +73,38 @@ def busy_cpu_seconds(proc_stat: Path = PROC_STAT) -> float | None:
     return (user + nice + system + irq + softirq + steal) / os.sysconf("SC_CLK_TCK")
 
 
-def auto_workers(cpus: int, busy_per_worker: float | None, useful: int | None = None) -> int:
+def worker_demand(busy_cpus: float, workers: int, run_queue: float = 0.0) -> float | None:
+    """CPUs one worker needs when it never waits for one: (busy / workers) / (1 − q).
+
+    ``busy_cpus`` is what the machine kept busy while ``workers`` workers ran tests,
+    ``run_queue`` (q) the share of the workers' unit time spent runnable but waiting
+    for a CPU. Busy per worker alone feeds back on itself: 3 CPU-bound workers on 2
+    CPUs saturate them (busy 2, 0.67 per worker), so ``auto`` would pick 3 again,
+    forever. Dividing by the time not spent waiting for a CPU undoes that:
+    CPU-bound, 3 workers on 2 CPUs: busy 2, q 1/3 → 1.0 per worker → 2 workers;
+    then 2 workers: q ≈ 0 → 1.0 → 2 again. Tests that wait, 2 workers: busy 1.2,
+    q 0 → 0.6 → 3 workers; then 3: busy 1.8, q 0.1 → 0.67 → 3 again.
+    q is clamped to [0, MAX_RUN_QUEUE]; 0 where it is unknown (today's figure).
+    """
+    if workers < 1 or busy_cpus <= 0:
+        return None
+    queued = min(max(run_queue, 0.0), MAX_RUN_QUEUE)
+    return busy_cpus / workers / (1.0 - queued)
+
+
+def auto_workers(cpus: int, demand: float | None, useful: int | None = None) -> int:
     """Workers for ``auto``: enough to keep ``cpus`` busy, judged by the last run.
 
-    ``busy_per_worker`` is how many CPUs one worker kept busy (its tests and the
-    database's work for them) in the last run; tests that wait on the database or on
-    I/O use less than one, so more workers than CPUs finish sooner. Never fewer than
-    ``cpus``, never more than MAX_WORKERS_PER_CPU per CPU, nor than ``useful`` (more
-    workers than the longest unit allows cannot shorten the run).
+    ``demand`` is how many CPUs one worker needs (its tests and the database's work
+    for them, ``worker_demand``) by the last run's figures; tests that wait on the
+    database or on I/O need less than one, so more workers than CPUs finish sooner.
+    Never fewer than ``cpus``, never more than MAX_WORKERS_PER_CPU per CPU, nor than
+    ``useful`` (more workers than the longest unit allows cannot shorten the run).
     """
-    if not busy_per_worker or busy_per_worker <= 0:
+    if not demand or demand <= 0:
         return cpus
-    workers = math.floor(cpus / busy_per_worker)
+    # The tolerance keeps a ratio that is whole on paper, 2 / (0.6 / 0.9), whole.
+    workers = math.floor(cpus / demand + 1e-9)
     if useful is not None:
         workers = min(workers, useful)
     return max(cpus, min(workers, MAX_WORKERS_PER_CPU * cpus))

@@ -108,6 +108,9 @@ class UnitDone:
     recycled: int = 0  # connections this worker closed after MAX_OPERATIONS, so far
     replaced: int = 0  # broken idle connections this worker replaced, so far
     peak_rss_mb: float = 0.0  # the worker's peak resident memory, so far
+    # Seconds of the unit (loading included) spent runnable but waiting for a CPU;
+    # None where the platform cannot say. ``--workers auto`` corrects its load for it.
+    run_queue_wait: float | None = None
 
 
 @dataclass(frozen=True)

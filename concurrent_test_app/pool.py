@@ -112,6 +112,9 @@ class WorkerPool:
         self.preload_imports: dict[str, float] = {}  # test module -> seconds to preload it
         self.connection_upkeep: dict[int, tuple[int, int]] = {}  # worker -> (recycled, replaced)
         self.peak_rss_mb: dict[int, float] = {}  # worker -> its peak resident memory
+        # Over every unit done: [seconds waiting for a CPU, seconds in units]; None once
+        # a worker could not say (no schedstat), so that auto takes no half-measure.
+        self.run_queue: list[float] | None = [0.0, 0.0]
         # time.monotonic() of the first unit handed out and of the last one finished
         self.test_phase: tuple[float, float] | None = None
         self.queue: deque[Unit] = deque()  # requeued units, or all units without shares
@@ -486,8 +489,22 @@ class WorkerPool:
         self.connection_upkeep[worker.worker_id] = (message.recycled, message.replaced)
         previous = self.peak_rss_mb.get(worker.worker_id, 0.0)
         self.peak_rss_mb[worker.worker_id] = max(previous, message.peak_rss_mb)
+        self._count_run_queue(message)
         worker.unit = None
         self._dispatch(worker)
+
+    def _count_run_queue(self, message: UnitDone) -> None:
+        if self.run_queue is None or message.run_queue_wait is None:
+            self.run_queue = None
+        else:
+            self.run_queue[0] += message.run_queue_wait
+            self.run_queue[1] += message.duration + message.load_seconds
+
+    def run_queue_fraction(self) -> float:
+        """Share of the units' time the workers spent waiting for a CPU (0.0 if unknown)."""
+        if self.run_queue is None or self.run_queue[1] <= 0:
+            return 0.0
+        return self.run_queue[0] / self.run_queue[1]
 
     def _on_unit_load_failed(self, worker: WorkerHandle, message: UnitLoadFailed) -> None:
         """The worker could not import its unit's module instead of running it."""

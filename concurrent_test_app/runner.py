@@ -404,9 +404,9 @@ class ConcurrentTestRunner(DiscoverRunner):
     def worker_count(self) -> int:
         """Requested workers; ``auto`` is the usable CPUs, or more where tests wait.
 
-        See ``cpus.auto_workers``: the last run's machine load says how many CPUs one
-        worker keeps busy, and the timing store how many workers the longest unit
-        leaves useful.
+        See ``cpus.auto_workers``: the last run's machine load, corrected for the time
+        its workers waited for a CPU, says how many CPUs one worker needs, and the
+        timing store how many workers the longest unit leaves useful.
         """
         workers = self.config.workers
         if workers != "auto":
@@ -414,7 +414,7 @@ class ConcurrentTestRunner(DiscoverRunner):
         estimates = self.timing_store.unit_estimates().values()
         longest = max(estimates, default=0.0)
         useful = math.ceil(sum(estimates) / longest) if longest > 0 else None
-        return auto_workers(self.cpus, self.timing_store.busy_per_worker(), useful)
+        return auto_workers(self.cpus, self.timing_store.demand_per_worker(), useful)
 
     @cached_property
     def cpus(self) -> int:
@@ -608,9 +608,9 @@ class ConcurrentTestRunner(DiscoverRunner):
 
     def _start_pool(self, workers: int) -> None:
         if self.config.workers == "auto" and workers > self.cpus:
-            busy = self.timing_store.busy_per_worker() or 0.0
+            demand = self.timing_store.demand_per_worker() or 0.0
             self.announce(
-                f"auto: {workers} workers for {self.cpus} CPUs ({busy:.2f} busy per worker)"
+                f"auto: {workers} workers for {self.cpus} CPUs ({demand:.2f} CPUs per worker)"
             )
         self.announce(f"Starting production-grade concurrent test run with {workers} workers")
         if self.state.pool is None:
@@ -721,7 +721,8 @@ class ConcurrentTestRunner(DiscoverRunner):
         self._set_phase(TESTS)
         try:
             result = runner.run(suite)
-            self._record_load(len(pool.specs), busy_before, time.monotonic() - started)
+            seconds = time.monotonic() - started
+            self._record_load(len(pool.specs), busy_before, seconds, pool.run_queue_fraction())
         finally:
             self.save_timings(suite)
             upkeep = pool.connection_upkeep.values()
@@ -752,12 +753,18 @@ class ConcurrentTestRunner(DiscoverRunner):
             report=self.reporting.order_check,
         )
 
-    def _record_load(self, workers: int, busy_before: float | None, seconds: float) -> None:
-        """Remember how many CPUs the machine kept busy while the tests ran (for auto)."""
+    def _record_load(
+        self, workers: int, busy_before: float | None, seconds: float, run_queue: float
+    ) -> None:
+        """Remember how many CPUs the machine kept busy while the tests ran (for auto).
+
+        ``run_queue``: the share of the workers' unit time spent waiting for a CPU.
+        """
         busy_after = busy_cpu_seconds()
         # A very short run says little about the suite; keep the earlier figure.
         if busy_before is not None and busy_after is not None and seconds >= MIN_LOAD_SECONDS:
-            self.timing_store.record_load(workers, (busy_after - busy_before) / seconds)
+            busy = (busy_after - busy_before) / seconds
+            self.timing_store.record_load(workers, busy, run_queue)
 
     def save_timings(self, suite: ConcurrentSuite) -> None:
         """Store this run's durations for the next plan; a failure to write only warns.

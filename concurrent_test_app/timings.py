@@ -16,6 +16,7 @@ import warnings
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from .cpus import worker_demand
 from .files import write_atomically
 
 FORMAT = "django-concurrent-test/timings"
@@ -49,7 +50,9 @@ class TimingStore:
     units: dict[str, list[float]] = field(default_factory=dict)  # key -> [seconds, seen]
     tests: dict[str, list[float]] = field(default_factory=dict)
     modules: dict[str, list[float]] = field(default_factory=dict)  # import seconds in a worker
-    # The last concurrent run's test phase: [workers, CPUs the machine kept busy, seen]
+    # The last concurrent run's test phase: [workers, CPUs the machine kept busy, seen,
+    # share of the workers' unit time spent waiting for a CPU]; files written before
+    # that share was measured have three items: no correction for contention.
     machine_load: list[float] | None = None
     # What starting the workers cost the last concurrent run: [seconds, seen]
     startup: list[float] | None = None
@@ -87,12 +90,24 @@ class TimingStore:
         """CPUs one worker kept busy in the last concurrent run, or None if unknown."""
         if self.machine_load is None:
             return None
-        workers, busy, _seen = self.machine_load
+        workers, busy, _seen, *_queued = self.machine_load
         return busy / workers
 
-    def record_load(self, workers: int, busy_cpus: float) -> None:
-        """Remember how busy the machine was while ``workers`` workers ran tests."""
+    def demand_per_worker(self) -> float | None:
+        """CPUs one worker needs when it never waits for one (``cpus.worker_demand``)."""
+        if self.machine_load is None:
+            return None
+        workers, busy, _seen, *queued = self.machine_load
+        return worker_demand(busy, int(workers), queued[0] if queued else 0.0)
+
+    def record_load(self, workers: int, busy_cpus: float, run_queue: float | None = None) -> None:
+        """Remember how busy the machine was while ``workers`` workers ran tests.
+
+        ``run_queue``: the share of the workers' unit time spent waiting for a CPU.
+        """
         self.machine_load = [workers, round(busy_cpus, 3), time.time()]
+        if run_queue is not None:
+            self.machine_load.append(round(run_queue, 4))
 
     def startup_seconds(self) -> float | None:
         """Seconds starting the workers took in the last concurrent run, or None."""
@@ -136,7 +151,7 @@ class TimingStore:
 def _load_entry(raw) -> list[float] | None:
     if (
         isinstance(raw, list)
-        and len(raw) == 3
+        and len(raw) in (3, 4)  # four since the run-queue share (older files: three)
         and all(isinstance(x, (int, float)) for x in raw)
         and raw[0] >= 1
         and raw[1] > 0

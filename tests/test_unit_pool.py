@@ -8,6 +8,7 @@ a script may also die in the middle of a test or hang.
 
 from __future__ import annotations
 
+import dataclasses
 from collections import deque
 from types import SimpleNamespace
 
@@ -280,6 +281,22 @@ def test_a_rerun_runs_in_a_fresh_worker_and_its_time_is_not_its_units():
     assert run.pool.restarts == 0  # renewing a healthy worker is not a restart
     assert run.pool.unit_durations == {0: 1.0, 1: 1.0}
     assert run.pool.rerun_seconds == 1.5
+
+
+def test_run_queue_share_sums_over_units_and_is_unknown_if_one_worker_cannot_say():
+    def waiting(seconds):
+        def script(process, unit):
+            *steps, done = passing(process, unit)  # each unit: 1.0 s + 0.5 s loading
+            return [*steps, dataclasses.replace(done, run_queue_wait=seconds(unit))]
+
+        return script
+
+    run = Run(workers=2, script=waiting(lambda unit: 0.5 * unit.index))
+    run.run(units(1, 1, 1))
+    assert run.pool.run_queue_fraction() == pytest.approx((0 + 0.5 + 1.0) / 4.5)
+    run = Run(script=waiting(lambda unit: None if unit.index else 0.9))  # no schedstat
+    run.run(units(1, 1))
+    assert run.pool.run_queue_fraction() == 0.0  # no half-measure: no correction
 
 
 def test_shrink_stops_the_extra_workers_before_they_get_work():

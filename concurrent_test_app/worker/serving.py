@@ -9,6 +9,7 @@ from multiprocessing.reduction import ForkingPickler
 from ..events import Stop, UnitDone, UnitLoadFailed, encode_error
 from .loading import materialize, run_tests
 from .result import StreamingResult
+from .schedstat import run_queue_seconds
 from .upkeep import ConnectionKeeper
 
 
@@ -16,7 +17,7 @@ def serve(conn, result: StreamingResult, keeper: ConnectionKeeper) -> None:
     """Run the units the parent sends until it sends Stop."""
     while True:
         data = conn.recv_bytes()
-        loading = time.perf_counter()
+        loading, waited = time.perf_counter(), run_queue_seconds()
         try:
             message = ForkingPickler.loads(data)  # imports the unit's test module if needed
         except Exception:  # noqa: BLE001 - a test module's import may raise anything
@@ -45,8 +46,15 @@ def serve(conn, result: StreamingResult, keeper: ConnectionKeeper) -> None:
                 keeper.recycled,
                 keeper.replaced,
                 peak_rss_mb(),
+                _waited_since(waited),
             )
         )
+
+
+def _waited_since(before: float | None) -> float | None:
+    """Run-queue seconds since ``before`` (a ``run_queue_seconds()``), None if unknown."""
+    after = run_queue_seconds()
+    return after - before if before is not None and after is not None else None
 
 
 def _current_error():
