@@ -7,7 +7,6 @@ from django.test import TransactionTestCase
 from warehouse.models import Movement, StockCount
 from warehouse.services import import_movements, reconcile, stock_level
 from warehouse.tests import seed
-from warehouse.workload import rows
 
 HEADER = "warehouse,sku,quantity,kind,reference\n"
 
@@ -15,7 +14,7 @@ HEADER = "warehouse,sku,quantity,kind,reference\n"
 class ImportTests(TransactionTestCase):
     def setUp(self):
         self.north, self.south = seed.warehouses("NORTH", "SOUTH")
-        self.items = seed.items(rows(80))
+        self.items = seed.items(80)
 
     def export(self, lines: list[str]) -> str:
         return HEADER + "".join(line + "\n" for line in lines)
@@ -55,9 +54,9 @@ class ImportTests(TransactionTestCase):
 class ReconcileTests(TransactionTestCase):
     def setUp(self):
         (self.north,) = seed.warehouses("NORTH")
-        self.items = seed.items(rows(80))
+        self.items = seed.items(80)
         for number, item in enumerate(self.items):
-            seed.daily_movements(item, self.north, rows(60), seed=number)
+            seed.daily_movements(item, self.north, 60, seed=number)
 
     def test_counts_become_the_stock(self):
         for number, item in enumerate(self.items):

@@ -7,14 +7,13 @@ from django.test import TestCase, TransactionTestCase
 from warehouse.models import Movement
 from warehouse.services import InsufficientStock, receive, ship, stock_level, transfer
 from warehouse.tests import seed
-from warehouse.workload import rows
 
 
 class ReceivingTests(TestCase):
     @classmethod
     def setUpTestData(cls):
         cls.north, cls.south = seed.warehouses("NORTH", "SOUTH")
-        cls.items = seed.items(rows(120))
+        cls.items = seed.items(120)
 
     def test_receipts_add_up_per_warehouse(self):
         for number, item in enumerate(self.items):
@@ -41,7 +40,7 @@ class ShippingTests(TransactionTestCase):
 
     def setUp(self):
         (self.north,) = seed.warehouses("NORTH")
-        self.items = seed.items(rows(60))
+        self.items = seed.items(60)
         for item in self.items:
             receive(self.north, item, 10)
 
@@ -72,7 +71,7 @@ class ShippingTests(TransactionTestCase):
 class TransferTests(TransactionTestCase):
     def setUp(self):
         self.north, self.south, self.east = seed.warehouses("NORTH", "SOUTH", "EAST")
-        self.items = seed.items(rows(60))
+        self.items = seed.items(60)
         for item in self.items:
             receive(self.north, item, 12)
 
