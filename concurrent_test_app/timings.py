@@ -86,13 +86,6 @@ class TimingStore:
         """Known test durations in seconds, by test id."""
         return {key: entry[0] for key, entry in self.tests.items()}
 
-    def busy_per_worker(self) -> float | None:
-        """CPUs one worker kept busy in the last concurrent run, or None if unknown."""
-        if self.machine_load is None:
-            return None
-        workers, busy, _seen, *_queued = self.machine_load
-        return busy / workers
-
     def demand_per_worker(self) -> float | None:
         """CPUs one worker needs when it never waits for one (``cpus.worker_demand``)."""
         if self.machine_load is None:

@@ -140,16 +140,16 @@ def test_shards_partition_the_units_with_and_without_estimates():
 def test_machine_load_round_trip_and_bad_values(tmp_path):
     path = tmp_path / "timings.json"
     store = TimingStore.load(path)
-    assert store.busy_per_worker() is None
+    assert store.demand_per_worker() is None
     store.record_load(4, 1.6)
     store.save()
-    assert TimingStore.load(path).busy_per_worker() == pytest.approx(0.4)
+    assert TimingStore.load(path).demand_per_worker() == pytest.approx(0.4)
 
     data = json.loads(path.read_text())
     for bad in ([0, 1.0, time.time()], [2, -1.0, time.time()], [2, "x", 1.0], {"w": 2}):
         data["load"] = bad
         path.write_text(json.dumps(data))
-        assert TimingStore.load(path).busy_per_worker() is None
+        assert TimingStore.load(path).demand_per_worker() is None
     data["load"] = [2, 1.0, time.time(), 0.2, 1]  # a shape this version does not know
     path.write_text(json.dumps(data))
     assert TimingStore.load(path).demand_per_worker() is None
@@ -162,7 +162,7 @@ def test_demand_corrects_for_the_run_queue_and_reads_older_files(tmp_path):
     store.record_load(3, 2.0, 1 / 3)  # 3 CPU-bound workers sharing 2 CPUs
     store.save()
     again = TimingStore.load(path)
-    assert again.busy_per_worker() == pytest.approx(2 / 3)
+    assert again.machine_load[:2] == [3, 2.0]  # the busy CPUs as measured, uncorrected
     assert again.demand_per_worker() == pytest.approx(1.0, abs=1e-3)
     # A file from before the run-queue share: three items, no correction.
     data = json.loads(path.read_text())
