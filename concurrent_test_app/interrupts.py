@@ -22,6 +22,7 @@ import threading
 import unittest
 from collections.abc import Callable
 from contextlib import contextmanager
+from multiprocessing import resource_tracker
 
 SIGNALS = (signal.SIGINT, signal.SIGTERM)
 
@@ -100,6 +101,30 @@ class InterruptGuard:
             self._pending = True
             return
         raise KeyboardInterrupt
+
+
+@contextmanager
+def interrupts_held():
+    """SIGINT and SIGTERM blocked in this thread meanwhile; one that came arrives at the end.
+
+    A process started meanwhile inherits the mask through ``exec``: a signal to the
+    process group stays pending in it until it has set its own handlers and called
+    ``release_interrupts``, instead of raising KeyboardInterrupt (a traceback) while
+    it still bootstraps. multiprocessing's resource tracker unblocks both when it starts
+    (its own guard against the same race), which would end the hold before the process
+    starts: it is started first.
+    """
+    resource_tracker.ensure_running()
+    previous = signal.pthread_sigmask(signal.SIG_BLOCK, SIGNALS)
+    try:
+        yield
+    finally:
+        signal.pthread_sigmask(signal.SIG_SETMASK, previous)
+
+
+def release_interrupts() -> None:
+    """Unblock SIGINT and SIGTERM held since ``interrupts_held``; pending ones arrive now."""
+    signal.pthread_sigmask(signal.SIG_UNBLOCK, SIGNALS)
 
 
 def stop_registered_results() -> None:

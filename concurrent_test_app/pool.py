@@ -41,6 +41,7 @@ from .events import (
     encode_error,
 )
 from .exceptions import WorkerCrashException, WorkerStartException, WorkerTimeoutException
+from .interrupts import interrupts_held
 from .mainguard import UNGUARDED_MAIN_EXIT, unguarded_main_message
 from .worker import WorkerSpec, worker_main
 
@@ -152,7 +153,8 @@ class WorkerPool:
         """Start the prepared workers in order (the background thread of ``start``)."""
         for number, (worker, child_conn) in enumerate(prepared):
             try:
-                worker.process.start()
+                with interrupts_held():
+                    worker.process.start()
             except Exception as error:  # noqa: BLE001 - raised in the main thread by _started
                 self._start_error = error
                 self._unstarted = [w for w, _ in prepared[number:]]
@@ -194,7 +196,10 @@ class WorkerPool:
 
     def _spawn(self, spec: WorkerSpec) -> WorkerHandle:
         worker, child_conn = self._prepare(spec)
-        worker.process.start()
+        # Held until the worker has its own handlers (entry.worker_main): a Ctrl-C to
+        # the process group while it bootstraps must not print a KeyboardInterrupt.
+        with interrupts_held():
+            worker.process.start()
         child_conn.close()
         return worker
 

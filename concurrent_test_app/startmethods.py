@@ -15,13 +15,12 @@ import json
 import multiprocessing
 import os
 import shutil
-import signal
 import sys
 import tempfile
-from contextlib import contextmanager
 from multiprocessing import forkserver, process
 
 from .databases import OWNER_FILE, TEMP_PREFIX, owner_marker
+from .interrupts import interrupts_held
 from .worker.forkserver import PRELOAD_VARIABLE
 
 START_METHODS = ("spawn", "forkserver")
@@ -65,7 +64,9 @@ class ForkServer:
         if len(os.fsencode(self.directory)) + SOCKET_NAME_LENGTH <= MAX_SOCKET_PATH:
             config["tempdir"] = self.directory
         try:
-            with _interrupts_held():
+            # The server inherits the mask: a signal to the process group cannot
+            # interrupt it before it ignores them (worker.forkserver), its first act.
+            with interrupts_held():
                 forkserver.ensure_running()  # starts the server; it does not wait for it
         finally:
             # The server has its copy; the workers and the parent's own children must not.
@@ -93,21 +94,6 @@ class ForkServer:
         self.release(())
         stop_forkserver()
         shutil.rmtree(self.directory, ignore_errors=True)
-
-
-@contextmanager
-def _interrupts_held():
-    """SIGINT and SIGTERM blocked meanwhile; one that came is delivered at the end.
-
-    The server inherits the mask, so a signal to the process group cannot interrupt it
-    before it ignores them (``worker.forkserver``), its first act.
-    """
-    interrupts = {signal.SIGINT, signal.SIGTERM}
-    previous = signal.pthread_sigmask(signal.SIG_BLOCK, interrupts)
-    try:
-        yield
-    finally:
-        signal.pthread_sigmask(signal.SIG_SETMASK, previous)
 
 
 def stop_forkserver() -> None:
