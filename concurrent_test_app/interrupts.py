@@ -108,11 +108,11 @@ def interrupts_held():
     """SIGINT and SIGTERM blocked in this thread meanwhile; one that came arrives at the end.
 
     A process started meanwhile inherits the mask through ``exec``: a signal to the
-    process group stays pending in it until it has set its own handlers and called
-    ``release_interrupts``, instead of raising KeyboardInterrupt (a traceback) while
-    it still bootstraps. multiprocessing's resource tracker unblocks both when it starts
-    (its own guard against the same race), which would end the hold before the process
-    starts: it is started first.
+    process group stays pending in it until it has set its own handlers and unblocked
+    them (``worker.lifetime.leave_interrupts_to_the_parent``), instead of raising
+    KeyboardInterrupt (a traceback) while it still bootstraps. multiprocessing's
+    resource tracker unblocks both when it starts (its own guard against the same
+    race), which would end the hold before the process starts: it is started first.
     """
     resource_tracker.ensure_running()
     previous = signal.pthread_sigmask(signal.SIG_BLOCK, SIGNALS)
@@ -120,11 +120,6 @@ def interrupts_held():
         yield
     finally:
         signal.pthread_sigmask(signal.SIG_SETMASK, previous)
-
-
-def release_interrupts() -> None:
-    """Unblock SIGINT and SIGTERM held since ``interrupts_held``; pending ones arrive now."""
-    signal.pthread_sigmask(signal.SIG_UNBLOCK, SIGNALS)
 
 
 def stop_registered_results() -> None:

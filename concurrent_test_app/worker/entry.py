@@ -9,7 +9,6 @@ import sys
 from dataclasses import dataclass
 
 from ..events import Booted, Fatal, Preload, Ready, Stop, Verify
-from ..interrupts import release_interrupts
 from ..querycount import QueryTally, install_counter
 from .binding import bind_databases, verify_bindings
 from .capture import capture_output, send_lines_as_written
@@ -56,7 +55,6 @@ class WorkerSpec:
 def worker_main(spec: WorkerSpec, conn) -> None:
     """Entry point of a spawned worker process; module level, as multiprocessing pickles it."""
     leave_interrupts_to_the_parent()
-    release_interrupts()  # the parent started us with them held (pool.WorkerPool._spawn)
     allow_child_processes()
     if spec.start_method == "forkserver":
         leave_the_server()

@@ -31,8 +31,12 @@ def leave_interrupts_to_the_parent() -> None:
         signal.signal(signum, signal.SIG_DFL)
         os.kill(os.getpid(), signum)
 
-    for signum in (signal.SIGINT, signal.SIGTERM):
+    interrupts = (signal.SIGINT, signal.SIGTERM)
+    for signum in interrupts:
         signal.signal(signum, let_pass)
+    # The parent started this process with them blocked (interrupts.interrupts_held);
+    # pending ones reach let_pass now, and a test's own processes start unblocked.
+    signal.pthread_sigmask(signal.SIG_UNBLOCK, interrupts)
 
 
 def exit_with_parent(parent: int, interval: float = 0.5) -> None:
