@@ -202,3 +202,58 @@ def test_clones_a_run_killed_while_creating_them_are_swept_and_lookalikes_kept(t
             assert postgres_databases().get(lookalike, "missing") is None  # untouched
     finally:
         _drop_by_hand("postgres", left)
+
+
+@pytest.mark.parametrize("signum", [signal.SIGINT, signal.SIGTERM], ids=["SIGINT", "SIGTERM"])
+def test_a_signal_while_cloning_stops_the_run_and_drops_its_clones(signum, tmp_path):
+    """Ctrl-C or SIGTERM to the process group while the clones are being created.
+
+    The clones wait on a lock held on the template (as above), so the signal lands in
+    the cloning phase every time; the lock is released right after it. Cloning finishes,
+    then the run stops: no test runs, its clones are dropped, it says INTERRUPTED.
+    """
+    require_backend("postgres")
+    env = {"ISOLATION_DIR": str(tmp_path)}
+    cache = tmp_path / "cache"
+    cache.mkdir()
+    args = ("concurrenttest", "--workers", "2", "--timings-file", str(cache / "timings.json"))
+    first = run_manage(*args, *LABELS, backend="postgres", env=env)
+    assert first.returncode == 0, first.describe()  # the template exists now
+    template = f"test_{postgres_database_name()}_template"
+    before = set(postgres_databases())
+    with postgres_admin() as admin:
+        admin.execute("BEGIN")
+        admin.execute(f'COMMENT ON DATABASE "{template}" IS %s', [postgres_databases()[template]])
+        process = subprocess.Popen(
+            manage_command(*args, "--noinput", *LABELS),
+            cwd=TESTPROJECT_DIR, env=manage_env("postgres", env), stdin=subprocess.DEVNULL,
+            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, start_new_session=True,
+        )  # fmt: skip
+        try:
+            with postgres_admin() as watcher:
+                deadline = time.monotonic() + 180
+                while _creating(watcher, waiting=True) < 2:
+                    assert process.poll() is None, process.communicate()
+                    assert time.monotonic() < deadline, "no CREATE DATABASE waited"
+                    time.sleep(0.05)
+            os.killpg(process.pid, signum)  # as a terminal's Ctrl-C or a CI cancellation
+            admin.execute("ROLLBACK")
+            stdout, stderr = process.communicate(timeout=120)
+        finally:
+            kill_process_group(process.pid)
+            process.wait()
+    described = f"exit {process.returncode}\n--- stdout ---\n{stdout}\n--- stderr ---\n{stderr}"
+    left = set(postgres_databases()) - before
+    try:
+        assert process.returncode == 128 + signum, described
+        assert re.search(r"^INTERRUPTED: (\d+) of \1 tests not run$", stderr, re.MULTILINE), (
+            described
+        )
+        assert "Traceback" not in stdout + stderr, described
+        assert not re.search(r"^test_\w+ \(.*\) \.\.\. ", stderr, re.MULTILINE), (
+            described
+        )  # none ran
+        assert not left, described  # the clones it made are dropped
+        assert not list(cache.glob("ledger/*.json")), described  # nothing left to sweep
+    finally:
+        _drop_by_hand("postgres", left)
