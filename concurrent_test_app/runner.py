@@ -665,6 +665,8 @@ class ConcurrentTestRunner(DiscoverRunner):
             self._announce_plan(plan)
             return self._run_in_pool(pool, plan)
         finally:
+            # Cleanup from here on: a second Ctrl-C must not cut the drops short.
+            self._set_phase(STOPPING)
             self._close_pool()
             clone_set.drop()
 

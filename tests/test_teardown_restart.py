@@ -11,14 +11,16 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import shlex
+import signal
 import subprocess
 import time
 from pathlib import Path
 
 import pytest
-from conftest import postgres_clones, require_backend
-from helpers import in_ci, kill_process_group, parse_test_output
+from conftest import postgres_clones, postgres_databases, require_backend
+from helpers import in_ci, kill_process_group, parse_test_output, postgres_params
 from test_cleanup import LineReader, start_manage
 
 LABEL = "scenarios.teardown_restart"
@@ -145,3 +147,65 @@ def test_server_restart_while_dropping_clones(server, tmp_path):
     assert "could not drop 2" not in output and "Traceback" not in output, lines.describe(status)
     assert not postgres_clones() - before and not left & postgres_clones(), lines.describe(status)
     assert _ledger(cache) == [], lines.describe(status)
+
+
+@pytest.mark.parametrize("signum", [signal.SIGINT, signal.SIGTERM], ids=["SIGINT", "SIGTERM"])
+def test_a_signal_during_teardown_lets_the_drops_finish(signum, tmp_path):
+    """Ctrl-C or SIGTERM, twice, to the process group while the run drops its clones.
+
+    A session of ours holds worker 1's clone open, so its drop fails ("being accessed by
+    other users") and is retried: the signals land while the clones are dropped, every
+    time. The session ends right after them; the retry drops the clone. The drops were
+    done while the run still counted as in its tests, where a second signal raises
+    KeyboardInterrupt: the clone was left for the next run's sweep. Cleanup is not cut
+    short now: nothing is left behind, and the run still says INTERRUPTED with 130/143.
+    """
+    import psycopg2
+
+    require_backend("postgres")
+    cache = tmp_path / "cache"
+    cache.mkdir()
+    process = start_manage(
+        ["concurrenttest", "--workers", "2", "-v", "2", "--timings-file",
+         str(cache / "timings.json"), "scenarios.isolation"],
+        backend="postgres", env={"ISOLATION_DIR": str(tmp_path)},
+    )  # fmt: skip
+    lines = LineReader(process)
+    holder = None
+    try:
+        clone = _clone_of(process, worker=1, lines=lines)
+        holder = psycopg2.connect(**postgres_params(dbname=clone))
+        lines.wait_for("stdout", "Retry 1 of", timeout=180)
+        # Twice, as an impatient user does: the drops must still finish.
+        os.killpg(process.pid, signum)  # as a terminal's Ctrl-C or a CI cancellation
+        time.sleep(0.2)
+        os.killpg(process.pid, signum)
+        holder.close()
+        returncode = process.wait(timeout=180)
+        lines.join()
+    finally:
+        if holder is not None:
+            holder.close()
+        kill_process_group(process.pid)
+        process.wait()
+    described = lines.describe(returncode)
+    stderr = "".join(lines.lines["stderr"])
+    assert returncode == 128 + signum, described
+    assert parse_test_output(stderr).summary == "OK", described  # every test ran and passed
+    assert re.search(r"^INTERRUPTED: ", stderr, re.MULTILINE), described
+    assert "Traceback" not in described and NOT_DROPPED not in described, described
+    assert not postgres_clones(), described  # the retried drop finished
+    assert not list(cache.glob("ledger/*.json")), described
+
+
+def _clone_of(process, worker: int, lines: LineReader, timeout: float = 180) -> str:
+    """The name of ``worker``'s clone of the run ``process``, once it exists."""
+    pattern = re.compile(rf"_p{process.pid}_w{worker}$")
+    deadline = time.monotonic() + timeout
+    while True:
+        found = [name for name in postgres_databases() if pattern.search(name)]
+        if found:
+            return found[0]
+        assert process.poll() is None, lines.describe(process.returncode)
+        assert time.monotonic() < deadline, "no clone appeared\n" + lines.describe(None)
+        time.sleep(0.02)
