@@ -11,6 +11,7 @@ import re
 import signal
 import subprocess
 import time
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -145,41 +146,57 @@ def _creating(cursor, waiting: bool) -> int:
     return cursor.fetchone()[0]
 
 
-def test_clones_a_run_killed_while_creating_them_are_swept_and_lookalikes_kept(tmp_path):
-    """SIGKILL while the server runs CREATE DATABASE: the clones finish with no comment.
+@contextmanager
+def _clones_waiting_on_the_template(args: tuple[str, ...], env: dict):
+    """A run whose clones' ``CREATE DATABASE … TEMPLATE`` waits on a lock on the template.
 
-    An open transaction that comments on the template holds a lock that CREATE DATABASE
-    … TEMPLATE waits for; the run is killed while its clones wait, then the lock goes and
-    the server completes them for a client that is gone (as in the issue, where a kill
-    fell between CREATE DATABASE and COMMENT ON DATABASE).
+    An open transaction that comments on the template holds the lock. Yields the run's
+    process once two clones wait, and the cursor whose ROLLBACK lets them go on; the
+    run's process group is killed on the way out.
     """
-    require_backend("postgres")
-    env = {"ISOLATION_DIR": str(tmp_path)}
-    first = run_manage("concurrenttest", "--workers", "2", *LABELS, backend="postgres", env=env)
-    assert first.returncode == 0, first.describe()  # the template exists now
     template = f"test_{postgres_database_name()}_template"
-    before = set(postgres_databases())
     with postgres_admin() as admin:
         admin.execute("BEGIN")
         admin.execute(f'COMMENT ON DATABASE "{template}" IS %s', [postgres_databases()[template]])
         process = subprocess.Popen(
-            manage_command("concurrenttest", "--workers", "2", "--noinput", *LABELS),
+            manage_command(*args, "--noinput", *LABELS),
             cwd=TESTPROJECT_DIR, env=manage_env("postgres", env), stdin=subprocess.DEVNULL,
-            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, start_new_session=True,
+            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, start_new_session=True,
         )  # fmt: skip
         try:
             with postgres_admin() as watcher:
                 deadline = time.monotonic() + 180
                 while _creating(watcher, waiting=True) < 2:
-                    assert process.poll() is None, process.stdout.read()
+                    assert process.poll() is None, process.communicate()
                     assert time.monotonic() < deadline, "no CREATE DATABASE waited"
                     time.sleep(0.05)
-            os.kill(process.pid, signal.SIGKILL)
-            process.wait(timeout=60)
+            yield process, admin
         finally:
             kill_process_group(process.pid)
             process.wait()
-            admin.execute("ROLLBACK")
+            admin.execute("ROLLBACK")  # a no-op once the test has rolled back
+
+
+def _with_a_cached_template(args: tuple[str, ...], env: dict) -> None:
+    first = run_manage(*args, *LABELS, backend="postgres", env=env)
+    assert first.returncode == 0, first.describe()  # the template exists now
+
+
+def test_clones_a_run_killed_while_creating_them_are_swept_and_lookalikes_kept(tmp_path):
+    """SIGKILL while the server runs CREATE DATABASE: the clones finish with no comment.
+
+    The run is killed while its clones wait on a lock held on the template, then the
+    lock goes and the server completes them for a client that is gone (as in the issue,
+    where a kill fell between CREATE DATABASE and COMMENT ON DATABASE).
+    """
+    require_backend("postgres")
+    env = {"ISOLATION_DIR": str(tmp_path)}
+    args = ("concurrenttest", "--workers", "2")
+    _with_a_cached_template(args, env)
+    before = set(postgres_databases())
+    with _clones_waiting_on_the_template(args, env) as (process, _admin):
+        os.kill(process.pid, signal.SIGKILL)
+        process.wait(timeout=60)
     with postgres_admin() as watcher:
         deadline = time.monotonic() + 60
         while _creating(watcher, waiting=False):
@@ -191,9 +208,7 @@ def test_clones_a_run_killed_while_creating_them_are_swept_and_lookalikes_kept(t
         assert all(postgres_databases()[name] is None for name in left)  # never commented
         lookalike = f"test_{postgres_database_name()}_p999999_w1"
         with unmarked_database(lookalike):
-            run = run_manage(
-                "concurrenttest", "--workers", "2", *LABELS, backend="postgres", env=env
-            )
+            run = run_manage(*args, *LABELS, backend="postgres", env=env)
 
             assert run.returncode == 0, run.describe()
             for name in left:
@@ -217,42 +232,21 @@ def test_a_signal_while_cloning_stops_the_run_and_drops_its_clones(signum, tmp_p
     cache = tmp_path / "cache"
     cache.mkdir()
     args = ("concurrenttest", "--workers", "2", "--timings-file", str(cache / "timings.json"))
-    first = run_manage(*args, *LABELS, backend="postgres", env=env)
-    assert first.returncode == 0, first.describe()  # the template exists now
-    template = f"test_{postgres_database_name()}_template"
+    _with_a_cached_template(args, env)
     before = set(postgres_databases())
-    with postgres_admin() as admin:
-        admin.execute("BEGIN")
-        admin.execute(f'COMMENT ON DATABASE "{template}" IS %s', [postgres_databases()[template]])
-        process = subprocess.Popen(
-            manage_command(*args, "--noinput", *LABELS),
-            cwd=TESTPROJECT_DIR, env=manage_env("postgres", env), stdin=subprocess.DEVNULL,
-            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, start_new_session=True,
-        )  # fmt: skip
-        try:
-            with postgres_admin() as watcher:
-                deadline = time.monotonic() + 180
-                while _creating(watcher, waiting=True) < 2:
-                    assert process.poll() is None, process.communicate()
-                    assert time.monotonic() < deadline, "no CREATE DATABASE waited"
-                    time.sleep(0.05)
-            os.killpg(process.pid, signum)  # as a terminal's Ctrl-C or a CI cancellation
-            admin.execute("ROLLBACK")
-            stdout, stderr = process.communicate(timeout=120)
-        finally:
-            kill_process_group(process.pid)
-            process.wait()
+    with _clones_waiting_on_the_template(args, env) as (process, admin):
+        os.killpg(process.pid, signum)  # as a terminal's Ctrl-C or a CI cancellation
+        admin.execute("ROLLBACK")
+        stdout, stderr = process.communicate(timeout=120)
     described = f"exit {process.returncode}\n--- stdout ---\n{stdout}\n--- stderr ---\n{stderr}"
     left = set(postgres_databases()) - before
     try:
         assert process.returncode == 128 + signum, described
-        assert re.search(r"^INTERRUPTED: (\d+) of \1 tests not run$", stderr, re.MULTILINE), (
-            described
-        )
+        interrupted = re.search(r"^INTERRUPTED: (\d+) of \1 tests not run$", stderr, re.MULTILINE)
+        assert interrupted, described
         assert "Traceback" not in stdout + stderr, described
-        assert not re.search(r"^test_\w+ \(.*\) \.\.\. ", stderr, re.MULTILINE), (
-            described
-        )  # none ran
+        ran = re.search(r"^test_\w+ \(.*\) \.\.\. ", stderr, re.MULTILINE)
+        assert not ran, described
         assert not left, described  # the clones it made are dropped
         assert not list(cache.glob("ledger/*.json")), described  # nothing left to sweep
     finally:
