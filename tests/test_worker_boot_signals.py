@@ -12,6 +12,7 @@ import multiprocessing
 import os
 import signal
 import time
+from contextlib import contextmanager
 from pathlib import Path
 
 from concurrent_test_app.events import Booted, Stop
@@ -30,11 +31,12 @@ def _start_and_interrupt(tmp_path, monkeypatch, held: bool):
     process = context.Process(
         target=worker_main, args=(WorkerSpec(1, "boot_settings"), child_conn), daemon=True
     )
-    if held:
-        with interrupts_held():
+    with _as_a_fresh_interpreter_has_them():
+        if held:
+            with interrupts_held():
+                process.start()
+        else:
             process.start()
-    else:
-        process.start()
     child_conn.close()
     booted, deadline = None, time.monotonic() + 60
     while booted is None and process.is_alive() and time.monotonic() < deadline:
@@ -51,6 +53,25 @@ def _start_and_interrupt(tmp_path, monkeypatch, held: bool):
         parent_conn.send(Stop())
     process.join(30)
     return booted, process.exitcode, blocked
+
+
+@contextmanager
+def _as_a_fresh_interpreter_has_them():
+    """SIGINT/SIGTERM neither ignored nor blocked here meanwhile; restored after.
+
+    A child inherits an ignored or blocked signal through ``exec``: what earlier tests
+    in this process left behind must not decide what the worker sees.
+    """
+    interrupts = {signal.SIGINT, signal.SIGTERM}
+    handlers = {signum: signal.signal(signum, signal.SIG_DFL) for signum in interrupts}
+    signal.signal(signal.SIGINT, signal.default_int_handler)
+    mask = signal.pthread_sigmask(signal.SIG_UNBLOCK, interrupts)
+    try:
+        yield
+    finally:
+        signal.pthread_sigmask(signal.SIG_SETMASK, mask)
+        for signum, handler in handlers.items():
+            signal.signal(signum, handler)
 
 
 def _blocked_signals(pid: int) -> set[int]:
