@@ -153,8 +153,7 @@ class WorkerPool:
         """Start the prepared workers in order (the background thread of ``start``)."""
         for number, (worker, child_conn) in enumerate(prepared):
             try:
-                with interrupts_held():
-                    worker.process.start()
+                _start_held(worker)
             except Exception as error:  # noqa: BLE001 - raised in the main thread by _started
                 self._start_error = error
                 self._unstarted = [w for w, _ in prepared[number:]]
@@ -196,10 +195,7 @@ class WorkerPool:
 
     def _spawn(self, spec: WorkerSpec) -> WorkerHandle:
         worker, child_conn = self._prepare(spec)
-        # Held until the worker has its own handlers (entry.worker_main): a Ctrl-C to
-        # the process group while it bootstraps must not print a KeyboardInterrupt.
-        with interrupts_held():
-            worker.process.start()
+        _start_held(worker)
         child_conn.close()
         return worker
 
@@ -827,6 +823,16 @@ def _send_unit(conn, unit: Unit) -> None:
         # Some TestCase instances will not pickle; the worker can load them by name.
         by_name = tuple((index, test.id()) for index, test in unit.tests)
         conn.send(dataclasses.replace(unit, tests=by_name))
+
+
+def _start_held(worker: WorkerHandle) -> None:
+    """Start the worker's process with SIGINT/SIGTERM held until it has its own handlers.
+
+    A Ctrl-C to the process group while it bootstraps must not print a KeyboardInterrupt
+    (``worker.lifetime.leave_interrupts_to_the_parent`` lets them in).
+    """
+    with interrupts_held():
+        worker.process.start()
 
 
 def _send_quietly(conn, message) -> None:

@@ -62,15 +62,14 @@ def _as_a_fresh_interpreter_has_them():
     A child inherits an ignored or blocked signal through ``exec``: what earlier tests
     in this process left behind must not decide what the worker sees.
     """
-    interrupts = {signal.SIGINT, signal.SIGTERM}
-    handlers = {signum: signal.signal(signum, signal.SIG_DFL) for signum in interrupts}
-    signal.signal(signal.SIGINT, signal.default_int_handler)
-    mask = signal.pthread_sigmask(signal.SIG_UNBLOCK, interrupts)
+    fresh = {signal.SIGINT: signal.default_int_handler, signal.SIGTERM: signal.SIG_DFL}
+    previous = {signum: signal.signal(signum, handler) for signum, handler in fresh.items()}
+    mask = signal.pthread_sigmask(signal.SIG_UNBLOCK, fresh)
     try:
         yield
     finally:
         signal.pthread_sigmask(signal.SIG_SETMASK, mask)
-        for signum, handler in handlers.items():
+        for signum, handler in previous.items():
             signal.signal(signum, handler)
 
 
