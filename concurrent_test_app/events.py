@@ -151,10 +151,14 @@ class Preload:
     a spawned one imports them here, in the parent's order, before its first test, so
     that it starts from the import state of a sequential run. ``test_modules`` are the
     run's test modules among ``modules``: their import times are measured.
+    ``checks``: the parent has run Django's system checks for these database aliases
+    (None: it has not, so neither does the worker); the worker runs them after the
+    imports, as a sequential process runs them before its first test.
     """
 
     modules: tuple[str, ...]
     test_modules: tuple[str, ...] = ()
+    checks: tuple[str, ...] | None = None
 
 
 @dataclass(frozen=True)

@@ -171,13 +171,20 @@ class WorkerPool:
             self.workers = [w for w in self.workers if w not in self._unstarted]
             raise WorkerStartException(f"Could not start the workers: {error}")
 
-    def preload(self, modules: tuple[str, ...], test_modules: tuple[str, ...]) -> None:
+    def preload(
+        self,
+        modules: tuple[str, ...],
+        test_modules: tuple[str, ...],
+        checks: tuple[str, ...] | None = None,
+    ) -> None:
         """Have each booting worker import ``modules`` before it binds its clones.
 
         Sent without waiting: a worker reads it after booting and imports while the
         parent creates the clones; ``test_modules`` are the ones whose import it times.
+        Sent again after the parent's system checks, with what they imported and
+        ``checks``, the aliases they ran for: the workers then run them too.
         """
-        self.preloaded = Preload(modules, test_modules)  # for run_fresh's workers too
+        self.preloaded = Preload(modules, test_modules, checks)  # for run_fresh's workers too
         for worker in self.workers:
             _send_quietly(worker.conn, self.preloaded)
 

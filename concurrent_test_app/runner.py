@@ -196,6 +196,17 @@ class ConcurrentTestRunner(DiscoverRunner):
         self._plan_run(kwargs.get("aliases"))
         return self._create_test_databases(**kwargs)
 
+    def run_checks(self, databases):
+        """Django's system checks; then every worker runs them too, before its first test.
+
+        A sequential process runs them here, and later tests see what they left (the
+        root URLconf built with this moment's settings). The workers are sent what the
+        checks imported with the instruction; a subclass that skips the checks skips
+        them in the workers as well.
+        """
+        super().run_checks(databases)
+        self._preload(self.state.plan, checks=tuple(sorted(databases or ())))
+
     def run_suite(self, suite, **kwargs):
         """Run the suite in workers, or sequentially when concurrency is impossible.
 
@@ -459,9 +470,15 @@ class ConcurrentTestRunner(DiscoverRunner):
                     connection.creation.destroy_test_db(name, self.verbosity, keepdb=False)
             raise
 
-    def _preload(self, plan: RunPlan) -> None:
-        """Send each worker the modules to import while its databases are being cloned."""
-        self.state.pool.preload(*preload_modules(list(sys.modules), plan.tests, __package__))
+    def _preload(self, plan: RunPlan | None, checks: tuple[str, ...] | None = None) -> None:
+        """Send each worker the modules to import while its databases are being cloned.
+
+        ``checks``: the database aliases of the system checks the parent has just run.
+        """
+        pool = self.state.pool
+        if pool is None or plan is None or not self.state.concurrent:
+            return
+        pool.preload(*preload_modules(list(sys.modules), plan.tests, __package__), checks)
 
     @cached_property
     def template_cache(self) -> TemplateCache:

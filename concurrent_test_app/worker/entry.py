@@ -12,6 +12,7 @@ from ..events import Booted, Fatal, Preload, Ready, Stop, Verify
 from ..querycount import QueryTally, install_counter
 from .binding import bind_databases, verify_bindings
 from .capture import capture_output, send_lines_as_written
+from .checks import run_checks_without_databases, run_database_checks
 from .forkserver import leave_the_server, run_exit_hooks, server_import_seconds, server_prepared
 from .lifetime import (
     allow_child_processes,
@@ -72,10 +73,10 @@ def _work(spec: WorkerSpec, conn) -> None:
     _enable_stack_dumps(spec.dump_path)
     _boot(spec)
     conn.send(Booted(spec.worker_id, os.getpid()))
-    order, import_seconds = _preload_until_ordered(conn)
+    order, import_seconds, checks = _preload_until_ordered(conn)
     if isinstance(order, Stop):
         return
-    identities = _bind(spec, conn, order)
+    identities = _bind(spec, conn, order, checks)
     if identities is None:
         return
     conn.send(Ready(spec.worker_id, identities, import_seconds))
@@ -87,19 +88,45 @@ def _work(spec: WorkerSpec, conn) -> None:
         run_exit_hooks()
 
 
-def _preload_until_ordered(conn) -> tuple[Verify | Stop, dict[str, float]]:
-    """Import what each Preload names; the order that follows (Verify or Stop) and the times."""
+@dataclass(frozen=True)
+class ChecksDone:
+    """The system checks a worker ran before binding: for which aliases, and any failure."""
+
+    databases: tuple[str, ...]
+    failure: str | None
+
+
+def _preload_until_ordered(conn) -> tuple[Verify | Stop, dict[str, float], ChecksDone | None]:
+    """Import what each Preload names and run the checks it asks for.
+
+    The order that follows (Verify or Stop), the import times, and the checks run.
+    """
     order = conn.recv()
     import_seconds = server_import_seconds()  # forkserver: imported there, before the fork
+    checks = None
     while isinstance(order, Preload):
         import_seconds.update(preload(order.modules, order.test_modules))
+        if order.checks is not None and checks is None:
+            checks = ChecksDone(order.checks, run_checks_without_databases())
         order = conn.recv()
-    return order, import_seconds
+    return order, import_seconds, checks
 
 
-def _bind(spec: WorkerSpec, conn, order: Verify) -> dict[str, str] | None:
-    """Bind the clones, run the set-up hook and verify: the identities, or None (refused)."""
-    bind_databases(order)
+def _bind(
+    spec: WorkerSpec, conn, order: Verify, checks: ChecksDone | None
+) -> dict[str, str] | None:
+    """Bind the clones, finish the checks, run the set-up hook and verify.
+
+    The identities, or None when the worker refuses to run tests.
+    """
+    failure = checks.failure if checks is not None else None
+    if failure is None:
+        bind_databases(order)
+        if checks is not None:
+            failure = run_database_checks(checks.databases)
+    if failure is not None:
+        conn.send(Fatal(f"Worker {spec.worker_id} refuses to run tests: {failure}"))
+        return None
     if spec.worker_setup:
         from django.utils.module_loading import import_string
 
