@@ -167,6 +167,9 @@ class Verify:
 
     bindings: tuple[AliasBinding, ...] = ()
     serialized_contents: dict[str, str] = field(default_factory=dict)
+    # The parent's settings at this moment, by name (worker.parent_settings.fingerprints),
+    # with the DATABASES keys the bindings set left out: the worker must see the same.
+    settings: dict[str, str] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)

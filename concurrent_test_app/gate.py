@@ -34,7 +34,7 @@ class GateInputs:
     pdb: bool  # --pdb: the tests must run in this process
     workers: int  # workers requested (auto already resolved)
     units: int  # units to distribute (pieces of split classes count)
-    settings_module: str | None  # DJANGO_SETTINGS_MODULE, which spawn workers import
+    settings_problem: str | None  # why the settings cannot reach a worker (settings_carry)
     groups: Sequence = ()  # the test databases to clone (DatabaseGroup: .vendor, .primary)
     worker_start_error: str | None = None  # why a worker could not start, once tried
     # --workers auto only: the run's tests by the timing store, and what starting the
@@ -56,8 +56,8 @@ def sequential_reason(run: GateInputs) -> str | None:
     small = small_suite_reason(run.test_seconds, run.startup_seconds)
     if small:
         return small
-    if not run.settings_module:
-        return "settings were configured in code; spawn workers need DJANGO_SETTINGS_MODULE"
+    if run.settings_problem:
+        return run.settings_problem
     unsupported = backend_reason(run.groups)
     if unsupported:
         return unsupported

@@ -13,6 +13,8 @@ the named phase of this runner (the gate is ``gate.sequential_reason``):
     │                               ── start or shrink the pool, preload (or close it)
     │                           _create_test_databases: template cache, or Django's
     │                               set-up (migrations) while the workers boot
+    ├ run_checks                _preload: Django's system checks; then the workers are
+    │                               sent what they imported, and run them too
     ├ run_suite                 _run_planned: the plan, under the guard; reports in finally
     │                               concurrent (_run_concurrently): _create_clones (sweep
     │                               leftovers first) ── _verify_workers (one that cannot
@@ -30,6 +32,7 @@ from __future__ import annotations
 import argparse
 import math
 import os
+import pickle
 import sys
 import time
 import unittest
@@ -82,11 +85,13 @@ from .preflight import check_before_databases
 from .reports import ReportSession, RunInfo
 from .reports.console import CONSOLE
 from .safety import production_reason, refuse_real_names, remember_configured_debug
+from .settings_carry import SettingsCarry, carry_settings
 from .startmethods import ForkServer
 from .suite import ConcurrentSuite, with_replay_formatting
 from .templates import TemplateCache, restore_names
 from .timings import TimingStore, default_path, shard_path
 from .worker import WorkerSpec, peak_rss_mb
+from .worker.parent_settings import UNCOMPARABLE, fingerprints
 
 PREFIX = "[CONCURRENT]"
 RUN_TIMEOUT_STATUS = 124
@@ -125,6 +130,7 @@ class RunState:
     run_timed_out: bool = False  # the pool hit --run-timeout
     reports_written: bool = False
     not_run_reported: bool = False
+    settings_carry: SettingsCarry | None = None  # taken before Django's test environment
 
     @property
     def concurrent(self) -> bool:
@@ -183,7 +189,12 @@ class ConcurrentTestRunner(DiscoverRunner):
         return self._guarded_run(partial(super().run_tests, test_labels, **kwargs))
 
     def setup_test_environment(self, **kwargs):
-        """Django's test environment; workers start booting now, during discovery."""
+        """Django's test environment; workers start booting now, during discovery.
+
+        The workers' settings are taken first: as the project made them, before the
+        test environment changes some (each worker makes those changes itself).
+        """
+        self.state.settings_carry = carry_settings(self.parallel_test_suite)
         super().setup_test_environment(**kwargs)
         self._boot_workers()
 
@@ -278,7 +289,7 @@ class ConcurrentTestRunner(DiscoverRunner):
         whole = self._stored_test_seconds(self.timing_store.test_estimates())
         if self.fallback_reason(unit_count=2, groups=(), test_seconds=whole) is not None:
             return
-        if self.config.start_method == "forkserver":
+        if self.start_method == "forkserver":
             # It sets Django up now; its workers are forked once the plan says what to import.
             self.state.forkserver = self._start_forkserver()
         else:
@@ -606,7 +617,31 @@ class ConcurrentTestRunner(DiscoverRunner):
             self.state.pool.start(in_background=True)
 
     def _start_forkserver(self) -> ForkServer:
-        return ForkServer(os.environ["DJANGO_SETTINGS_MODULE"], self.debug_mode)
+        carried = self.settings_carry.carried
+        return ForkServer(
+            os.environ.get("DJANGO_SETTINGS_MODULE"),
+            self.debug_mode,
+            pickle.dumps(carried, protocol=4) if carried is not None else b"",
+        )
+
+    @property
+    def settings_carry(self) -> SettingsCarry:
+        """The settings the workers rebuild (``settings_carry``), taken once per run."""
+        if self.state.settings_carry is None:  # run_suite called without run_tests
+            self.state.settings_carry = carry_settings(self.parallel_test_suite)
+        return self.state.settings_carry
+
+    @property
+    def start_method(self) -> str:
+        """The configured start method; spawn where Django's ``process_setup`` is set.
+
+        A forkserver imports only our module, not the script that defines the hook
+        (Django's own ``runtests.py`` defines it in ``__main__``), so it could not call it.
+        """
+        carried = self.settings_carry.carried
+        if carried is not None and carried.process_setup is not None:
+            return "spawn"
+        return self.config.start_method
 
     def _forkserver_context(self):
         """With --start-method forkserver: its context, the server told what to import.
@@ -614,7 +649,7 @@ class ConcurrentTestRunner(DiscoverRunner):
         That is what a spawn worker imports before its first test (``_preload``): the
         parent's modules after discovery, in order. None for spawn (the pool's default).
         """
-        if self.config.start_method == "spawn":
+        if self.start_method == "spawn":
             return None
         if self.state.forkserver is None:  # not started before discovery
             self.state.forkserver = self._start_forkserver()
@@ -705,6 +740,15 @@ class ConcurrentTestRunner(DiscoverRunner):
         """Bind each worker to its clones and wait until it has checked them."""
         self.announce("Verifying database isolation")
         orders = {w: self.worker_order(clone_set, w) for w in range(1, workers + 1)}
+        if self.verbosity >= 2 and orders:
+            compared = next(iter(orders.values())).settings
+            blind = sorted(
+                name for name, digest in compared.items() if digest.startswith(UNCOMPARABLE)
+            )
+            self.announce(
+                f"Workers prove {len(compared) - len(blind)} settings equal to this process's"
+                + (f"; not comparable (unpicklable): {', '.join(blind)}" if blind else "")
+            )
         pool.reset_databases = clone_set.recreate
         pool.verify(orders)
         for worker_id, (spawned, ready) in pool.startup_spans.items():
@@ -860,7 +904,7 @@ class ConcurrentTestRunner(DiscoverRunner):
                 pdb=bool(self.pdb),
                 workers=self.worker_count,
                 units=unit_count,
-                settings_module=os.environ.get("DJANGO_SETTINGS_MODULE"),
+                settings_problem=self.settings_carry.problem,
                 groups=tuple(self.state.groups if groups is None else groups),
                 worker_start_error=worker_start_error,
                 test_seconds=test_seconds,
@@ -897,7 +941,7 @@ class ConcurrentTestRunner(DiscoverRunner):
         """What worker ``worker_id`` needs to boot (its databases come later)."""
         return WorkerSpec(
             worker_id=worker_id,
-            settings_module=os.environ["DJANGO_SETTINGS_MODULE"],
+            settings_module=os.environ.get("DJANGO_SETTINGS_MODULE"),
             debug_mode=self.debug_mode,
             failfast=self.failfast,
             buffer=self.buffer,
@@ -908,7 +952,8 @@ class ConcurrentTestRunner(DiscoverRunner):
             max_retries=self.config.max_retries,
             retry_delay=self.config.retry_delay,
             verbosity=self.verbosity,
-            start_method=self.config.start_method,
+            start_method=self.start_method,
+            parent_settings=self.settings_carry.carried,
         )
 
     def worker_order(self, clone_set: CloneSet, worker_id: int) -> Verify:
@@ -932,4 +977,5 @@ class ConcurrentTestRunner(DiscoverRunner):
                 contents = getattr(connections[alias], "_test_serialized_contents", None)
                 if contents is not None:
                     serialized[alias] = contents
-        return Verify(tuple(bindings), serialized)
+        masked = {binding.alias: frozenset(binding.settings) for binding in bindings}
+        return Verify(tuple(bindings), serialized, fingerprints(masked))

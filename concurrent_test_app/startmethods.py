@@ -11,6 +11,7 @@ exists in the server, so none is shared.
 
 from __future__ import annotations
 
+import base64
 import json
 import multiprocessing
 import os
@@ -37,7 +38,9 @@ def available_start_methods() -> tuple[str, ...]:
 class ForkServer:
     """This run's forkserver: started at once, told what to import later, stopped at the end."""
 
-    def __init__(self, settings_module: str, debug_mode: bool) -> None:
+    def __init__(
+        self, settings_module: str | None, debug_mode: bool, parent_settings: bytes = b""
+    ) -> None:
         self.context = multiprocessing.get_context("forkserver")
         # A folder marked like the clones' (so the next run sweeps it if this one is
         # killed) holds the server's socket and the file it waits for, which must not
@@ -52,6 +55,8 @@ class ForkServer:
         payload = {
             "sys_path": list(sys.path),
             "settings_module": settings_module,
+            # The pickled CarriedSettings (worker.parent_settings), as text for JSON.
+            "parent_settings": base64.b64encode(parent_settings).decode("ascii"),
             "debug_mode": debug_mode,
             "modules_file": self.modules_file,
         }

@@ -31,7 +31,7 @@ CONCURRENT = GateInputs(
     pdb=False,
     workers=2,
     units=2,
-    settings_module="testproject.settings",
+    settings_problem=None,
     groups=(FakeGroup("sqlite"), FakeGroup("postgresql", "other"), FakeGroup("mysql", "m")),
 )
 
@@ -50,10 +50,8 @@ def test_a_run_with_nothing_against_it_is_concurrent():
         ({"workers": 1}, "1 worker requested"),
         ({"units": 1}, "1 test class(es) to run, nothing to distribute"),
         ({"units": 0}, "0 test class(es) to run, nothing to distribute"),
-        ({"settings_module": None},
-         "settings were configured in code; spawn workers need DJANGO_SETTINGS_MODULE"),
-        ({"settings_module": ""},
-         "settings were configured in code; spawn workers need DJANGO_SETTINGS_MODULE"),
+        ({"settings_problem": "setting X (function, configured in code) cannot be carried"},
+         "setting X (function, configured in code) cannot be carried"),
         ({"groups": (FakeGroup("sqlite"), FakeGroup("oracle", "legacy"))},
          ("database backend 'oracle' (alias 'legacy') cannot be cloned; "
           "supported: sqlite, postgresql, mysql")),
@@ -74,17 +72,17 @@ def test_the_first_reason_in_the_documented_order_wins():
         pdb=True,
         workers=1,
         units=1,
-        settings_module=None,
+        settings_problem="setting X cannot be carried",
         groups=(FakeGroup("oracle"),),
         worker_start_error="boom",
     )
     seen = []
     inputs = everything
-    for name in ["production", "pdb", "workers", "units", "settings_module", "groups"]:
+    for name in ["production", "pdb", "workers", "units", "settings_problem", "groups"]:
         seen.append(sequential_reason(inputs))
         inputs = replace(inputs, **{name: getattr(CONCURRENT, name)})  # that reason gone
     seen.append(sequential_reason(inputs))
-    expected = ["Concurrent testing", "--pdb", "1 worker", "1 test class", "settings were",
+    expected = ["Concurrent testing", "--pdb", "1 worker", "1 test class", "setting X",
                 "database backend", "a worker could not start: boom"]  # fmt: skip
     assert [reason[: len(start)] for reason, start in zip(seen, expected, strict=True)] == expected
     assert sequential_reason(replace(inputs, worker_start_error=None)) is None

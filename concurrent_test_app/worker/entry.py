@@ -24,6 +24,7 @@ from .lifetime import (
     stop_leaked_processes,
 )
 from .loading import preload
+from .parent_settings import CarriedSettings, apply_parent_settings, differences, fingerprints
 from .result import SQLLog, StreamingResult
 from .serving import serve
 from .upkeep import ConnectionKeeper, with_connect_retries
@@ -38,7 +39,7 @@ class WorkerSpec:
     """
 
     worker_id: int
-    settings_module: str
+    settings_module: str | None
     debug_mode: bool = False
     failfast: bool = False
     buffer: bool = False
@@ -51,6 +52,7 @@ class WorkerSpec:
     retry_delay: float = 1.0
     verbosity: int = 1
     start_method: str = "spawn"  # or "forkserver": forked from a server that imported once
+    parent_settings: CarriedSettings | None = None  # applied before django.setup()
 
 
 def worker_main(spec: WorkerSpec, conn) -> None:
@@ -124,6 +126,8 @@ def _bind(
         bind_databases(order)
         if checks is not None:
             failure = run_database_checks(checks.databases)
+    if failure is None:
+        failure = _settings_differ(order)
     if failure is not None:
         conn.send(Fatal(f"Worker {spec.worker_id} refuses to run tests: {failure}"))
         return None
@@ -141,6 +145,20 @@ def _bind(
         conn.send(Fatal(f"Worker {spec.worker_id} refuses to run tests: {problem}"))
         return None
     return identities
+
+
+def _settings_differ(order: Verify) -> str | None:
+    """Why this worker's settings are not the parent's, or None when they are."""
+    if not order.settings:
+        return None
+    masked = {b.alias: frozenset(b.settings) for b in order.bindings}
+    differing = differences(fingerprints(masked), order.settings)
+    if not differing:
+        return None
+    shown = ", ".join(differing[:12]) + (
+        f" and {len(differing) - 12} more" if len(differing) > 12 else ""
+    )
+    return f"its settings differ from the parent's: {shown}"
 
 
 def _serve_units(spec: WorkerSpec, conn) -> None:
@@ -192,7 +210,10 @@ def _enable_stack_dumps(path: str | None) -> None:
 def _boot(spec: WorkerSpec) -> None:
     if server_prepared():
         return  # the forkserver did all of this, once, before it forked this process
-    os.environ["DJANGO_SETTINGS_MODULE"] = spec.settings_module
+    if spec.parent_settings is not None:
+        apply_parent_settings(spec.parent_settings)
+    elif spec.settings_module:
+        os.environ["DJANGO_SETTINGS_MODULE"] = spec.settings_module
     from tblib import pickling_support
 
     pickling_support.install()

@@ -34,7 +34,16 @@ def prepare(payload: dict) -> None:
     # The server is started with ``python -c``: its sys.path is not the parent's (which
     # begins with manage.py's folder), and multiprocessing does not pass it to the server.
     sys.path[:] = payload["sys_path"]
-    os.environ["DJANGO_SETTINGS_MODULE"] = payload["settings_module"]
+    if payload.get("parent_settings"):
+        import base64
+        import pickle
+
+        from .parent_settings import apply_parent_settings
+
+        # Written by this server's own parent, which it trusts as it trusts its code.
+        apply_parent_settings(pickle.loads(base64.b64decode(payload["parent_settings"])))
+    else:
+        os.environ["DJANGO_SETTINGS_MODULE"] = payload["settings_module"]
     from tblib import pickling_support
 
     pickling_support.install()
