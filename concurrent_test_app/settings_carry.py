@@ -33,6 +33,7 @@ class SettingsCarry:
 def carry_settings(parallel_suite_class: type) -> SettingsCarry:
     """The parent's settings and Django's ``process_setup`` hook, ready for the workers."""
     from django.conf import global_settings, settings
+    from django.test import runner as django_runner
 
     module = getattr(settings._wrapped, "SETTINGS_MODULE", None) if settings.configured else None
     defined_by = (sys.modules.get(module), global_settings) if module else ()
@@ -50,6 +51,8 @@ def carry_settings(parallel_suite_class: type) -> SettingsCarry:
                 continue
             return SettingsCarry(None, _cannot_carry(f"setting {name}", value, error, module))
     hook = getattr(parallel_suite_class, "process_setup", None)
+    if hook is getattr(django_runner, "_process_setup_stub", None):
+        hook = None  # Django's default: a hook that does nothing
     hook_args = tuple(getattr(parallel_suite_class, "process_setup_args", None) or ())
     if hook is not None:
         try:
