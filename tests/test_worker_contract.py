@@ -8,8 +8,27 @@ with Django's sequential run on SQLite and PostgreSQL, a first and a warm run.
 from __future__ import annotations
 
 from helpers import concurrent, fallback_reasons, sequential, started_workers
+from test_options import assert_same_verdicts
 
 SUBTESTS = "scenarios.subtest_params"
+MARKS = ("--settings", "testproject.variants.backend_marks", "scenarios.backend_marks")
+# As Django's runtests.py sets it: only then does Django apply a backend's marks.
+DJANGOS_SUITE = {"RUNNING_DJANGOS_TEST_SUITE": "true"}
+REFUSING_WORKERS = {"DJANGO_TEST_WORKER_SETUP": "scenarios.backend_marks.refuse_in_workers"}
+
+
+def test_backend_skips_and_expected_failures_reach_the_workers(backend, tmp_path):
+    expected = sequential(*MARKS, backend=backend, env=DJANGOS_SUITE)
+    assert "skipped=1, expected failures=1" in expected.stderr, expected.describe()
+    args = ("--timings-file", str(tmp_path / "timings.json"), *MARKS)
+    for _warm in (False, True):  # a first run, then one planned from its timings
+        assert_same_verdicts(concurrent(*args, backend=backend, env=DJANGOS_SUITE), expected)
+    # Workers that cannot start: the run goes on in-process, on the cached template,
+    # which create_test_db did not make in this process (so did not mark either).
+    run = concurrent(*args, backend=backend, env={**DJANGOS_SUITE, **REFUSING_WORKERS})
+    assert "a worker could not start" in " ".join(fallback_reasons(run)), run.describe()
+    assert "Using cached database template" in run.stdout, run.describe()
+    assert_same_verdicts(run, expected, workers=None)
 
 
 def test_subtest_parameters_are_evaluated_only_when_the_subtest_fails(backend, tmp_path):

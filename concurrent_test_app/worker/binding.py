@@ -25,6 +25,25 @@ def bind_databases(order: Verify) -> None:
         from django.db.backends.signals import connection_created
 
         connection_created.connect(_set_up_connection(statements), weak=False)
+    mark_backend_skips(dict.fromkeys(binding.alias for binding in order.bindings))
+
+
+def mark_backend_skips(aliases) -> None:
+    """Skip, or expect to fail, the tests each alias's backend names, as Django does.
+
+    Django does it only while it runs its own test suite (``RUNNING_DJANGOS_TEST_SUITE``
+    is "true"), from ``connection.features.django_test_skips`` and
+    ``django_test_expected_failures``: in ``create_test_db`` in the parent, and in each
+    spawn worker for every alias the run uses (Django 6; 4.2 and 5.2 only on SQLite, in
+    ``setup_worker_connection``, so their spawn workers miss the marks of the others).
+    A backend whose features ask its server (MySQL's) connects here, to the clone.
+    """
+    if os.environ.get("RUNNING_DJANGOS_TEST_SUITE") != "true":
+        return
+    from django.db import connections
+
+    for alias in aliases:
+        connections[alias].creation.mark_expected_failures_and_skips()
 
 
 def _set_up_connection(statements: dict[str, tuple[str, ...]]):
