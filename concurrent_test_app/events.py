@@ -163,6 +163,7 @@ class Verify:
 
     bindings: tuple[AliasBinding, ...] = ()
     serialized_contents: dict[str, str] = field(default_factory=dict)
+    worker_id: int = 0  # what Django's spawn worker keeps in django.test.runner._worker_id
 
 
 @dataclass(frozen=True)

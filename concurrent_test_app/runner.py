@@ -915,4 +915,4 @@ class ConcurrentTestRunner(DiscoverRunner):
                 contents = getattr(connections[alias], "_test_serialized_contents", None)
                 if contents is not None:
                     serialized[alias] = contents
-        return Verify(tuple(bindings), serialized)
+        return Verify(tuple(bindings), serialized, worker_id)

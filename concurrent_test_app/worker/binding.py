@@ -8,9 +8,22 @@ from ..events import Verify
 
 
 def bind_databases(order: Verify) -> None:
-    """Point every alias at this worker's clone before anything connects."""
+    """Point every alias at this worker's clone before anything connects.
+
+    What Django's spawn worker does before its first test, database side (README
+    "What a worker does before its first test"): its number, each alias's settings
+    and serialized contents, ``setup_worker_connection`` (our clones instead), the
+    backend's marks.
+    """
     from django.conf import settings
     from django.db import connections
+
+    if order.worker_id:
+        import django.test.runner
+
+        # Django's _init_worker sets it; projects read it to give each worker its own
+        # resources (ports, folders, cache keys).
+        django.test.runner._worker_id = order.worker_id
 
     for binding in order.bindings:
         connection = connections[binding.alias]
