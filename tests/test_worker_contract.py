@@ -6,7 +6,7 @@ with Django's sequential run on SQLite and PostgreSQL, a first and a warm run. T
 real spawn worker, bound as the parent binds it, runs a test that reads its state: the
 worker's number, the debug mode, the serialized contents, its clone's settings (seen
 from a new thread too) and the backend's marks (README "What a worker does before its
-first test").
+first test"), and that it ran the system checks on its databases.
 """
 
 from __future__ import annotations
@@ -101,6 +101,17 @@ class Features(base.DatabaseWrapper.features_class):
 class DatabaseWrapper(base.DatabaseWrapper):
     features_class = Features
 """
+PROBE_CHECK = """
+from django.core import checks
+
+CHECKED = []  # the databases of each run of the system checks in this process
+
+
+@checks.register()
+def record(app_configs, databases=None, **kwargs):
+    CHECKED.append(sorted(databases or ()))
+    return []
+"""
 PROBE_TESTS = """
 import threading
 import unittest
@@ -109,6 +120,8 @@ import django.test.runner
 from django.conf import settings
 from django.core import mail
 from django.db import connections
+
+from contract_probe.models import CHECKED
 
 
 class ProbeTests(unittest.TestCase):
@@ -126,6 +139,7 @@ class ProbeTests(unittest.TestCase):
                 "name": connections["default"].settings_dict["NAME"],
                 "name in settings": settings.DATABASES["default"]["NAME"],
                 "name in a new thread": seen["name"],
+                "system checks": CHECKED,
             },
             {
                 "worker id": 3,
@@ -135,6 +149,7 @@ class ProbeTests(unittest.TestCase):
                 "name": CLONE,
                 "name in settings": CLONE,
                 "name in a new thread": CLONE,
+                "system checks": [["default"]],
             },
         )
 
@@ -144,13 +159,14 @@ class ProbeTests(unittest.TestCase):
 
 
 def test_a_worker_does_what_djangos_spawn_worker_does_before_its_first_test(tmp_path, monkeypatch):
-    """Worker number, debug mode, serialized contents, settings of its clone, backend marks."""
+    """Worker number, debug mode, serialized contents, its clone, backend marks, checks."""
     clone = tmp_path / "clone.sqlite3"
     package = tmp_path / "contract_probe"
     (package / "backend").mkdir(parents=True)
     (package / "__init__.py").write_text("")
     (package / "backend" / "__init__.py").write_text("")
     (package / "backend" / "base.py").write_text(PROBE_BACKEND)
+    (package / "models.py").write_text(PROBE_CHECK)
     (package / "tests.py").write_text(f"CLONE = {str(clone)!r}\n{PROBE_TESTS}")
     (tmp_path / "probe_settings.py").write_text(PROBE_SETTINGS)
     monkeypatch.syspath_prepend(str(tmp_path))  # a spawned child gets the parent's sys.path

@@ -8,22 +8,33 @@ from ..events import Verify
 
 
 def bind_databases(order: Verify) -> None:
-    """Point every alias at this worker's clone before anything connects.
+    """Make this worker what Django's spawn worker is once bound: its clones, marks, checks.
 
-    What Django's spawn worker does before its first test, database side (README
-    "What a worker does before its first test"): its number, each alias's settings
-    and serialized contents, ``setup_worker_connection`` (our clones instead), the
-    backend's marks.
+    Django's ``_init_worker`` (README "What a worker does before its first test"), after
+    ``django.setup()`` and ``setup_test_environment``: the worker's number, each alias's
+    settings and serialized contents, ``setup_worker_connection`` (here: our own clone),
+    the backend's marks and, as Django 6 does, the system checks.
     """
-    from django.conf import settings
-    from django.db import connections
-
     if order.worker_id:
         import django.test.runner
 
         # Django's _init_worker sets it; projects read it to give each worker its own
         # resources (ports, folders, cache keys).
         django.test.runner._worker_id = order.worker_id
+    _point_at_clones(order)
+    aliases = list(dict.fromkeys(binding.alias for binding in order.bindings))
+    mark_backend_skips(aliases)
+    run_system_checks(aliases)
+
+
+def _point_at_clones(order: Verify) -> None:
+    """Point every alias at this worker's clone before anything connects.
+
+    In place, as ``setup_worker_connection`` does: a thread a test starts (a live
+    server's) makes its own connection from these settings.
+    """
+    from django.conf import settings
+    from django.db import connections
 
     for binding in order.bindings:
         connection = connections[binding.alias]
@@ -38,7 +49,21 @@ def bind_databases(order: Verify) -> None:
         from django.db.backends.signals import connection_created
 
         connection_created.connect(_set_up_connection(statements), weak=False)
-    mark_backend_skips(dict.fromkeys(binding.alias for binding in order.bindings))
+
+
+def run_system_checks(aliases: list[str]) -> None:
+    """Run the system checks on this worker's databases, silently, as Django 6's workers do.
+
+    A sequential run has run them before its first test (``DiscoverRunner.run_checks``):
+    what they import (the root URLconf and what it includes, template tag libraries)
+    and build is there when the first test starts. They passed in the parent; one that
+    fails here stops the worker (SystemCheckError), as it stops Django's.
+    """
+    import io
+
+    from django.core.management import call_command
+
+    call_command("check", stdout=io.StringIO(), stderr=io.StringIO(), databases=aliases)
 
 
 def mark_backend_skips(aliases) -> None:
