@@ -7,7 +7,7 @@ or, for class and module fixtures, by unittest's description of the fixture (a `
     worker                                   parent
     ------                                   ------
     Booted(worker_id, pid)          ──►      (migrations and clones happen meanwhile)
-                                    ◄──      Verify(bindings, serialized_contents)
+                                    ◄──      Verify(bindings, serialized_contents, worker_id)
     Ready(worker_id, identities)    ──►      checks every alias is the worker's own clone
                                     ◄──      Unit(index, tests)
     TestStarted(test)               ──►      remembers the test in flight
