@@ -7,7 +7,7 @@ or, for class and module fixtures, by unittest's description of the fixture (a `
     worker                                   parent
     ------                                   ------
     Booted(worker_id, pid)          ──►      (migrations and clones happen meanwhile)
-                                    ◄──      Verify(bindings, serialized_contents)
+                                    ◄──      Verify(bindings, serialized_contents, worker_id)
     Ready(worker_id, identities)    ──►      checks every alias is the worker's own clone
                                     ◄──      Unit(index, tests)
     TestStarted(test)               ──►      remembers the test in flight
@@ -167,6 +167,7 @@ class Verify:
 
     bindings: tuple[AliasBinding, ...] = ()
     serialized_contents: dict[str, str] = field(default_factory=dict)
+    worker_id: int = 0  # what Django's spawn worker keeps in django.test.runner._worker_id
     # The parent's settings at this moment, by name (worker.parent_settings.fingerprints),
     # with the DATABASES keys the bindings set left out: the worker must see the same.
     settings: dict[str, str] = field(default_factory=dict)
@@ -286,10 +287,69 @@ def safe_str(value: BaseException) -> str:
         return "".join(traceback.format_exception_only(type(value), value)).strip()
 
 
-def picklable_or_repr(value: Any) -> Any:
-    """``value`` if it pickles, else its repr (used for subtest parameters)."""
+@dataclass(frozen=True)
+class ParameterText:
+    """A subtest's message or parameter that stays in the worker, by its text.
+
+    ``repr`` (and ``str``) give ``text``, so the parent's subtest description reads as the
+    worker's would: the repr of a value that would not pickle, or a placeholder naming the
+    type of a value that was not, or could not be, turned into text.
+    """
+
+    text: str
+
+    def __repr__(self) -> str:
+        return self.text
+
+    __str__ = __repr__
+
+
+def placeholder(value: Any, why: str) -> ParameterText:
+    """A stand-in naming ``value``'s type (never calling anything of ``value``'s own)."""
+    kind = type(value)
+    return ParameterText(f"<{kind.__module__}.{kind.__qualname__}: {why}>")
+
+
+def picklable_or_text(value: Any, as_text=repr) -> Any:
+    """``value`` if it pickles, else its text, else a placeholder naming its type.
+
+    For the parameters of a failing subtest, which Django's parallel runner pickles too;
+    pickling or ``repr`` may run the value's own code (a queryset queries), which may raise.
+    """
     try:
         pickle.dumps(value)
-        return value
-    except Exception:  # noqa: BLE001 - any pickling failure means: send the repr
-        return repr(value)
+    except Exception:  # noqa: BLE001 - any pickling failure means: send the text
+        try:
+            return ParameterText(as_text(value))
+        except Exception:  # noqa: BLE001 - a user __repr__ may raise anything
+            return placeholder(value, "unpicklable, and printing it raised")
+    return value
+
+
+_PLAIN_SCALARS = (type(None), bool, int, float, complex, str, bytes)
+_PLAIN_CONTAINERS = (tuple, list, set, frozenset)
+_PLAIN_DEPTH = 10
+
+
+def plain_or_placeholder(value: Any) -> Any:
+    """``value`` if it is plain built-in data, else a placeholder naming its type.
+
+    For the parameters of a passing subtest, which must never be evaluated (Django's
+    parallel runner does not even send them): a queryset would query, and anything
+    else's pickling or repr is its own code too, so only exact built-in types pass.
+    """
+    return value if _is_plain(value) else placeholder(value, "not sent")
+
+
+def _is_plain(value: Any, depth: int = 0) -> bool:
+    """Whether ``value`` is built of exact built-in types only (``type()``, no user code)."""
+    kind = type(value)
+    if kind in _PLAIN_SCALARS:
+        return True
+    if depth >= _PLAIN_DEPTH:  # also ends a container that holds itself
+        return False
+    if kind in _PLAIN_CONTAINERS:
+        return all(_is_plain(item, depth + 1) for item in value)
+    if kind is dict:
+        return all(_is_plain(k, depth + 1) and _is_plain(v, depth + 1) for k, v in value.items())
+    return False

@@ -978,4 +978,4 @@ class ConcurrentTestRunner(DiscoverRunner):
                 if contents is not None:
                     serialized[alias] = contents
         masked = {binding.alias: frozenset(binding.settings) for binding in bindings}
-        return Verify(tuple(bindings), serialized, fingerprints(masked))
+        return Verify(tuple(bindings), serialized, worker_id, fingerprints(masked))

@@ -53,6 +53,7 @@ from .ledger import Ledger
 from .leftovers import UNFINISHED, entry_for, sweep_ledgers
 from .snapshots import Snapshot, SnapshotStore, SnapshotUnusable
 from .snapshots.store import describe
+from .worker import mark_backend_skips
 
 _SETTING_KEYS = ("ENGINE", "NAME", "HOST", "PORT", "USER", "OPTIONS", "TEST")
 
@@ -204,6 +205,7 @@ class TemplateCache:
             _point_at(connection, name)
             if serialize:
                 connection._test_serialized_contents = connection.creation.serialize_db_to_string()
+            mark_backend_skips([connection.alias])  # as create_test_db would have
             return
         if marker is not None:
             self.log(f"Template is stale ({current.changes_from(old_parts)}), rebuilding")
@@ -297,6 +299,9 @@ class TemplateCache:
             _point_at(connection, name)
             if serialize:  # what serialized_rollback restores, read from the template
                 connection._test_serialized_contents = connection.creation.serialize_db_to_string()
+            # A sequential fallback runs here, on the template: its tests need the marks
+            # create_test_db gives (Django's own suite), too.
+            mark_backend_skips([alias])
         elif self.snapshots is not None:
             self._save_snapshot(connection, alias, name, current)
 

@@ -13,6 +13,8 @@ from concurrent_test_app.events import (
     decode_error,
     encode_error,
     formatted_of,
+    picklable_or_text,
+    plain_or_placeholder,
 )
 
 pickling_support.install()  # as every worker does at start
@@ -103,3 +105,40 @@ def test_surrogate_of_an_oserror_subclass_still_decodes():
 
     exc_type, value, _tb = decode_error(encode_error(_exc_info(Weird("w", 1)), "t"))
     assert exc_type.__name__ == "Weird" and isinstance(value, SurrogateException)
+
+
+class Evaluated(Exception):
+    pass
+
+
+class RaisesWhenEvaluated:
+    """A queryset's stand-in: pickling and repr both run its code, which raises."""
+
+    def __reduce__(self):
+        raise Evaluated("pickled")
+
+    def __repr__(self):
+        raise Evaluated("repr")
+
+
+def test_passing_subtest_parameters_travel_only_as_plain_data():
+    plain = (None, True, 3, 2.5, "s", b"b", (1, [2, {"k": {3}}]), frozenset({1}))
+    for value in plain:
+        assert plain_or_placeholder(value) is value
+    for value in (RaisesWhenEvaluated(), [1, RaisesWhenEvaluated()], {"k": RaisesWhenEvaluated()}):
+        text = repr(plain_or_placeholder(value))  # nothing of the value's own code runs
+        assert text == f"<{type(value).__module__}.{type(value).__qualname__}: not sent>"
+    cycle: list = []
+    cycle.append(cycle)
+    assert repr(plain_or_placeholder(cycle)) == "<builtins.list: not sent>"
+
+
+def test_failing_subtest_parameters_pickle_else_show_their_text_else_their_type():
+    assert picklable_or_text([1, 2]) == [1, 2]
+    unpicklable = threading.Lock()
+    shown = picklable_or_text(unpicklable)
+    assert repr(shown) == repr(unpicklable) and pickle.loads(pickle.dumps(shown)) == shown
+    assert str(picklable_or_text(unpicklable, str)) == str(unpicklable)
+    placeholder = picklable_or_text(RaisesWhenEvaluated())
+    expected = f"<{__name__}.RaisesWhenEvaluated: unpicklable, and printing it raised>"
+    assert repr(placeholder) == str(placeholder) == expected

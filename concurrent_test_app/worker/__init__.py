@@ -3,7 +3,8 @@
 # The parent imports these names from here; nothing in this package imports the
 # parent-side modules (tests/test_worker_imports.py checks), so a spawned interpreter
 # loads only Django, the project and this package.
+from .binding import mark_backend_skips
 from .entry import WorkerSpec, worker_main
 from .serving import peak_rss_mb
 
-__all__ = ["WorkerSpec", "peak_rss_mb", "worker_main"]
+__all__ = ["WorkerSpec", "mark_backend_skips", "peak_rss_mb", "worker_main"]

@@ -8,7 +8,30 @@ from ..events import Verify
 
 
 def bind_databases(order: Verify) -> None:
-    """Point every alias at this worker's clone before anything connects."""
+    """Make this worker what Django's spawn worker is once bound: its clones, marks, checks.
+
+    Django's ``_init_worker`` (README "What a worker does before its first test"), after
+    ``django.setup()`` and ``setup_test_environment``: the worker's number, each alias's
+    settings and serialized contents, ``setup_worker_connection`` (here: our own clone),
+    the backend's marks and, as Django 6 does, the system checks.
+    """
+    if order.worker_id:
+        import django.test.runner
+
+        # Django's _init_worker sets it; projects read it to give each worker its own
+        # resources (ports, folders, cache keys).
+        django.test.runner._worker_id = order.worker_id
+    _point_at_clones(order)
+    aliases = list(dict.fromkeys(binding.alias for binding in order.bindings))
+    mark_backend_skips(aliases)
+
+
+def _point_at_clones(order: Verify) -> None:
+    """Point every alias at this worker's clone before anything connects.
+
+    In place, as ``setup_worker_connection`` does: a thread a test starts (a live
+    server's) makes its own connection from these settings.
+    """
     from django.conf import settings
     from django.db import connections
 
@@ -25,6 +48,24 @@ def bind_databases(order: Verify) -> None:
         from django.db.backends.signals import connection_created
 
         connection_created.connect(_set_up_connection(statements), weak=False)
+
+
+def mark_backend_skips(aliases) -> None:
+    """Skip, or expect to fail, the tests each alias's backend names, as Django does.
+
+    Django does it only while it runs its own test suite (``RUNNING_DJANGOS_TEST_SUITE``
+    is "true"), from ``connection.features.django_test_skips`` and
+    ``django_test_expected_failures``: in ``create_test_db`` in the parent, and in each
+    spawn worker for every alias the run uses (Django 6; 4.2 and 5.2 only on SQLite, in
+    ``setup_worker_connection``, so their spawn workers miss the marks of the others).
+    A backend whose features ask its server (MySQL's) connects here, to the clone.
+    """
+    if os.environ.get("RUNNING_DJANGOS_TEST_SUITE") != "true":
+        return
+    from django.db import connections
+
+    for alias in aliases:
+        connections[alias].creation.mark_expected_failures_and_skips()
 
 
 def _set_up_connection(statements: dict[str, tuple[str, ...]]):

@@ -18,7 +18,8 @@ from ..events import (
     TestStarted,
     TestTiming,
     encode_error,
-    picklable_or_repr,
+    picklable_or_text,
+    plain_or_placeholder,
 )
 from ..querycount import QueryTally
 
@@ -180,7 +181,7 @@ class StreamingResult(unittest.TestResult):
         self._record(test, "addUnexpectedSuccess")
 
     def addSubTest(self, test, subtest, err) -> None:
-        info = _subtest_info(subtest)
+        info = _subtest_info(subtest, failed=err is not None)
         encoded = None if err is None else self._error(err, test)
         if err is not None:
             self._record_sql(test)
@@ -239,10 +240,22 @@ class SQLLog:
         return self.stream.getvalue()
 
 
-def _subtest_info(subtest) -> SubTestInfo:
+def _subtest_info(subtest, failed: bool) -> SubTestInfo:
+    """The subtest's message and parameters as the parent can rebuild them.
+
+    Those of a passing subtest are never evaluated (only plain data travels, the rest
+    as placeholders naming the type); those of a failing one are pickled, as Django's
+    parallel runner does, or sent as text: the failure is what must not be lost.
+    """
     from unittest.case import _subtest_msg_sentinel
 
     message = subtest._message
     has_message = message is not _subtest_msg_sentinel
-    params = {key: picklable_or_repr(value) for key, value in subtest.params.items()}
-    return SubTestInfo(picklable_or_repr(message) if has_message else None, params, has_message)
+    if failed:
+        params = {key: picklable_or_text(value) for key, value in subtest.params.items()}
+        # The description shows the message with str(), the parameters with repr().
+        message = picklable_or_text(message, str) if has_message else None
+    else:
+        params = {key: plain_or_placeholder(value) for key, value in subtest.params.items()}
+        message = plain_or_placeholder(message) if has_message else None
+    return SubTestInfo(message, params, has_message)

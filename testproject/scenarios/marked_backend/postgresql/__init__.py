@@ -1,0 +1,1 @@
+"""Django's postgresql backend with the scenario's marks (see the package)."""
