@@ -43,6 +43,7 @@ class Ready:
     worker_id: int
     identities: dict[str, str]
     import_seconds: dict[str, float] = field(default_factory=dict)  # preloaded test modules
+    checks_seconds: float = 0.0  # Django's system checks, both steps (worker.checks)
 
 
 @dataclass(frozen=True)

@@ -111,6 +111,7 @@ class WorkerPool:
         self.unit_loads: dict[int, float] = {}  # unit index -> seconds to unpickle it
         self.rerun_seconds = 0.0  # what reruns took in their workers, loading included
         self.preload_imports: dict[str, float] = {}  # test module -> seconds to preload it
+        self.checks_seconds: dict[int, float] = {}  # worker -> its system checks (worker.checks)
         self.connection_upkeep: dict[int, tuple[int, int]] = {}  # worker -> (recycled, replaced)
         self.peak_rss_mb: dict[int, float] = {}  # worker -> its peak resident memory
         # Over every unit done: [seconds waiting for a CPU, seconds in units]; None once
@@ -231,6 +232,7 @@ class WorkerPool:
         seen: dict[str, int] = {}
         for worker in self.workers:
             ready = self._expect(worker, Ready)
+            self.checks_seconds[worker.worker_id] = ready.checks_seconds
             for module, seconds in ready.import_seconds.items():
                 self.preload_imports[module] = max(self.preload_imports.get(module, 0.0), seconds)
             for identity in ready.identities.values():

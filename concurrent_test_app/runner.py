@@ -753,6 +753,10 @@ class ConcurrentTestRunner(DiscoverRunner):
         pool.verify(orders)
         for worker_id, (spawned, ready) in pool.startup_spans.items():
             self.reporting.phase("worker start", spawned, ready, worker_id)
+        if self.verbosity >= 2 and any(pool.checks_seconds.values()):
+            self.announce(
+                f"Workers ran Django's system checks in {max(pool.checks_seconds.values()):.2f}s at most"
+            )
 
     def _announce_plan(self, plan: RunPlan) -> None:
         """The split classes and each worker's planned share, before the first test."""

@@ -6,6 +6,7 @@ import faulthandler
 import os
 import signal
 import sys
+import time
 from dataclasses import dataclass
 
 from ..events import Booted, Fatal, Preload, Ready, Stop, Verify
@@ -81,7 +82,8 @@ def _work(spec: WorkerSpec, conn) -> None:
     identities = _bind(spec, conn, order, checks)
     if identities is None:
         return
-    conn.send(Ready(spec.worker_id, identities, import_seconds))
+    checks_seconds = checks.seconds if checks is not None else 0.0
+    conn.send(Ready(spec.worker_id, identities, import_seconds, checks_seconds))
     _serve_units(spec, conn)
     stop_leaked_processes(spec.worker_id)
     exit_despite_leaked_threads(spec.worker_id)
@@ -90,12 +92,13 @@ def _work(spec: WorkerSpec, conn) -> None:
         run_exit_hooks()
 
 
-@dataclass(frozen=True)
+@dataclass  # not frozen: the database-tagged checks add their time once bound
 class ChecksDone:
     """The system checks a worker ran before binding: for which aliases, and any failure."""
 
     databases: tuple[str, ...]
     failure: str | None
+    seconds: float = 0.0  # both steps, once the database-tagged checks have run
 
 
 def _preload_until_ordered(conn) -> tuple[Verify | Stop, dict[str, float], ChecksDone | None]:
@@ -109,7 +112,9 @@ def _preload_until_ordered(conn) -> tuple[Verify | Stop, dict[str, float], Check
     while isinstance(order, Preload):
         import_seconds.update(preload(order.modules, order.test_modules))
         if order.checks is not None and checks is None:
-            checks = ChecksDone(order.checks, run_checks_without_databases())
+            started = time.perf_counter()
+            failure = run_checks_without_databases()
+            checks = ChecksDone(order.checks, failure, time.perf_counter() - started)
         order = conn.recv()
     return order, import_seconds, checks
 
@@ -125,7 +130,9 @@ def _bind(
     if failure is None:
         bind_databases(order)
         if checks is not None:
+            started = time.perf_counter()
             failure = run_database_checks(checks.databases)
+            checks.seconds += time.perf_counter() - started
     if failure is None:
         failure = _settings_differ(order)
     if failure is not None:
