@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import math
 import sys
 from dataclasses import dataclass
@@ -84,7 +85,8 @@ def plan_segments(
     weights = _weights(units, estimates)
     bound = _least_bottleneck(weights, workers)
     cuts = _balanced_cuts(weights, workers, bound)
-    return [units[start:end] for start, end in zip([0, *cuts], [*cuts, len(units)])]
+    bounds = [0, *cuts, len(units)]
+    return [units[start:end] for start, end in itertools.pairwise(bounds)]
 
 
 def _weights(units: list[PlannedUnit], estimates: dict[str, float]) -> list[float]:

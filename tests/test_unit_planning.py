@@ -121,6 +121,6 @@ def _best_cut(units, weight, workers) -> float:
     best = float("inf")
     for cuts in itertools.combinations(range(1, len(units)), workers - 1):
         bounds = [0, *cuts, len(units)]
-        parts = [units[start:end] for start, end in zip(bounds, bounds[1:])]
+        parts = [units[start:end] for start, end in itertools.pairwise(bounds)]
         best = min(best, max(sum(weight[u.key] for u in part) for part in parts))
     return best
