@@ -583,8 +583,7 @@ class WorkerPool:
         rest = [
             i for i, _ in worker.unit.tests if i not in worker.finished and i != worker.in_flight
         ]
-        pending = bool(rest) or self._has_work()
-        pending = pending and not self.should_stop()
+        pending = (bool(rest) or self._has_work()) and not self.should_stop()
         return pending and not self.gave_up and self.restarts < self.max_restarts
 
     def _lose_worker(self, worker: WorkerHandle, detail: str, error_type: type) -> None:
