@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import math
 import sys
 from dataclasses import dataclass
@@ -67,25 +68,98 @@ def estimate_units(units: list[PlannedUnit], known: dict[str, float]) -> dict[st
     return {unit.key: known.get(unit.key, median) for unit in units}
 
 
-def plan_shares(
+def plan_segments(
     units: list[PlannedUnit], estimates: dict[str, float], workers: int
 ) -> list[list[PlannedUnit]]:
-    """Each worker's share: balanced longest-first, then run in Django's order.
+    """Each worker's share: one contiguous segment of ``units``, balanced by weight.
 
-    Units are placed longest first onto the least-loaded worker (the longest-processing-
-    time rule, near-optimal makespan), and each share is then put back in the order of
-    ``units`` (Django's discovery order), so that every worker runs a subsequence of
-    what a sequential run would: state one class leaves behind only ever reaches classes
-    that a sequential run also runs after it (issue #15).
+    ``units`` is Django's order (discovery, --reverse or --shuffle). Inside a segment
+    every unit has the predecessors it has in a sequential run, except what came before
+    the segment's start (issue #25). A unit weighs its estimated seconds; on a first run,
+    where no unit has any, its test count. The largest segment is as light as a
+    contiguous cut allows (``_least_bottleneck``); the cuts then fall as near as that
+    allows to equal shares, so that no segment is needlessly light either.
     """
-    position = {unit.key: number for number, unit in enumerate(units)}
-    shares: list[list[PlannedUnit]] = [[] for _ in range(workers)]
-    loads = [0.0] * workers
-    for unit in sorted(units, key=lambda u: (-estimates[u.key], -len(u.indices), position[u.key])):
-        target = min(range(workers), key=lambda number: (loads[number], number))
-        loads[target] += estimates[unit.key]
-        shares[target].append(unit)
-    return [sorted(share, key=lambda unit: position[unit.key]) for share in shares]
+    if workers < 1 or not units:
+        return [[] for _ in range(max(workers, 0))]
+    weights = _weights(units, estimates)
+    bound = _least_bottleneck(weights, workers)
+    cuts = _balanced_cuts(weights, workers, bound)
+    bounds = [0, *cuts, len(units)]
+    return [units[start:end] for start, end in itertools.pairwise(bounds)]
+
+
+def _weights(units: list[PlannedUnit], estimates: dict[str, float]) -> list[float]:
+    """Estimated seconds per unit, or test counts when no unit has an estimate."""
+    if any(estimates.get(unit.key, 0.0) > 0 for unit in units):
+        return [max(estimates.get(unit.key, 0.0), 0.0) for unit in units]
+    return [float(len(unit.indices)) for unit in units]
+
+
+def _segments_needed(weights: list[float], bound: float) -> list[int]:
+    """For each start position, the fewest segments of weight <= ``bound`` from there on.
+
+    Taking as much as fits is optimal for the count (the greedy exchange argument), so
+    ``needed[p] = 1 + needed[end of the longest fitting run from p]``, found with one
+    pointer walking backwards. ``len(weights) + 1`` marks a unit heavier than ``bound``.
+    """
+    count = len(weights)
+    needed = [0] * (count + 1)
+    end, load = count, 0.0
+    for start in range(count - 1, -1, -1):
+        load += weights[start]
+        while load > bound and end > start:
+            end -= 1
+            load -= weights[end]
+        needed[start] = count + 1 if end == start else 1 + needed[end]
+    return needed
+
+
+def _least_bottleneck(weights: list[float], workers: int) -> float:
+    """The smallest largest-segment weight of a cut into at most ``workers`` segments.
+
+    Bisection on the bound, whose test (``_segments_needed``) is monotone: between the
+    heaviest unit and the total, down to a millionth of the total.
+    """
+    low, high = max(weights), sum(weights)
+    if _segments_needed(weights, low)[0] <= workers:
+        return low
+    while high - low > 1e-6 * high:
+        middle = (low + high) / 2
+        if _segments_needed(weights, middle)[0] <= workers:
+            high = middle
+        else:
+            low = middle
+    return high
+
+
+def _balanced_cuts(weights: list[float], workers: int, bound: float) -> list[int]:
+    """The ``workers - 1`` cut positions: segments within ``bound``, none empty.
+
+    Segment k ends where the running total comes nearest to k/workers of the total,
+    among the ends that keep it within ``bound`` and leave a feasible rest: no more
+    segments needed than remain, and at least one unit for each of them.
+    """
+    count, total = len(weights), sum(weights)
+    needed = _segments_needed(weights, bound)
+    prefix = [0.0]
+    for weight in weights:
+        prefix.append(prefix[-1] + weight)
+    bound += 1e-9 * bound  # the bisection summed in another order than the prefixes
+    cuts, start = [], 0
+    for number in range(1, workers):
+        left = workers - number  # segments after this one
+        ends = []
+        for end in range(start + 1, count - left + 1):
+            if prefix[end] - prefix[start] > bound:
+                break  # weights are not negative: every later end is heavier
+            if needed[end] <= left:
+                ends.append(end)
+        target = total * number / workers
+        end = min(ends, key=lambda end: abs(prefix[end] - target)) if ends else start + 1
+        cuts.append(end)
+        start = end
+    return cuts
 
 
 # A class is split only if its class fixtures (setUpClass, setUpTestData, tearDownClass)
@@ -201,31 +275,16 @@ def _consecutive_parts(
 
 @dataclass(frozen=True)
 class WorkerShare:
-    """One worker's expected share of the run under the dispatch order."""
+    """One worker's planned segment: its tests and their estimated seconds."""
 
     tests: int
     seconds: float
 
 
-def assign_units(
-    units: list[PlannedUnit], estimates: dict[str, float], workers: int
-) -> list[list[PlannedUnit]]:
-    """Replay the dynamic dispatch on estimates: each unit goes to the first free worker."""
-    shares: list[list[PlannedUnit]] = [[] for _ in range(workers)]
-    loads = [[0, 0.0, number] for number in range(workers)]
-    for unit in units:
-        # Without timings every estimate is 0: balance by test count instead.
-        load = min(loads, key=lambda load: (load[1], load[0]))
-        load[0] += len(unit.indices)
-        load[1] += estimates[unit.key]
-        shares[load[2]].append(unit)
-    return shares
-
-
 def summarize_shares(
     shares: list[list[PlannedUnit]], estimates: dict[str, float]
 ) -> list[WorkerShare]:
-    """Each worker's expected tests and seconds, from ``assign_units``' shares."""
+    """Each worker's planned tests and estimated seconds, from ``plan_segments``."""
     return [
         WorkerShare(
             sum(len(unit.indices) for unit in share),

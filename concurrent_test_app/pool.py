@@ -119,7 +119,7 @@ class WorkerPool:
         self.run_queue: list[float] | None = [0.0, 0.0]
         # time.monotonic() of the first unit handed out and of the last one finished
         self.test_phase: tuple[float, float] | None = None
-        self.queue: deque[Unit] = deque()  # requeued units, or all units without shares
+        self.queue: deque[Unit] = deque()  # reruns and requeued units, or all without shares
         self.shares: dict[int, deque[Unit]] = {}  # worker id -> its planned units
         self.estimates: dict[int, float] = {}  # unit index -> estimated seconds
         self.preloaded: Preload | None = None  # what every worker imported before its tests
@@ -286,10 +286,12 @@ class WorkerPool:
         """Hand out units until none are left; replay every event through ``on_events``.
 
         Without ``shares`` the units are dealt in their order to whichever worker is
-        free. With them, worker k runs ``shares[k-1]`` (unit indices, in their order)
-        and, once its share is empty, takes the last unit of the share with the most
-        estimated seconds left (``estimates`` by unit index), so a misjudged share never
-        leaves the others idle.
+        free. With them, worker k runs ``shares[k-1]`` (unit indices, in their order: a
+        segment of Django's order) front to back; once its share is empty it reruns what
+        waits for a rerun, then takes the last unit of the share with the most estimated
+        seconds left (``estimates`` by unit index; tests left on a first run), so a
+        misjudged share never leaves the others idle. Taking from the end leaves the
+        owner's front-to-back order, and so each test's predecessors, intact.
         """
         self.on_events = on_events
         self.describe = describe
@@ -331,7 +333,7 @@ class WorkerPool:
             self.log(f"Stopped early: {not_run} tests were not run")
 
     def requeue(self, unit: Unit) -> None:
-        """Have the next free worker run ``unit`` (before any share's next unit)."""
+        """Have the next worker whose share is done run ``unit`` (before any steal)."""
         self.queue.append(unit)
 
     def _waiting_units(self) -> list[Unit]:
@@ -342,19 +344,28 @@ class WorkerPool:
         return bool(self.queue) or any(self.shares.values())
 
     def _next_unit(self, worker: WorkerHandle) -> Unit | None:
-        """The common queue first (requeued units), then the worker's share, then a steal."""
-        if self.queue:
-            return self.queue.popleft()
+        """The worker's own share first, then the common queue (reruns), then a steal.
+
+        A rerun restarts its worker (``_renew``): taken before the share's end, it would
+        cut the share's tests off from what ran before them in the old process.
+        """
         own = self.shares.get(worker.worker_id)
         if own:
             return own.popleft()
+        if self.queue:
+            return self.queue.popleft()
         fullest = max(
             (share for share in self.shares.values() if share),
-            key=lambda share: sum(self.estimates.get(unit.index, 0.0) for unit in share),
+            key=self._time_left,
             default=None,
         )
         # The end of another share: what its owner would reach last.
         return fullest.pop() if fullest is not None else None
+
+    def _time_left(self, share: deque[Unit]) -> tuple[float, int]:
+        """A share's estimated seconds left, then its tests left (all a first run knows)."""
+        seconds = sum(self.estimates.get(unit.index, 0.0) for unit in share)
+        return seconds, sum(len(unit.tests) for unit in share)
 
     def scheduling_efficiency(self) -> float:
         """(Sum of unit times / workers) / test-phase makespan, 0..1; 0.0 before a run.
@@ -581,7 +592,7 @@ class WorkerPool:
         rest = [
             i for i, _ in worker.unit.tests if i not in worker.finished and i != worker.in_flight
         ]
-        pending = bool(rest or self.queue) and not self.should_stop()
+        pending = (bool(rest) or self._has_work()) and not self.should_stop()
         return pending and not self.gave_up and self.restarts < self.max_restarts
 
     def _lose_worker(self, worker: WorkerHandle, detail: str, error_type: type) -> None:
@@ -596,7 +607,10 @@ class WorkerPool:
             if index not in worker.finished and index != lost
         )
         if remaining:
-            self.queue.appendleft(dataclasses.replace(unit, tests=remaining))
+            rest = dataclasses.replace(unit, tests=remaining)
+            # The replacement continues the worker's segment where the old one stopped.
+            own = self.shares.get(worker.worker_id)
+            (own if own is not None and not unit.rerun else self.queue).appendleft(rest)
         self.workers.remove(worker)
         self._replace(worker)
 

@@ -70,9 +70,8 @@ from .mainguard import exit_if_importing_main
 from .orderchecks import OrderChecks
 from .planning import (
     Shard,
-    assign_units,
     estimate_units,
-    plan_shares,
+    plan_segments,
     plan_units,
     preload_modules,
     select_shard,
@@ -108,9 +107,8 @@ class RunPlan:
     workers: int
     fallback_reason: str | None
     estimates: dict = field(default_factory=dict)
-    shares: list = field(default_factory=list)  # each worker's expected units
+    shares: list = field(default_factory=list)  # each worker's segment of Django's order
     splits: list = field(default_factory=list)  # long classes cut into pieces (Split)
-    dispatch_shares: bool = False  # the shares are the dispatch plan (else: dealt in order)
 
 
 @dataclass
@@ -521,16 +519,14 @@ class ConcurrentTestRunner(DiscoverRunner):
     def plan(self, suite) -> RunPlan:
         """Units in Django's order, each worker's share, or the reason to run sequentially.
 
-        With timings, shares are balanced longest-first and each runs in Django's order
-        (``plan_shares``); without them, or with --reverse/--shuffle, units are dealt in
-        Django's order to whichever worker is free, as Django's ``--parallel`` does.
+        Each worker's share is one contiguous segment of Django's order (discovery, or
+        what --reverse/--shuffle made of it), balanced by estimated seconds, or by test
+        count on a first run (``plan_segments``): inside a segment every test follows
+        the tests it follows sequentially (issue #25).
         """
         tests, units, estimates = self._units_of(suite)
         splits = []
-        timed = False
         if not (self.reverse or self.shuffle):
-            known = self.timing_store.unit_estimates()
-            timed = any(unit.timing_key in known for unit in units)
             tested = self.timing_store.test_estimates()
             units, estimates, splits = split_long_units(
                 units, tests, estimates, tested, self.worker_count
@@ -541,9 +537,8 @@ class ConcurrentTestRunner(DiscoverRunner):
         seconds = self.timing_store.test_estimates()
         mine = {test.id(): seconds.get(test.id()) for test in tests}
         reason = self.fallback_reason(len(units), test_seconds=self._stored_test_seconds(mine))
-        planner = plan_shares if timed else assign_units
-        shares = planner(units, estimates, workers) if workers > 0 else []
-        return RunPlan(suite, tests, units, workers, reason, estimates, shares, splits, timed)
+        shares = plan_segments(units, estimates, workers) if workers > 0 else []
+        return RunPlan(suite, tests, units, workers, reason, estimates, shares, splits)
 
     def _stored_test_seconds(self, estimates: dict[str, float | None]) -> float | None:
         """With ``--workers auto``, these tests' seconds when the store knows every one."""
@@ -780,7 +775,7 @@ class ConcurrentTestRunner(DiscoverRunner):
             plan.tests,
             plan.units,
             reruns=self.config.rerun_failures,
-            shares=plan.shares if plan.dispatch_shares else None,
+            shares=plan.shares,
             estimates=plan.estimates,
             order_checks=self.order_checks(pool, plan.tests),
         )

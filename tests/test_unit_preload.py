@@ -5,7 +5,7 @@ from __future__ import annotations
 import sys
 from types import SimpleNamespace
 
-from concurrent_test_app.planning import PlannedUnit, assign_units, preload_modules
+from concurrent_test_app.planning import PlannedUnit, preload_modules
 from concurrent_test_app.suite import ConcurrentSuite
 from concurrent_test_app.worker.loading import preload
 
@@ -19,7 +19,6 @@ def _test_in(module: str):
 
 
 TESTS = [_test_in("app.tests.test_a"), _test_in("app.tests.test_b"), _test_in("app.tests.test_c")]
-UNITS = [PlannedUnit("a", (0,)), PlannedUnit("b", (1,)), PlannedUnit("c", (2,))]
 LOADED = [
     "__main__",
     "django.urls",
@@ -30,11 +29,6 @@ LOADED = [
     "concurrent_test_app.runner",
     "_pytest.runner",
 ]
-
-
-def test_units_go_to_the_first_free_worker_as_dealing_in_order_would():
-    shares = assign_units(UNITS, {"a": 5.0, "b": 3.0, "c": 1.0}, workers=2)
-    assert [[unit.key for unit in share] for share in shares] == [["a"], ["b", "c"]]
 
 
 def test_every_worker_imports_what_the_parent_has_in_its_order_test_modules_too():

@@ -1,4 +1,4 @@
-"""Unit tests of the timing store and of longest-first planning."""
+"""Unit tests of the timing store, estimates and shards."""
 
 from __future__ import annotations
 
@@ -10,9 +10,7 @@ import pytest
 
 from concurrent_test_app.planning import (
     PlannedUnit,
-    assign_units,
     estimate_units,
-    summarize_shares,
 )
 from concurrent_test_app.reports.merge import merge_timings
 from concurrent_test_app.timings import FORMAT, TimingStore, shard_path
@@ -98,27 +96,6 @@ def test_unknown_units_get_the_median_of_known_ones():
     units = [PlannedUnit(key, (i,)) for i, key in enumerate("abcd")]
     estimates = estimate_units(units, {"a": 1.0, "b": 3.0, "c": 5.0})
     assert estimates["d"] == 3.0
-
-
-def test_shares_follow_the_first_free_worker():
-    units = [PlannedUnit("big", (0, 1, 2)), PlannedUnit("mid", (3,)), PlannedUnit("small", (4,))]
-    estimates = {"big": 4.0, "mid": 3.0, "small": 1.0}
-    shares = summarize_shares(assign_units(units, estimates, workers=2), estimates)
-    assert [(s.tests, s.seconds) for s in shares] == [(3, 4.0), (2, 4.0)]
-
-
-def test_shares_are_balanced_longest_first_and_each_runs_in_django_order():
-    from concurrent_test_app.planning import plan_shares
-
-    keys = ["a", "b", "c", "d", "e"]  # Django's order
-    units = [PlannedUnit(key, (number,)) for number, key in enumerate(keys)]
-    estimates = {"a": 1.0, "b": 4.0, "c": 2.0, "d": 3.0, "e": 2.0}
-    shares = plan_shares(units, estimates, workers=2)
-    # Longest first onto the lighter worker: b, d, c (3 < 4), e (4 < 5), a (5 < 6).
-    assert [[unit.key for unit in share] for share in shares] == [["b", "e"], ["a", "c", "d"]]
-    for share in shares:  # every share is a subsequence of Django's order
-        positions = [keys.index(unit.key) for unit in share]
-        assert positions == sorted(positions)
 
 
 def test_shards_partition_the_units_with_and_without_estimates():
