@@ -38,7 +38,7 @@ def prepare(suite: Suite, workdir: Path, repo: Path, django: str, reinstall: boo
     """Download and unpack the sdist, build or refresh the venv, write suite-specific files."""
     workdir.mkdir(parents=True, exist_ok=True)
     source = unpack(suite.sdist.format(django=django), workdir)
-    python = install(suite, workdir / "venv", repo, django, reinstall)
+    python = install(suite, workdir / "venv", repo, django, reinstall, source)
     run_folder = source / suite.run_folder
     if suite.kind == "django":
         django_settings_module(run_folder)
@@ -65,16 +65,19 @@ def unpack(requirement: str, workdir: Path) -> Path:
     return source
 
 
-def install(suite: Suite, venv: Path, repo: Path, django: str, reinstall: bool) -> Path:
+def install(
+    suite: Suite, venv: Path, repo: Path, django: str, reinstall: bool, source: Path
+) -> Path:
     """The venv's python, with requirements, Django and ``repo`` (editable) installed."""
     python = venv / "bin" / "python"
-    wanted = {"repo": str(repo), "django": django, "requirements": list(suite.requirements)}
+    requirements = [*suite.requirements, *(["-e", str(source)] if suite.install_source else [])]
+    wanted = {"repo": str(repo), "django": django, "requirements": requirements}
     stamp = venv / STAMP
     if not reinstall and stamp.is_file() and json.loads(stamp.read_text()) == wanted:
         return python
     if not python.is_file():
         subprocess.run([sys.executable, "-m", "venv", str(venv)], check=True)
-    packages = [f"Django=={django}", *suite.requirements, "-e", str(repo)]
+    packages = [f"Django=={django}", *requirements, "-e", str(repo)]
     subprocess.run([str(python), "-m", "pip", "install", "-q", *packages], check=True)
     stamp.write_text(json.dumps(wanted))
     return python

@@ -52,6 +52,7 @@ class Suite:
     kind: str  # "manage" | "configured" | "django"
     script: str  # the suite's own script, relative to run_folder
     note: str
+    install_source: bool = False  # pip install -e the unpacked sdist (its tests need its metadata)
 
     def command(self, run: Run) -> list[str]:
         """The argv after the interpreter for one run."""
@@ -87,7 +88,14 @@ SUITES = {
         Suite(
             name="django-tables2",
             sdist="django-tables2==3.0.1",
-            requirements=("django-filter", "tablib[xls,yaml]", "openpyxl", "lxml", "pytz"),
+            requirements=(
+                "django-filter",
+                "tablib[xls,yaml]",
+                "openpyxl",
+                "lxml",
+                "pytz",
+                "psycopg2-binary",
+            ),
             run_folder=".",
             kind="manage",
             script="manage.py",
@@ -101,6 +109,7 @@ SUITES = {
             kind="configured",
             script="runtests.py",
             note="runtests.py calls settings.configure(...) and runs DiscoverRunner twice",
+            install_source=True,
         ),
         Suite(
             name="django",
