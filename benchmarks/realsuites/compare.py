@@ -7,8 +7,9 @@ once (the reference), Django's ``--parallel 2`` once, ours with 2 workers ``--ru
 from nothing (``.concurrent_test/`` deleted before each: first runs), then ``--runs`` times
 with that folder kept (warm runs). For each run it prints the ``Ran`` line(s), verdict(s),
 exit status, wall time and whether they, and the failing test ids, equal the sequential
-run's. Exit status 1 when any of our runs differs from sequential; logs and a JSON summary
-go to ``<workdir>/logs/<timestamp>/``.
+run's. Exit status 1 when any of our runs differs from sequential or fell back to a
+sequential run (unless ``--allow-fallback``), 2 when the sequential run printed no ``Ran``
+line; logs and a JSON summary go to ``<workdir>/logs/<timestamp>/``.
 """
 
 from __future__ import annotations
@@ -69,14 +70,17 @@ def main() -> int:
         results.append(run.one(f"ours-first-{index}", ours, reference))
     for index in range(1, options.runs + 1):
         results.append(run.one(f"ours-warm-{index}", ours, reference))
-    differing = [
-        r.label
-        for r in results
-        if r.label.startswith("ours") and not r.report.same_as(reference.report)
-    ]
-    summarize(results, reference, differing)
+    ours_results = [r for r in results if r.label.startswith("ours")]
+    differing = [r.label for r in ours_results if not r.report.same_as(reference.report)]
+    fell_back = [r.label for r in ours_results if r.report.fallbacks]
+    summarize(results, reference, differing, fell_back)
     write_json(logs / "summary.json", suite, options, results)
-    return 1 if differing else 0
+    if not reference.report.ran:
+        print(
+            "the sequential run printed no 'Ran N tests' line: the suite did not run; see its log"
+        )
+        return 2
+    return 1 if differing or (fell_back and not options.allow_fallback) else 0
 
 
 class Runs:
@@ -136,18 +140,21 @@ def print_result(result: Result, reference: Result | None) -> None:
     sys.stdout.flush()
 
 
-def summarize(results: list[Result], reference: Result, differing: list[str]) -> None:
+def summarize(
+    results: list[Result], reference: Result, differing: list[str], fell_back: list[str]
+) -> None:
     """The closing table and verdict of the comparison."""
     print("\nsummary (wall seconds):")
     for result in results:
-        same = (
-            "ref"
-            if result is reference
-            else ("same" if result.report.same_as(reference.report) else "DIFF")
-        )
-        print(f"  {result.label:<20} {result.wall:>8} {same}")
-    ours = [r for r in results if r.label.startswith("ours")]
-    print(f"ours equal to sequential: {len(ours) - len(differing)} of {len(ours)}")
+        if result is reference:
+            same = "reference"
+        else:
+            same = "same" if result.report.same_as(reference.report) else "DIFFERS"
+        fallback = ", fell back to sequential" if result.report.fallbacks else ""
+        print(f"  {result.label:<20} {result.wall:>8}  {same}{fallback}")
+    ours = len([r for r in results if r.label.startswith("ours")])
+    print(f"ours equal to sequential: {ours - len(differing)} of {ours}")
+    print(f"ours concurrent (no fallback): {ours - len(fell_back)} of {ours}")
     if differing:
         print(f"differing: {', '.join(differing)}")
 
@@ -179,6 +186,11 @@ def parse_options() -> argparse.Namespace:
     parser.add_argument("--workdir", type=Path, help="default /tmp/realsuites/SUITE")
     parser.add_argument("--timeout", type=float, default=3600, help="seconds per run")
     parser.add_argument("--skip-django-parallel", action="store_true")
+    parser.add_argument(
+        "--allow-fallback",
+        action="store_true",
+        help="exit 0 although our runner fell back to sequential (the verdicts still count)",
+    )
     parser.add_argument("--reinstall", action="store_true", help="reinstall the venv")
     return parser.parse_args()
 
