@@ -102,6 +102,16 @@ SUITES = {
             note="settings module (tests.app.settings); views and the test client",
         ),
         Suite(
+            name="django-axes",
+            sdist="django-axes==8.3.1",
+            requirements=("django-ipware", "pytest"),  # test_handlers imports pytest.mark
+            run_folder=".",
+            kind="manage",
+            script="manage.py",
+            note="settings module (tests.settings); login views, middleware, admin, locmem cache",
+            install_source=True,
+        ),
+        Suite(
             name="django-simple-history",
             sdist="django-simple-history==3.13.0",
             requirements=(),
