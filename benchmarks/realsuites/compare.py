@@ -21,7 +21,7 @@ import shutil
 import sys
 from dataclasses import asdict, dataclass
 from datetime import datetime, timezone
-from importlib.metadata import version
+from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
@@ -176,13 +176,21 @@ def write_json(
     path.write_text(json.dumps(data, indent=2))
 
 
+def installed_django() -> str | None:
+    """The Django version of the Python running this script, the default for --django."""
+    try:
+        return version("Django")
+    except PackageNotFoundError:
+        return None
+
+
 def parse_options() -> argparse.Namespace:
     """The command line; see the module docstring and README.md."""
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--suite", required=True, choices=sorted(SUITES))
     parser.add_argument("--runs", type=int, default=5, help="first runs, and as many warm runs")
     parser.add_argument("--repo", type=Path, default=REPO_ROOT, help="installed editable")
-    parser.add_argument("--django", default=version("Django"), help="Django version")
+    parser.add_argument("--django", default=installed_django(), help="Django version")
     parser.add_argument("--workdir", type=Path, help="default /tmp/realsuites/SUITE")
     parser.add_argument("--timeout", type=float, default=3600, help="seconds per run")
     parser.add_argument("--skip-django-parallel", action="store_true")
@@ -192,7 +200,10 @@ def parse_options() -> argparse.Namespace:
         help="exit 0 although our runner fell back to sequential (the verdicts still count)",
     )
     parser.add_argument("--reinstall", action="store_true", help="reinstall the venv")
-    return parser.parse_args()
+    options = parser.parse_args()
+    if options.django is None:
+        parser.error("Django is not installed in this Python: give --django VERSION (e.g. 5.2.20)")
+    return options
 
 
 if __name__ == "__main__":

@@ -12,6 +12,7 @@ stamp file in the venv records them), so a re-run after a merge needs no option.
 
 from __future__ import annotations
 
+import hashlib
 import json
 import shutil
 import subprocess
@@ -71,7 +72,12 @@ def install(
     """The venv's python, with requirements, Django and ``repo`` (editable) installed."""
     python = venv / "bin" / "python"
     requirements = [*suite.requirements, *(["-e", str(source)] if suite.install_source else [])]
-    wanted = {"repo": str(repo), "django": django, "requirements": requirements}
+    wanted = {
+        "repo": str(repo),
+        "packaging": packaging_digest(repo),
+        "django": django,
+        "requirements": requirements,
+    }
     stamp = venv / STAMP
     if not reinstall and stamp.is_file() and json.loads(stamp.read_text()) == wanted:
         return python
@@ -81,3 +87,12 @@ def install(
     subprocess.run([str(python), "-m", "pip", "install", "-q", *packages], check=True)
     stamp.write_text(json.dumps(wanted))
     return python
+
+
+def packaging_digest(repo: Path) -> str:
+    """A digest of the repository's packaging files: new dependencies mean a reinstall."""
+    digest = hashlib.sha256()
+    for name in ("setup.cfg", "setup.py", "pyproject.toml"):
+        path = repo / name
+        digest.update(path.read_bytes() if path.is_file() else b"-")
+    return digest.hexdigest()[:16]
