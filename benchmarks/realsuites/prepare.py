@@ -59,7 +59,9 @@ def unpack(requirement: str, workdir: Path) -> Path:
     unpacked = workdir / "unpacked"
     shutil.rmtree(unpacked, ignore_errors=True)
     with tarfile.open(archive) as tar:
-        tar.extractall(unpacked, filter="data")
+        # The "data" filter (refuses links and paths out of the folder) is 3.10.12+/3.11.4+.
+        safe = {"filter": "data"} if hasattr(tarfile, "data_filter") else {}
+        tar.extractall(unpacked, **safe)
     (top,) = unpacked.iterdir()
     top.rename(source)
     unpacked.rmdir()
