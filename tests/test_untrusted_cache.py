@@ -1,0 +1,220 @@
+"""The cache folder is untrusted input: damage costs one line, never a traceback or a verdict.
+
+Each case: a clean run (once per backend, copied into each case's folder), then the
+damage, then two runs. The damaged run ends as the clean one did, with exactly one
+``[CONCURRENT]`` line naming the file and what is wrong; the run after it is healthy
+(no such line), except for a newer runner's timing store, which is left as it is.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import random
+import shutil
+import sqlite3
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+from conftest import require_backend
+from helpers import postgres_database_name, postgres_params, run_manage
+
+LABELS = ("library", "shop")
+
+
+@dataclass(frozen=True)
+class Damage:
+    """What a case does to the cache folder; the file its line names; what the line says."""
+
+    damage: object  # (cache folder) -> the damaged file (its path as the line shows it)
+    problem: str
+    persists: bool = False  # a newer runner's store stays, and so does its line
+
+
+def _run(backend, cache: Path):
+    return run_manage(
+        "concurrenttest", "--workers", "2", "--timings-file", str(cache / "timings.json"),
+        *LABELS, backend=backend,
+    )  # fmt: skip
+
+
+def _timings(cache: Path, change) -> Path:
+    path = cache / "timings.json"
+    data = json.loads(path.read_text())
+    change(data)
+    path.write_text(json.dumps(data))  # NaN and Infinity are what json writes for them
+    return path
+
+
+def _impossible_durations(cache: Path) -> Path:
+    def change(data):
+        units = sorted(data["units"])
+        for key, bad in zip(units, [float("nan"), float("inf"), -16998.2, "1.0"]):
+            data["units"][key][0] = bad
+
+    return _timings(cache, change)
+
+
+def _future_version(cache: Path) -> Path:
+    return _timings(cache, lambda data: data.update(version=2, units={"x.Y": [1.0, 1e12]}))
+
+
+def _garbage(path: Path) -> Path:
+    path.write_bytes(random.Random(27).randbytes(8192))
+    return path
+
+
+def _foreign_sqlite(path: Path) -> Path:
+    path.unlink()
+    with sqlite3.connect(path) as foreign:
+        foreign.execute("CREATE TABLE notes (body TEXT)")
+        foreign.execute("INSERT INTO notes VALUES ('not a template')")
+    return path
+
+
+def _template(cache: Path) -> Path:
+    return cache / "templates" / "default.sqlite3"
+
+
+def _index_of_strings_and_a_changed_fingerprint(cache: Path) -> Path:
+    index = cache / "templates.json"
+    keys = [f"{alias}:{cache / 'templates' / alias}.sqlite3" for alias in ("default", "other")]
+    index.write_text(json.dumps(dict.fromkeys(keys, "not the parts of a fingerprint")))
+    Path(f"{_template(cache)}.fingerprint").write_text("0123456789abcdef\n")
+    return index
+
+
+def _snapshot(cache: Path) -> Path:
+    shutil.rmtree(cache / "templates")  # a new CI machine: only the snapshots came along
+    return next((cache / "snapshots").glob("default-*.sqlite3"))
+
+
+def _forged_snapshot(cache: Path) -> Path:
+    snapshot = _foreign_sqlite(_snapshot(cache))
+    description = snapshot.with_suffix(".json")
+    data = json.loads(description.read_text())
+    data.update(size=snapshot.stat().st_size, sha256=_sha256(snapshot))
+    description.write_text(json.dumps(data))
+    return snapshot
+
+
+def _damaged_description(cache: Path) -> Path:
+    description = _snapshot(cache).with_suffix(".json")
+    description.write_text(json.dumps(["not", "a", "description"]))
+    return description
+
+
+def _sha256(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+SQLITE_CASES = {
+    "impossible durations": Damage(_impossible_durations, "4 entries of the wrong shape"),
+    "timing store from a newer runner": Damage(
+        _future_version, "has version 2, this runner reads 1: left untouched", persists=True
+    ),
+    "timing store of random bytes": Damage(
+        lambda cache: _garbage(cache / "timings.json"), "is not JSON"
+    ),
+    "template of random bytes": Damage(
+        lambda cache: _garbage(_template(cache)), "cannot be read (file is not a database)"
+    ),
+    "foreign SQLite file as the template": Damage(
+        lambda cache: _foreign_sqlite(_template(cache)), "has no django_migrations table"
+    ),
+    "index of strings, changed fingerprint": Damage(
+        _index_of_strings_and_a_changed_fingerprint, "2 entries of the wrong shape dropped"
+    ),
+    "snapshot forged to describe a foreign file": Damage(
+        _forged_snapshot, "not restored: the restored template is not what it says"
+    ),
+    "snapshot description of the wrong shape": Damage(
+        _damaged_description, "is damaged: a JSON list, not an object"
+    ),
+}
+
+
+@pytest.fixture(scope="module")
+def clean_sqlite(tmp_path_factory):
+    """One clean run's cache folder (template, snapshots, timings) and its result."""
+    require_backend("sqlite")
+    cache = tmp_path_factory.mktemp("clean") / ".concurrent_test"
+    cache.mkdir()
+    first = _run("sqlite", cache)
+    assert first.returncode == 0, first.describe()
+    clean = _run("sqlite", cache)  # timings known, templates cached: the usual state
+    assert clean.returncode == 0 and not _lines(clean), clean.describe()
+    return cache, clean
+
+
+@pytest.mark.parametrize("case", SQLITE_CASES, ids=str)
+def test_a_damaged_cache_file_is_one_line_and_the_next_run_is_healthy(clean_sqlite, tmp_path, case):
+    pristine, clean = clean_sqlite
+    cache = tmp_path / ".concurrent_test"
+    shutil.copytree(pristine, cache)
+    damage = SQLITE_CASES[case]
+    path = damage.damage(cache)
+    before = path.read_bytes() if damage.persists else None
+
+    _assert_one_line_then_healthy("sqlite", cache, clean, path, damage)
+
+    if damage.persists:
+        assert path.read_bytes() == before  # not rewritten as version 1
+
+
+def test_a_postgres_template_with_other_migrations_is_rebuilt(tmp_path):
+    require_backend("postgres")
+    cache = tmp_path / ".concurrent_test"
+    cache.mkdir()
+    assert _run("postgres", cache).returncode == 0
+    clean = _run("postgres", cache)
+    assert clean.returncode == 0 and not _lines(clean), clean.describe()
+    template = f"test_{postgres_database_name()}_template"
+    with _cursor(template) as cursor:
+        cursor.execute("DELETE FROM django_migrations WHERE app = 'library'")
+
+    _assert_one_line_then_healthy(
+        "postgres", cache, clean, template, Damage(None, "its applied migrations differ")
+    )
+
+
+def _assert_one_line_then_healthy(backend, cache, clean, name, damage: Damage) -> None:
+    damaged = _run(backend, cache)
+
+    _assert_same_verdict(damaged, clean)
+    lines = _lines(damaged)
+    assert len(lines) == 1, damaged.describe()
+    assert str(name) in lines[0] and damage.problem in lines[0], damaged.describe()
+    for estimate in ("estimated time: -", "estimated time: inf", "estimated time: nan"):
+        assert estimate not in damaged.stdout, damaged.describe()
+
+    after = _run(backend, cache)
+
+    _assert_same_verdict(after, clean)
+    assert _lines(after) == (lines if damage.persists else []), after.describe()
+
+
+def _assert_same_verdict(run, clean) -> None:
+    assert run.returncode == clean.returncode, run.describe()
+    assert run.report.outcomes == clean.report.outcomes, run.describe()
+    assert "Traceback" not in run.output, run.describe()
+
+
+def _lines(run) -> list[str]:
+    """The run's ``[CONCURRENT]`` lines on stderr: a clean run has none."""
+    return [line for line in run.stderr.splitlines() if line.startswith("[CONCURRENT]")]
+
+
+@contextmanager
+def _cursor(database: str):
+    import psycopg2
+
+    connection = psycopg2.connect(**postgres_params(dbname=database))
+    connection.autocommit = True
+    try:
+        with connection.cursor() as cursor:
+            yield cursor
+    finally:
+        connection.close()
