@@ -50,9 +50,9 @@ def _timings(cache: Path, change) -> Path:
 
 def _impossible_durations(cache: Path) -> Path:
     def change(data):
-        units = sorted(data["units"])
-        for key, bad in zip(units, [float("nan"), float("inf"), -16998.2, "1.0"]):
-            data["units"][key][0] = bad
+        bad = [float("nan"), float("inf"), -16998.2, "1.0"]
+        for key, value in zip(sorted(data["units"])[: len(bad)], bad, strict=True):
+            data["units"][key][0] = value
 
     return _timings(cache, change)
 
