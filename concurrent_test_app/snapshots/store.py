@@ -134,6 +134,7 @@ _FIELDS = {
     "size": int,
     "sha256": str,
 }
+_KINDS = {str: "a string", dict: "an object", int: "a whole number"}
 
 
 def description_problem(data) -> str | None:
@@ -143,13 +144,13 @@ def description_problem(data) -> str | None:
     for key, kind in _FIELDS.items():
         value = data.get(key)
         if not isinstance(value, kind) or isinstance(value, bool):
-            return f"{key!r} is {value!r:.40}, not a {kind.__name__}"
+            return f"{key!r} is {value!r:.40}, not {_KINDS[kind]}"
     if not all(isinstance(k, str) and isinstance(v, str) for k, v in data["parts"].items()):
         return "'parts' holds values that are not strings"
     if not _DIGEST.fullmatch(data["digest"]) or not _SHA256.fullmatch(data["sha256"]):
         return "its digest or checksum is not a hexadecimal hash"
     if data["size"] < 0 or data["tool_version"] < 0:
-        return "a negative size or tool version"
+        return "its size or tool version is negative"
     return None
 
 
