@@ -33,6 +33,11 @@ def is_duration(value) -> bool:
     return is_number(value) and value >= 0
 
 
+def entries(count: int) -> str:
+    """``1 entry``, ``2 entries``: for the lines that count what was dropped."""
+    return f"{count} entr{'y' if count == 1 else 'ies'}"
+
+
 def set_aside(path: Path) -> str:
     """Rename a damaged file to ``<name>.damaged``; say where it went (or that it stayed)."""
     path = Path(path)

@@ -54,6 +54,7 @@ from django.db import DatabaseError, connections
 from . import __version__
 from .backends import backend_of
 from .backends.common import PG_MAX_IDENTIFIER_BYTES
+from .cachefiles import entries
 from .exceptions import DatabaseTemplateException, SecurityException
 from .ledger import Ledger
 from .leftovers import UNFINISHED, entry_for, sweep_ledgers
@@ -234,8 +235,8 @@ class TemplateCache:
         if problem is None:
             return True
         self.warn(
-            f"Warning: cached template {name} of alias {connection.alias!r} is not what its "
-            f"fingerprint says: {problem}; discarding it and building it again"
+            f"Warning: cached template {name} of alias {connection.alias!r} "
+            f"is not what its fingerprint says: {problem}; discarding it and building it again"
         )
         return False
 
@@ -432,8 +433,8 @@ class TemplateCache:
         index, dropped = checked_index(data)
         if dropped:
             self.warn(
-                f"Warning: template index {path}: {dropped} entr"
-                f"{'y' if dropped == 1 else 'ies'} of the wrong shape dropped; rebuilding it"
+                f"Warning: template index {path}: {entries(dropped)} of the wrong shape dropped; "
+                "rebuilding it"
             )
         return index
 

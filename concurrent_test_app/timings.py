@@ -18,7 +18,7 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .cachefiles import is_duration, is_number, set_aside, warn_line
+from .cachefiles import entries, is_duration, is_number, set_aside, warn_line
 from .cpus import worker_demand
 from .files import write_atomically
 
@@ -97,8 +97,8 @@ class TimingStore:
         dropped = store._read_entries(data)
         if dropped:
             warn(
-                f"{name}: {dropped} entr{'y' if dropped == 1 else 'ies'} of the wrong shape or "
-                "with a duration that is not a finite, non-negative number dropped"
+                f"{name}: {entries(dropped)} of the wrong shape or with a duration that is not a finite,"
+                " non-negative number dropped"
             )
         return store
 
