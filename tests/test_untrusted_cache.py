@@ -2,8 +2,9 @@
 
 Each case: a clean run (once per backend, copied into each case's folder), then the
 damage, then two runs. The damaged run ends as the clean one did, with exactly one
-``[CONCURRENT]`` line naming the file and what is wrong; the run after it is healthy
-(no such line), except for a newer runner's timing store, which is left as it is.
+``[CONCURRENT]`` line for each damaged file, naming it and what is wrong; the run after
+it is healthy (no such line), except for a newer runner's timing store, which is left as
+it is. A case damages two independent files at once, so that the cases stay cheap.
 """
 
 from __future__ import annotations
@@ -86,13 +87,13 @@ def _index_of_strings_and_a_changed_fingerprint(cache: Path) -> Path:
     return index
 
 
-def _snapshot(cache: Path) -> Path:
-    shutil.rmtree(cache / "templates")  # a new CI machine: only the snapshots came along
-    return next((cache / "snapshots").glob("default-*.sqlite3"))
+def _snapshot(cache: Path, alias: str) -> Path:
+    shutil.rmtree(cache / "templates", ignore_errors=True)  # a new CI machine: only the
+    return next((cache / "snapshots").glob(f"{alias}-*.sqlite3"))  # snapshots came along
 
 
 def _forged_snapshot(cache: Path) -> Path:
-    snapshot = _foreign_sqlite(_snapshot(cache))
+    snapshot = _foreign_sqlite(_snapshot(cache, "default"))
     description = snapshot.with_suffix(".json")
     data = json.loads(description.read_text())
     data.update(size=snapshot.stat().st_size, sha256=_sha256(snapshot))
@@ -101,7 +102,7 @@ def _forged_snapshot(cache: Path) -> Path:
 
 
 def _damaged_description(cache: Path) -> Path:
-    description = _snapshot(cache).with_suffix(".json")
+    description = _snapshot(cache, "other").with_suffix(".json")
     description.write_text(json.dumps(["not", "a", "description"]))
     return description
 
@@ -111,27 +112,23 @@ def _sha256(path: Path) -> str:
 
 
 SQLITE_CASES = {
-    "impossible durations": Damage(_impossible_durations, "4 entries of the wrong shape"),
-    "timing store from a newer runner": Damage(
-        _future_version, "has version 2, this runner reads 1: left untouched", persists=True
+    "impossible durations, template of random bytes": (
+        Damage(_impossible_durations, "4 entries of the wrong shape"),
+        Damage(lambda cache: _garbage(_template(cache)), "cannot be read (file is not a database)"),
     ),
-    "timing store of random bytes": Damage(
-        lambda cache: _garbage(cache / "timings.json"), "is not JSON"
+    "timing store of random bytes, foreign SQLite file as the template": (
+        Damage(lambda cache: _garbage(cache / "timings.json"), "is not JSON"),
+        Damage(lambda cache: _foreign_sqlite(_template(cache)), "has no django_migrations table"),
     ),
-    "template of random bytes": Damage(
-        lambda cache: _garbage(_template(cache)), "cannot be read (file is not a database)"
+    "timing store from a newer runner, index of strings and a changed fingerprint": (
+        Damage(
+            _future_version, "has version 2, this runner reads 1: left untouched", persists=True
+        ),
+        Damage(_index_of_strings_and_a_changed_fingerprint, "2 entries of the wrong shape"),
     ),
-    "foreign SQLite file as the template": Damage(
-        lambda cache: _foreign_sqlite(_template(cache)), "has no django_migrations table"
-    ),
-    "index of strings, changed fingerprint": Damage(
-        _index_of_strings_and_a_changed_fingerprint, "2 entries of the wrong shape dropped"
-    ),
-    "snapshot forged to describe a foreign file": Damage(
-        _forged_snapshot, "not restored: the restored template is not what it says"
-    ),
-    "snapshot description of the wrong shape": Damage(
-        _damaged_description, "is damaged: a JSON list, not an object"
+    "snapshot forged to describe a foreign file, description of the wrong shape": (
+        Damage(_forged_snapshot, "not restored: the restored template is not what it says"),
+        Damage(_damaged_description, "is damaged: a JSON list, not an object"),
     ),
 }
 
@@ -150,18 +147,19 @@ def clean_sqlite(tmp_path_factory):
 
 
 @pytest.mark.parametrize("case", SQLITE_CASES, ids=str)
-def test_a_damaged_cache_file_is_one_line_and_the_next_run_is_healthy(clean_sqlite, tmp_path, case):
+def test_damaged_cache_files_are_one_line_each_and_the_next_run_is_healthy(
+    clean_sqlite, tmp_path, case
+):
     pristine, clean = clean_sqlite
     cache = tmp_path / ".concurrent_test"
     shutil.copytree(pristine, cache)
-    damage = SQLITE_CASES[case]
-    path = damage.damage(cache)
-    before = path.read_bytes() if damage.persists else None
+    damages = SQLITE_CASES[case]
+    paths = [damage.damage(cache) for damage in damages]
+    kept = {path: path.read_bytes() for path, d in zip(paths, damages, strict=True) if d.persists}
 
-    _assert_one_line_then_healthy("sqlite", cache, clean, path, damage)
+    _assert_one_line_each_then_healthy("sqlite", cache, clean, paths, damages)
 
-    if damage.persists:
-        assert path.read_bytes() == before  # not rewritten as version 1
+    assert all(path.read_bytes() == before for path, before in kept.items())  # not rewritten
 
 
 def test_a_postgres_template_with_other_migrations_is_rebuilt(tmp_path):
@@ -175,25 +173,33 @@ def test_a_postgres_template_with_other_migrations_is_rebuilt(tmp_path):
     with _cursor(template) as cursor:
         cursor.execute("DELETE FROM django_migrations WHERE app = 'library'")
 
-    _assert_one_line_then_healthy(
-        "postgres", cache, clean, template, Damage(None, "its applied migrations differ")
-    )
+    damage = Damage(None, "its applied migrations differ")
+    _assert_one_line_each_then_healthy("postgres", cache, clean, [template], [damage])
 
 
-def _assert_one_line_then_healthy(backend, cache, clean, name, damage: Damage) -> None:
+def _assert_one_line_each_then_healthy(backend, cache, clean, names, damages) -> None:
     damaged = _run(backend, cache)
 
     _assert_same_verdict(damaged, clean)
     lines = _lines(damaged)
-    assert len(lines) == 1, damaged.describe()
-    assert str(name) in lines[0] and damage.problem in lines[0], damaged.describe()
+    assert len(lines) == len(damages), damaged.describe()
+    for name, damage in zip(names, damages, strict=True):
+        mine = [line for line in lines if str(name) in line]
+        assert len(mine) == 1 and damage.problem in mine[0], damaged.describe()
     for estimate in ("estimated time: -", "estimated time: inf", "estimated time: nan"):
         assert estimate not in damaged.stdout, damaged.describe()
 
     after = _run(backend, cache)
 
     _assert_same_verdict(after, clean)
-    assert _lines(after) == (lines if damage.persists else []), after.describe()
+    persisting = [
+        line
+        for name, damage in zip(names, damages, strict=True)
+        if damage.persists
+        for line in lines
+        if str(name) in line
+    ]
+    assert _lines(after) == persisting, after.describe()
 
 
 def _assert_same_verdict(run, clean) -> None:
