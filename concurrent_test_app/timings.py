@@ -193,8 +193,7 @@ def _load_entry(raw) -> list[float] | None:
         and len(raw) in (3, 4)  # four since the run-queue share (older files: three)
         and all(is_number(x) for x in raw)
         and 1 <= raw[0] <= 100_000
-        and raw[1] > 0
-        and (len(raw) == 3 or 0 <= raw[3] <= 1)
+        and raw[1] > 0  # the run-queue share, if any, is clamped where it is used (cpus)
     ):
         return [float(x) for x in raw]
     return None
