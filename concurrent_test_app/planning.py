@@ -7,6 +7,8 @@ import math
 import sys
 from dataclasses import dataclass
 
+from .cachefiles import is_duration
+
 
 @dataclass(frozen=True)
 class PlannedUnit:
@@ -63,6 +65,9 @@ def plan_units(tests: list) -> list[PlannedUnit]:
 
 def estimate_units(units: list[PlannedUnit], known: dict[str, float]) -> dict[str, float]:
     """Each unit's expected seconds: its stored time, else the median of the known ones."""
+    # The timing store checks its values when read; a plan never shows a negative or
+    # infinite estimate, whatever a caller passes.
+    known = {key: seconds for key, seconds in known.items() if is_duration(seconds)}
     values = sorted(known[unit.key] for unit in units if unit.key in known)
     median = values[len(values) // 2] if values else 0.0
     return {unit.key: known.get(unit.key, median) for unit in units}

@@ -36,7 +36,6 @@ import pickle
 import sys
 import time
 import unittest
-import warnings
 from contextlib import ExitStack, nullcontext
 from dataclasses import dataclass, field
 from functools import cached_property, partial
@@ -560,7 +559,7 @@ class ConcurrentTestRunner(DiscoverRunner):
     def timing_store(self) -> TimingStore:
         """Durations of earlier runs (empty when there are none or the file is unusable)."""
         path = self.config.timings_file or default_path()
-        return TimingStore.load(path)
+        return TimingStore.load(path, self.warn)
 
     def _finish_reports(self) -> None:
         if not self.state.reports_written:
@@ -851,12 +850,14 @@ class ConcurrentTestRunner(DiscoverRunner):
 
     def _write_timings(self) -> None:
         store = self.timing_store
+        if not store.writable:  # a newer runner's store, or one we cannot read: left as it is
+            return
         shard = self.shard
         target = store.path if shard is None else shard_path(store.path, shard.index, shard.total)
         try:
             store.save(target)
         except OSError as error:
-            warnings.warn(f"Could not save the timing store {target}: {error}", stacklevel=2)
+            self.warn(f"Warning: could not save the timing store {target}: {error}")
             return
         if shard is not None:
             main = store.path  # left as it was: the next shard must split from it too

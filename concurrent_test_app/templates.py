@@ -29,6 +29,12 @@ the server (a new CI database server) but a snapshot with the project's fingerpr
 restores it into a new template, built and marked exactly as a migrated one, instead
 of migrating. A snapshot that is stale, damaged, made on another server version or
 that the client programs cannot read is one line, and the run migrates.
+
+The cache folder is untrusted input. A cached or restored template is proven before it
+is cloned (``template_proof``): one that does not open, fails SQLite's integrity check or
+holds other migrations than the project's is one line, discarded and built again. The
+template index (``templates.json``, the fingerprints' parts, kept only to say what
+changed) is checked when read; entries of the wrong shape are dropped with one line.
 """
 
 from __future__ import annotations
@@ -48,11 +54,13 @@ from django.db import DatabaseError, connections
 from . import __version__
 from .backends import backend_of
 from .backends.common import PG_MAX_IDENTIFIER_BYTES
+from .cachefiles import entries
 from .exceptions import DatabaseTemplateException, SecurityException
 from .ledger import Ledger
 from .leftovers import UNFINISHED, entry_for, sweep_ledgers
 from .snapshots import Snapshot, SnapshotStore, SnapshotUnusable
 from .snapshots.store import describe
+from .template_proof import template_problem
 from .worker import mark_backend_skips
 
 _SETTING_KEYS = ("ENGINE", "NAME", "HOST", "PORT", "USER", "OPTIONS", "TEST")
@@ -71,7 +79,7 @@ class Fingerprint:
 
     def changes_from(self, old_parts: dict[str, str] | None) -> str:
         """Which parts differ from ``old_parts``, for the 'stale' message."""
-        if not old_parts:
+        if not old_parts or not isinstance(old_parts, dict):
             return "fingerprint changed"
         changed = sorted(
             k for k in set(self.parts) | set(old_parts) if self.parts.get(k) != old_parts.get(k)
@@ -151,7 +159,7 @@ class TemplateCache:
         self.ledger = ledger or Ledger(self.directory, self.warn)
         self._ledger_path = self.directory / "templates.json"
         # Snapshots of the templates, for a CI cache to carry to a new database server.
-        self.snapshots = SnapshotStore(self.directory) if snapshots else None
+        self.snapshots = SnapshotStore(self.directory, self.warn) if snapshots else None
         self.tools = tools  # the folder of pg_dump/pg_restore (mysqldump/mysql), or None
 
     def setup(self, groups, serialized_aliases, protected: set[str]) -> list[tuple]:
@@ -200,14 +208,14 @@ class TemplateCache:
     def _prepare(self, group, name: str, current: Fingerprint, old_parts, serialize: bool):
         connection = connections[group.primary]
         marker = self._marker(connection, name)
-        if marker == current.digest:
+        if marker == current.digest and self._proven(connection, name):
             self.log("Using cached database template")
             _point_at(connection, name)
             if serialize:
                 connection._test_serialized_contents = connection.creation.serialize_db_to_string()
             mark_backend_skips([connection.alias])  # as create_test_db would have
             return
-        if marker is not None:
+        if marker is not None and marker != current.digest:
             self.log(f"Template is stale ({current.changes_from(old_parts)}), rebuilding")
         snapshot = self._snapshot_for(group.primary, current)
         if backend_of(connection).template_in_file:
@@ -220,6 +228,17 @@ class TemplateCache:
             )
             return
         self._build_provably(connection, name, current, serialize, marker is not None, snapshot)
+
+    def _proven(self, connection, name: str) -> bool:
+        """Whether a cached template is what its marker says; if not, one line (it is rebuilt)."""
+        problem = template_problem(connection, name)
+        if problem is None:
+            return True
+        self.warn(
+            f"Warning: cached template {name} of alias {connection.alias!r} "
+            f"is not what its fingerprint says: {problem}; discarding it and building it again"
+        )
+        return False
 
     def _build_provably(self, connection, name, current, serialize, stale, snapshot) -> None:
         """Build a server template so that a kill at any instant leaves only what we can sweep."""
@@ -276,6 +295,9 @@ class TemplateCache:
             if not backend.template_in_file:
                 _create_database(connection, name, created)
             backend.restore_template(connection, name, snapshot, self.tools)
+            problem = template_problem(connection, name)
+            if problem is not None:
+                raise SnapshotUnusable(f"the restored template is not what it says: {problem}")
         except Exception as error:  # noqa: BLE001 - a snapshot never fails the run
             self.warn(
                 f"Warning: template snapshot {snapshot.path} not restored: {error}; migrating"
@@ -381,18 +403,40 @@ class TemplateCache:
             test_settings["NAME"] = previous
 
     def _marker(self, connection, name: str) -> str | None:
-        """The fingerprint digest stored with an existing template of ours, else None."""
-        return backend_of(connection).template_marker(connection, name)
+        """The fingerprint digest stored with an existing template of ours, else None.
+
+        A marker that cannot be read is one line and counts as stale: the template is
+        built again.
+        """
+        try:
+            return backend_of(connection).template_marker(connection, name)
+        except (OSError, ValueError) as error:
+            self.warn(f"Warning: the fingerprint of template {name} cannot be read ({error})")
+            return UNREADABLE
 
     def _mark(self, connection, name: str, digest: str) -> None:
         backend_of(connection).mark_template(connection, name, digest)
 
     def _read_ledger(self) -> dict:
+        """The template index: ``{"<alias>:<template>": {part: digest}}``, checked.
+
+        Damaged or foreign content is one line; it is rewritten at the end of set-up.
+        """
+        path = self._ledger_path
         try:
-            data = json.loads(self._ledger_path.read_text())
-        except (OSError, ValueError):
+            data = json.loads(path.read_text())
+        except FileNotFoundError:
             return {}
-        return data if isinstance(data, dict) else {}
+        except (OSError, ValueError) as error:
+            self.warn(f"Warning: template index {path} cannot be read ({error}); rebuilding it")
+            return {}
+        index, dropped = checked_index(data)
+        if dropped:
+            self.warn(
+                f"Warning: template index {path}: {entries(dropped)} of the wrong shape dropped; "
+                "rebuilding it"
+            )
+        return index
 
     def _write_ledger(self, ledger: dict) -> None:
         try:
@@ -400,6 +444,22 @@ class TemplateCache:
             self._ledger_path.write_text(json.dumps(ledger, indent=1, sort_keys=True))
         except OSError:
             pass  # only the "what changed" detail of a later message is lost
+
+
+UNREADABLE = "unreadable"  # a marker that matches no digest
+
+
+def checked_index(data) -> tuple[dict[str, dict[str, str]], int]:
+    """The well-formed entries of a template index, and how many were not."""
+    if not isinstance(data, dict):
+        return {}, 1
+    index = {
+        key: parts
+        for key, parts in data.items()
+        if isinstance(parts, dict)
+        and all(isinstance(k, str) and isinstance(v, str) for k, v in parts.items())
+    }
+    return index, len(data) - len(index)
 
 
 def unfinished_name(name: str, token: str) -> str:

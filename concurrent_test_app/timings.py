@@ -1,8 +1,11 @@
 """The timing store: per-unit and per-test durations from earlier runs, kept on disk.
 
 A JSON file (default ``.concurrent_test/timings.json`` beside ``manage.py``) written
-atomically. A missing file is an empty store; a corrupt or foreign one is ignored with
-a warning, never fatal. Entries not seen for ``MAX_AGE_DAYS`` are dropped. A sharded
+atomically. It is untrusted input (``cachefiles``): a missing file is an empty store; a
+damaged or foreign one is one ``[CONCURRENT]`` line and set aside (``timings.json.damaged``),
+and this run's timings start a new one; one from a newer version of the runner is left
+untouched and not used (nor rewritten); entries of the wrong shape or with durations that
+are not finite and non-negative are dropped with a count. Entries not seen for ``MAX_AGE_DAYS`` are dropped. A sharded
 run writes beside the store (``shard_path``), never into it: every shard must split the
 suite from the same store.
 """
@@ -12,10 +15,10 @@ from __future__ import annotations
 import json
 import sys
 import time
-import warnings
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from .cachefiles import entries, is_duration, is_number, set_aside, warn_line
 from .cpus import worker_demand
 from .files import write_atomically
 
@@ -57,26 +60,64 @@ class TimingStore:
     # What starting the workers cost the last concurrent run: [seconds, seen]
     startup: list[float] | None = None
 
+    # False for a store this run must not rewrite: a newer runner's, or one it cannot read.
+    writable: bool = True
+
     @classmethod
-    def load(cls, path: Path) -> TimingStore:
-        """Read the store; anything unreadable yields an empty store and a warning."""
+    def load(cls, path: Path, warn=warn_line) -> TimingStore:
+        """Read and check the store; anything wrong is one ``warn`` line, never an error."""
         store = cls(Path(path))
+        name = f"Timing store {store.path}"
         try:
             data = json.loads(store.path.read_text())
         except FileNotFoundError:
             return store
-        except (OSError, ValueError) as error:
-            warnings.warn(f"Ignoring timing store {path}: {error}", stacklevel=2)
+        except OSError as error:
+            warn(f"{name} cannot be read ({error.strerror}): planning without timings")
+            store.writable = False
+            return store
+        except ValueError as error:
+            warn(
+                f"{name} is not JSON ({_short(error)}): {set_aside(store.path)}; planning without timings"
+            )
             return store
         if not isinstance(data, dict) or data.get("format") != FORMAT:
-            warnings.warn(f"Ignoring timing store {path}: not a {FORMAT} file", stacklevel=2)
+            warn(
+                f"{name} is not a {FORMAT} file: {set_aside(store.path)}; planning without timings"
+            )
             return store
-        store.units = _entries(data.get("units"))
-        store.tests = _entries(data.get("tests"))
-        store.modules = _entries(data.get("modules"))
-        store.machine_load = _load_entry(data.get("load"))
-        store.startup = _entries({"startup": data.get("startup")}).get("startup")
+        version = data.get("version", VERSION)
+        if not (is_number(version) and version <= VERSION):
+            warn(
+                f"{name} has version {version!r}, this runner reads {VERSION}: "
+                "left untouched and not used (a newer runner wrote it?)"
+            )
+            store.writable = False
+            return store
+        dropped = store._read_entries(data)
+        if dropped:
+            warn(
+                f"{name}: {entries(dropped)} of the wrong shape or with a duration that is not a finite,"
+                " non-negative number dropped"
+            )
         return store
+
+    def _read_entries(self, data: dict) -> int:
+        """Fill the store from checked entries; return how many were dropped."""
+        dropped = 0
+        self.units, count = _entries(data.get("units"))
+        dropped += count
+        self.tests, count = _entries(data.get("tests"))
+        dropped += count
+        self.modules, count = _entries(data.get("modules"))
+        dropped += count
+        self.machine_load = _load_entry(data.get("load"))
+        dropped += self.machine_load is None and data.get("load") is not None
+        if data.get("startup") is not None:
+            startup, count = _entries({"startup": data["startup"]})
+            self.startup = startup.get("startup")
+            dropped += count
+        return dropped
 
     def unit_estimates(self) -> dict[str, float]:
         """Known unit durations in seconds."""
@@ -141,28 +182,37 @@ class TimingStore:
         write_atomically(target, json.dumps(payload, separators=(",", ":")))
 
 
+def _short(error: Exception) -> str:
+    return str(error).splitlines()[0][:120]
+
+
 def _load_entry(raw) -> list[float] | None:
+    """``[workers, busy CPUs, seen(, run-queue share)]`` when every value makes sense."""
     if (
         isinstance(raw, list)
         and len(raw) in (3, 4)  # four since the run-queue share (older files: three)
-        and all(isinstance(x, (int, float)) for x in raw)
-        and raw[0] >= 1
-        and raw[1] > 0
+        and all(is_number(x) for x in raw)
+        and 1 <= raw[0] <= 100_000
+        and raw[1] > 0  # the run-queue share, if any, is clamped where it is used (cpus)
     ):
         return [float(x) for x in raw]
     return None
 
 
-def _entries(raw) -> dict[str, list[float]]:
+def _entries(raw) -> tuple[dict[str, list[float]], int]:
+    """The well-formed ``key: [seconds, seen]`` entries of a section, and how many were not."""
+    if raw is None:
+        return {}, 0
     if not isinstance(raw, dict):
-        return {}
+        return {}, 1
     entries = {}
     for key, value in raw.items():
         if (
             isinstance(key, str)
             and isinstance(value, list)
             and len(value) == 2
-            and all(isinstance(x, (int, float)) for x in value)
+            and is_duration(value[0])
+            and is_number(value[1])
         ):
             entries[key] = [float(value[0]), float(value[1])]
-    return entries
+    return entries, len(raw) - len(entries)

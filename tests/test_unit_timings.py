@@ -72,13 +72,88 @@ def test_merged_shards_keep_the_newest_of_everything(tmp_path):
     assert merged.machine_load[:2] == [2.0, 1.0]
 
 
-@pytest.mark.parametrize("content", ["{not json", '{"format": "other"}', "[1, 2]"])
-def test_corrupt_or_foreign_file_is_ignored_with_a_warning(tmp_path, content):
+@pytest.mark.parametrize(
+    ("content", "problem"),
+    [
+        ("{not json", "is not JSON"),
+        ('{"format": "other"}', "is not a django-concurrent-test/timings file"),
+        ("[1, 2]", "is not a django-concurrent-test/timings file"),
+        (b"\xff\xfe\x00garbage", "is not JSON"),
+    ],
+)
+def test_damaged_or_foreign_file_is_one_line_and_set_aside(tmp_path, content, problem):
     path = tmp_path / "timings.json"
-    path.write_text(content)
-    with pytest.warns(UserWarning, match="Ignoring timing store"):
-        store = TimingStore.load(path)
+    path.write_bytes(content if isinstance(content, bytes) else content.encode())
+    lines = []
+    store = TimingStore.load(path, lines.append)
     assert store.unit_estimates() == {}
+    assert len(lines) == 1 and str(path) in lines[0] and problem in lines[0], lines
+    assert "set aside as timings.json.damaged" in lines[0]
+    assert not path.exists() and (tmp_path / "timings.json.damaged").exists()
+    store.save()  # the run's own timings start a new store
+    assert TimingStore.load(path, lines.append).writable and len(lines) == 1
+
+
+def test_messages_are_lines_on_stderr_not_python_warnings(tmp_path, capsys, recwarn):
+    path = tmp_path / "timings.json"
+    path.write_text("{not json")
+    TimingStore.load(path)
+    assert capsys.readouterr().err.startswith(f"[CONCURRENT] Timing store {path} is not JSON")
+    assert len(recwarn) == 0
+
+
+NOW = time.time()
+
+
+@pytest.mark.parametrize(
+    "bad",
+    [
+        float("nan"),
+        float("inf"),
+        -16998.2,
+        "1.5",
+        True,
+        None,
+        [1.0],
+    ],
+)
+def test_impossible_durations_are_dropped_with_a_count(tmp_path, bad):
+    path = tmp_path / "timings.json"
+    units = {"good.A": [2.0, NOW], "bad.B": [bad, NOW], "bad.C": "2.0", "bad.D": [1.0, NOW, 3]}
+    data = {"format": FORMAT, "version": 1, "units": units, "tests": {"t": [bad, NOW]}}
+    path.write_text(json.dumps(data))  # json writes NaN and Infinity, and reads them back
+    lines = []
+    store = TimingStore.load(path, lines.append)
+    assert store.unit_estimates() == {"good.A": 2.0}
+    assert store.test_estimates() == {}
+    assert len(lines) == 1 and "4 entries" in lines[0] and str(path) in lines[0], lines
+    assert path.exists()  # kept: the good entries are still worth planning with
+
+
+def test_a_section_of_the_wrong_shape_counts_once(tmp_path):
+    path = tmp_path / "timings.json"
+    path.write_text(json.dumps({"format": FORMAT, "units": ["a"], "startup": [float("inf"), 1]}))
+    lines = []
+    assert TimingStore.load(path, lines.append).startup is None
+    assert len(lines) == 1 and "2 entries" in lines[0]
+
+
+def test_a_future_version_is_left_untouched_and_not_used(tmp_path):
+    path = tmp_path / "timings.json"
+    future = {"format": FORMAT, "version": 2, "units": {"a.A": [1.0, NOW]}, "new": {"x": 1}}
+    path.write_text(json.dumps(future))
+    before = path.read_bytes()
+    lines = []
+    store = TimingStore.load(path, lines.append)
+    assert store.unit_estimates() == {} and not store.writable
+    assert len(lines) == 1 and "version 2" in lines[0] and "left untouched" in lines[0]
+    assert path.read_bytes() == before
+
+
+def test_plans_never_show_negative_or_infinite_estimates():
+    units = [PlannedUnit(key, (i,)) for i, key in enumerate("abc")]
+    estimates = estimate_units(units, {"a": -16998.2, "b": float("inf"), "c": 2.0})
+    assert estimates == {"a": 2.0, "b": 2.0, "c": 2.0}  # the impossible ones get the median
 
 
 def test_old_entries_age_out(tmp_path):

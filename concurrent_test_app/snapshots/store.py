@@ -5,7 +5,10 @@ A snapshot is two files in ``<cache folder>/snapshots/``: the dump itself,
 fingerprint's parts, the server version it was made on, the tool that made it, its
 size and SHA-256). Each is written to a temporary name and renamed; the description
 comes last, so a snapshot without one is unfinished and never restored. The checksum
-catches a file the CI cache truncated or someone edited.
+catches a file the CI cache truncated or someone edited. A description that is not
+JSON or has a value of the wrong type is one line and set aside (``.json.damaged``); a
+snapshot whose description was forged to match a foreign file is caught when the restored
+template is proven (``template_proof``).
 """
 
 from __future__ import annotations
@@ -18,10 +21,13 @@ import secrets
 from dataclasses import dataclass
 from pathlib import Path
 
+from ..cachefiles import set_aside, warn_line
 from ..files import write_atomically
 
 FOLDER = "snapshots"
 _UNSAFE = re.compile(r"[^A-Za-z0-9_.-]")
+_DIGEST = re.compile(r"[0-9a-f]{16}")
+_SHA256 = re.compile(r"[0-9a-f]{64}")
 
 
 class SnapshotUnusable(Exception):
@@ -56,8 +62,9 @@ class Snapshot:
 class SnapshotStore:
     """Finds, writes and prunes the snapshots in one cache folder."""
 
-    def __init__(self, directory: Path) -> None:
+    def __init__(self, directory: Path, warn=warn_line) -> None:
         self.folder = Path(directory) / FOLDER
+        self.warn = warn
 
     def path_for(self, alias: str, digest: str, suffix: str) -> Path:
         """Where the snapshot of ``alias`` with fingerprint ``digest`` lives."""
@@ -65,7 +72,11 @@ class SnapshotStore:
 
     def find(self, alias: str, digest: str, suffix: str) -> Snapshot | None:
         """The finished snapshot of ``alias`` made from a template with fingerprint ``digest``."""
-        return self._read(self.path_for(alias, digest, suffix))
+        found = self._read(self.path_for(alias, digest, suffix))
+        if found is not None and (found.alias, found.digest) != (alias, digest):
+            self._damaged(found.path, "it describes another alias or fingerprint than its name")
+            return None
+        return found
 
     def others(self, alias: str, digest: str, suffix: str) -> list[Snapshot]:
         """The finished snapshots of ``alias`` made from other fingerprints."""
@@ -89,20 +100,58 @@ class SnapshotStore:
                 path.unlink(missing_ok=True)
 
     def _read(self, path: Path) -> Snapshot | None:
+        """The snapshot at ``path`` if its description is there and sound, else None.
+
+        No description: unfinished, never restored. A damaged one: one line, set aside.
+        """
         try:
             data = json.loads(path.with_suffix(".json").read_text())
-            return Snapshot(
-                path=path,
-                alias=str(data["alias"]),
-                digest=str(data["digest"]),
-                parts=dict(data["parts"]),
-                server_version=str(data["server_version"]),
-                tool_version=int(data["tool_version"]),
-                size=int(data["size"]),
-                sha256=str(data["sha256"]),
-            )
-        except (OSError, ValueError, KeyError, TypeError):
-            return None  # unfinished, or not ours: never restored
+        except FileNotFoundError:
+            return None
+        except (OSError, ValueError) as error:
+            self._damaged(path, f"it cannot be read ({str(error)[:120]})")
+            return None
+        problem = description_problem(data)
+        if problem is not None:
+            self._damaged(path, problem)
+            return None
+        return Snapshot(path=path, **{key: data[key] for key in _FIELDS})
+
+    def _damaged(self, path: Path, problem: str) -> None:
+        description = path.with_suffix(".json")
+        where = set_aside(description)
+        self.warn(
+            f"Warning: template snapshot description {description} is damaged: {problem}; {where}"
+        )
+
+
+_FIELDS = {
+    "alias": str,
+    "digest": str,
+    "parts": dict,
+    "server_version": str,
+    "tool_version": int,
+    "size": int,
+    "sha256": str,
+}
+_KINDS = {str: "a string", dict: "an object", int: "a whole number"}
+
+
+def description_problem(data) -> str | None:
+    """What is wrong with a snapshot description's content, or None."""
+    if not isinstance(data, dict):
+        return f"a JSON {type(data).__name__}, not an object"
+    for key, kind in _FIELDS.items():
+        value = data.get(key)
+        if not isinstance(value, kind) or isinstance(value, bool):
+            return f"{key!r} is {value!r:.40}, not {_KINDS[kind]}"
+    if not all(isinstance(k, str) and isinstance(v, str) for k, v in data["parts"].items()):
+        return "'parts' holds values that are not strings"
+    if not _DIGEST.fullmatch(data["digest"]) or not _SHA256.fullmatch(data["sha256"]):
+        return "its digest or checksum is not a hexadecimal hash"
+    if data["size"] < 0 or data["tool_version"] < 0:
+        return "its size or tool version is negative"
+    return None
 
 
 def describe(path: Path, alias: str, digest: str, parts: dict, server: str, tool: int) -> Snapshot:
