@@ -18,6 +18,7 @@ from pathlib import Path
 
 from .cpus import worker_demand
 from .files import write_atomically
+from .outcomes import read_outcomes
 
 FORMAT = "django-concurrent-test/timings"
 VERSION = 1
@@ -56,6 +57,8 @@ class TimingStore:
     machine_load: list[float] | None = None
     # What starting the workers cost the last concurrent run: [seconds, seen]
     startup: list[float] | None = None
+    # Each test's last outcome per run context (``outcomes.run_context``): [outcome, seen]
+    outcomes: dict[str, dict[str, list]] = field(default_factory=dict)
 
     @classmethod
     def load(cls, path: Path) -> TimingStore:
@@ -76,6 +79,7 @@ class TimingStore:
         store.modules = _entries(data.get("modules"))
         store.machine_load = _load_entry(data.get("load"))
         store.startup = _entries({"startup": data.get("startup")}).get("startup")
+        store.outcomes = read_outcomes(data.get("outcomes"))
         return store
 
     def unit_estimates(self) -> dict[str, float]:
@@ -122,6 +126,22 @@ class TimingStore:
         self.tests.update({key: [round(d, 4), now] for key, d in tests.items()})
         self.modules.update({key: [round(d, 4), now] for key, d in (modules or {}).items()})
 
+    def last_outcomes(self, context: str) -> dict[str, list]:
+        """The last outcome of each test run in ``context``: test id -> [outcome, seen]."""
+        return self.outcomes.get(context, {})
+
+    def record_outcomes(self, context: str, outcomes: dict[str, str]) -> None:
+        """Remember this run's outcomes (``outcomes.OUTCOMES``), replacing older ones."""
+        now = time.time()
+        table = self.outcomes.setdefault(context, {})
+        table.update({key: [outcome, now] for key, outcome in outcomes.items()})
+
+    def forget_outcomes(self, context: str, keys) -> None:
+        """Drop the outcomes of tests that no longer exist."""
+        table = self.outcomes.get(context, {})
+        for key in keys:
+            table.pop(key, None)
+
     def save(self, path: Path | None = None) -> None:
         """Drop aged entries and write the file (or ``path``) atomically: temp file + rename."""
         target = Path(path) if path is not None else self.path
@@ -137,6 +157,12 @@ class TimingStore:
             payload["load"] = self.machine_load
         if self.startup is not None and self.startup[1] >= cutoff:
             payload["startup"] = self.startup
+        outcomes = {
+            context: {k: v for k, v in sorted(table.items()) if v[1] >= cutoff}
+            for context, table in sorted(self.outcomes.items())
+        }
+        if any(outcomes.values()):
+            payload["outcomes"] = {context: table for context, table in outcomes.items() if table}
         target.parent.mkdir(parents=True, exist_ok=True)
         write_atomically(target, json.dumps(payload, separators=(",", ":")))
 
