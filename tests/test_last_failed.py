@@ -2,8 +2,8 @@
 
 One flow per backend over ``scenarios.last_failed`` (red until SCENARIO_FIXED=1, one
 class gone with SCENARIO_DROP=1): a red run, its failures split over two shards, the
-failures dispatched first, then only the failures (one deleted) in a sequential
-fallback, then a clean last run that runs everything.
+failures dispatched first, then only the failures (one deleted) of a ``-k`` selection in
+a sequential fallback, then a clean last run that runs everything.
 """
 
 from __future__ import annotations
@@ -62,12 +62,14 @@ def test_failed_first_and_last_failed(tmp_path, backend):
     assert firsts and set(firsts.values()) <= RED, (firsts, ordered.describe())
 
     fixed = {"SCENARIO_FIXED": "1", "SCENARIO_DROP": "1"}
-    only = _run(backend, timings, "--last-failed", workers=1, env=fixed)
+    # -k applies first: AuthorTests, ErrorTests and RedTests are the selection.
+    keyword = ("-k", "Author", "-k", "Error", "-k", "Red")
+    only = _run(backend, timings, "--last-failed", *keyword, workers=1, env=fixed)
     assert fallback_reasons(only) == ["1 worker requested"], only.describe()
     assert "[CONCURRENT] --last-failed: 1 recorded failures no longer exist; left out\n" in (
         only.stdout
     )
-    assert "[CONCURRENT] --last-failed: 3 of 6 tests (3 deselected)\n" in only.stdout
+    assert "[CONCURRENT] --last-failed: 3 of 5 tests (2 deselected)\n" in only.stdout
     assert only.returncode == 0 and only.report.ids == RED - {f"{LABEL}.GoneTests.test_gone"}
 
     clean = _run(backend, timings, "--last-failed", env=fixed)
