@@ -373,6 +373,22 @@ OPTIONS: tuple[Option, ...] = (
         "run only shard I of N (balanced by the timing store); CI variables are read too",
     ),
     Option(
+        "failed_first",
+        "DJANGO_TEST_FAILED_FIRST",
+        parse_bool,
+        False,
+        "true/false, 1/0, yes/no or on/off",
+        "run the tests that failed or errored last time first, then the rest",
+    ),
+    Option(
+        "last_failed",
+        "DJANGO_TEST_LAST_FAILED",
+        parse_bool,
+        False,
+        "true/false, 1/0, yes/no or on/off",
+        "run only the tests that failed or errored last time (all, if none did)",
+    ),
+    Option(
         "allow_production",
         "DJANGO_TEST_ALLOW_PRODUCTION",
         parse_bool,
@@ -431,6 +447,8 @@ class Config:
     order_check_budget: float
     strict_order: bool
     shard: Shard | None
+    failed_first: bool
+    last_failed: bool
     allow_production: bool
     worker_setup: str | None
     start_method: str

@@ -67,6 +67,7 @@ from .ledger import Ledger
 from .leftovers import sweep_ledgers
 from .mainguard import exit_if_importing_main
 from .orderchecks import OrderChecks
+from .outcomes import outcomes_of, recorded_test_exists, run_context, select
 from .planning import (
     Shard,
     estimate_units,
@@ -128,6 +129,7 @@ class RunState:
     reports_written: bool = False
     not_run_reported: bool = False
     settings_carry: SettingsCarry | None = None  # taken before Django's test environment
+    timings_recorded: bool = False  # the store has this run's durations, to be written
 
     @property
     def concurrent(self) -> bool:
@@ -196,8 +198,10 @@ class ConcurrentTestRunner(DiscoverRunner):
         self._boot_workers()
 
     def build_suite(self, *args, **kwargs):
-        """Django's discovery, cut to this shard; kept so workers start before migrations."""
-        return self._select_shard(super().build_suite(*args, **kwargs))
+        """Django's discovery, the last failures selected, cut to this shard; kept so
+        workers start before migrations."""
+        suite = self._select_last_failures(super().build_suite(*args, **kwargs))
+        return self._select_shard(suite)
 
     def setup_databases(self, **kwargs):
         """Plan the run and start the workers, then Django's set-up while they boot."""
@@ -300,6 +304,46 @@ class ConcurrentTestRunner(DiscoverRunner):
         self.state.suite = suite
         return suite
 
+    def _select_last_failures(self, suite):
+        """``--last-failed``/``--failed-first``: cut or reorder the suite by the last outcomes.
+
+        Before the shard cut and the gate, so every shard splits the same selection and
+        a sequential fallback runs it too; whole units move, so any planner composes.
+        """
+        config = self.config
+        if not (config.last_failed or config.failed_first):
+            return suite
+        flag = "--last-failed" if config.last_failed else "--failed-first"
+        last = self.timing_store.last_outcomes(self.outcome_context)
+        selection = select(
+            list(iter_test_cases(suite)),
+            last,
+            only_failed=config.last_failed,
+            units_of=plan_units,
+            exists=recorded_test_exists,
+            flag=flag,
+        )
+        if selection.missing:
+            count = len(selection.missing)
+            self.announce(f"{flag}: {count} recorded failures no longer exist; left out")
+            self.timing_store.forget_outcomes(self.outcome_context, selection.missing)
+        self.announce(selection.message)
+        return self.test_suite(selection.tests)
+
+    @cached_property
+    def outcome_context(self) -> str:
+        """Which table of last outcomes this run reads and writes: settings and vendors."""
+        vendors = {connections[alias].vendor for alias in settings.DATABASES}
+        return run_context(os.environ.get("DJANGO_SETTINGS_MODULE"), vendors)
+
+    def _save_outcomes(self) -> None:
+        """Store each test's outcome (every kind of run), with this run's timings if any."""
+        outcomes = outcomes_of(self.reporting.recorder.records)
+        if outcomes:
+            self.timing_store.record_outcomes(self.outcome_context, outcomes)
+        if outcomes or self.state.timings_recorded:
+            self._write_timings()
+
     def _plan_run(self, selected_aliases) -> None:
         """Find the test databases, plan the units, and start the workers or close them."""
         state = self.state
@@ -378,6 +422,7 @@ class ConcurrentTestRunner(DiscoverRunner):
             finally:
                 self._set_phase(STOPPING)
                 self._close_pool()
+                self._save_outcomes()
                 self._finish_reports()
 
     def _stop_and_tear_down(self, old_config, **kwargs):
@@ -828,15 +873,15 @@ class ConcurrentTestRunner(DiscoverRunner):
             self.timing_store.record_load(workers, busy, run_queue)
 
     def save_timings(self, suite: ConcurrentSuite) -> None:
-        """Store this run's durations for the next plan; a failure to write only warns.
+        """Keep this run's durations for the next plan; written with the outcomes at the end.
 
-        A shard writes them (and its load figure) to its own file beside the store, so
+        A failure to write only warns. A shard writes them (and its load figure) to its own file beside the store, so
         that the store every shard splits from stays as it was (see ``shard_path``).
         """
         self.timing_store.record(
             suite.unit_durations(), suite.test_durations, suite.module_import_seconds()
         )
-        self._write_timings()
+        self.state.timings_recorded = True  # written with the outcomes (_save_outcomes)
 
     def _save_sequential_timings(self) -> None:
         """A run kept in-process for being small still refreshes (and shards) its timings."""
@@ -846,7 +891,7 @@ class ConcurrentTestRunner(DiscoverRunner):
             units[record.unit] = units.get(record.unit, 0.0) + record.duration
             tests[f"{record.classname}.{record.name}"] = record.duration
         self.timing_store.record(units, tests)
-        self._write_timings()
+        self.state.timings_recorded = True
 
     def _write_timings(self) -> None:
         store = self.timing_store

@@ -21,6 +21,7 @@ from pathlib import Path
 from .cachefiles import entries, is_duration, is_number, set_aside, warn_line
 from .cpus import worker_demand
 from .files import write_atomically
+from .outcomes import read_outcomes
 
 FORMAT = "django-concurrent-test/timings"
 VERSION = 1
@@ -59,6 +60,8 @@ class TimingStore:
     machine_load: list[float] | None = None
     # What starting the workers cost the last concurrent run: [seconds, seen]
     startup: list[float] | None = None
+    # Each test's last outcome per run context (``outcomes.run_context``): [outcome, seen]
+    outcomes: dict[str, dict[str, list]] = field(default_factory=dict)
 
     # False for a store this run must not rewrite: a newer runner's, or one it cannot read.
     writable: bool = True
@@ -117,6 +120,7 @@ class TimingStore:
             startup, count = _entries({"startup": data["startup"]})
             self.startup = startup.get("startup")
             dropped += count
+        self.outcomes = read_outcomes(data.get("outcomes"))  # checked there, entry by entry
         return dropped
 
     def unit_estimates(self) -> dict[str, float]:
@@ -163,6 +167,22 @@ class TimingStore:
         self.tests.update({key: [round(d, 4), now] for key, d in tests.items()})
         self.modules.update({key: [round(d, 4), now] for key, d in (modules or {}).items()})
 
+    def last_outcomes(self, context: str) -> dict[str, list]:
+        """The last outcome of each test run in ``context``: test id -> [outcome, seen]."""
+        return self.outcomes.get(context, {})
+
+    def record_outcomes(self, context: str, outcomes: dict[str, str]) -> None:
+        """Remember this run's outcomes (``outcomes.OUTCOMES``), replacing older ones."""
+        now = time.time()
+        table = self.outcomes.setdefault(context, {})
+        table.update({key: [outcome, now] for key, outcome in outcomes.items()})
+
+    def forget_outcomes(self, context: str, keys) -> None:
+        """Drop the outcomes of tests that no longer exist."""
+        table = self.outcomes.get(context, {})
+        for key in keys:
+            table.pop(key, None)
+
     def save(self, path: Path | None = None) -> None:
         """Drop aged entries and write the file (or ``path``) atomically: temp file + rename."""
         target = Path(path) if path is not None else self.path
@@ -178,6 +198,12 @@ class TimingStore:
             payload["load"] = self.machine_load
         if self.startup is not None and self.startup[1] >= cutoff:
             payload["startup"] = self.startup
+        outcomes = {
+            context: {k: v for k, v in sorted(table.items()) if v[1] >= cutoff}
+            for context, table in sorted(self.outcomes.items())
+        }
+        if any(outcomes.values()):
+            payload["outcomes"] = {context: table for context, table in outcomes.items() if table}
         target.parent.mkdir(parents=True, exist_ok=True)
         write_atomically(target, json.dumps(payload, separators=(",", ":")))
 

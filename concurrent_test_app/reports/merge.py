@@ -51,8 +51,8 @@ def merge_timings(output: str | Path, inputs: list[str | Path]) -> int:
 
     The inputs are usually the shards' files (``timings.shard-1-of-2.json``…): each is
     the store the shards split from plus that shard's new durations, so together they
-    hold every unit. Import times of the test modules
-    and the newest load figure are kept too.
+    hold every unit. Import times of the test modules, each test's last outcome (per
+    run context) and the newest load figure are kept too.
     """
     merged = TimingStore(Path(output))
     for path in inputs:
@@ -63,6 +63,11 @@ def merge_timings(output: str | Path, inputs: list[str | Path]) -> int:
             (merged.modules, store.modules),
         ):
             for key, entry in theirs.items():
+                if key not in mine or entry[1] > mine[key][1]:
+                    mine[key] = entry
+        for context, table in store.outcomes.items():
+            mine = merged.outcomes.setdefault(context, {})
+            for key, entry in table.items():
                 if key not in mine or entry[1] > mine[key][1]:
                     mine[key] = entry
         newest = merged.machine_load
