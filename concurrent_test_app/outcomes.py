@@ -110,6 +110,7 @@ class Selection:
     tests: list
     message: str
     missing: tuple[str, ...] = ()  # recorded red tests (or fixtures) no longer in the code
+    first: int = 0  # --failed-first: how many of ``tests``, from the start, were red
 
 
 def _keys_of(test_id: str) -> list[str]:
@@ -150,7 +151,7 @@ def select(
     taken = set(chosen)
     rest = [tests[i] for i in range(total) if i not in taken]
     message = f"{flag}: {len(chosen)} of {total} tests first (0 deselected)"
-    return Selection([tests[i] for i in chosen] + rest, message, missing)
+    return Selection([tests[i] for i in chosen] + rest, message, missing, len(chosen))
 
 
 def recorded_test_exists(key: str) -> bool:

@@ -129,6 +129,7 @@ class RunState:
     reports_written: bool = False
     not_run_reported: bool = False
     settings_carry: SettingsCarry | None = None  # taken before Django's test environment
+    red_first: frozenset = frozenset()  # --failed-first: ids of the red tests moved first
     timings_recorded: bool = False  # the store has this run's durations, to be written
 
     @property
@@ -328,6 +329,7 @@ class ConcurrentTestRunner(DiscoverRunner):
             self.announce(f"{flag}: {count} recorded failures no longer exist; left out")
             self.timing_store.forget_outcomes(self.outcome_context, selection.missing)
         self.announce(selection.message)
+        self.state.red_first = frozenset(test.id() for test in selection.tests[: selection.first])
         return self.test_suite(selection.tests)
 
     @cached_property
@@ -581,8 +583,31 @@ class ConcurrentTestRunner(DiscoverRunner):
         seconds = self.timing_store.test_estimates()
         mine = {test.id(): seconds.get(test.id()) for test in tests}
         reason = self.fallback_reason(len(units), test_seconds=self._stored_test_seconds(mine))
-        shares = plan_segments(units, estimates, workers) if workers > 0 else []
+        shares = self._segments(tests, units, estimates, workers)
         return RunPlan(suite, tests, units, workers, reason, estimates, shares, splits)
+
+    def _segments(
+        self, tests: list, units: list, estimates: dict[str, float], workers: int
+    ) -> list:
+        """``plan_segments``; with ``--failed-first``, the red units first in every share.
+
+        The red units lead the order; cut alone, each worker starts with its own
+        segment of them, and the rest is cut behind them.
+        """
+        if workers < 1:
+            return []
+        red = self.state.red_first
+        head = []
+        for unit in units:  # the red units lead (outcomes.select put them there)
+            if not any(tests[index].id() in red for index in unit.indices):
+                break
+            head.append(unit)
+        if not head or len(head) == len(units):
+            return plan_segments(units, estimates, workers)
+        tail = units[len(head) :]
+        firsts = plan_segments(head, estimates, min(workers, len(head)))
+        firsts += [[] for _ in range(workers - len(firsts))]
+        return [a + b for a, b in zip(firsts, plan_segments(tail, estimates, workers), strict=True)]
 
     def _stored_test_seconds(self, estimates: dict[str, float | None]) -> float | None:
         """With ``--workers auto``, these tests' seconds when the store knows every one."""
