@@ -127,9 +127,13 @@ def test_side_by_side_steps_find_the_same_polluter_in_fewer_rounds():
 
     wide = drive(3)
 
-    assert (wide.outcome, wide.polluter) == (alone.outcome, alone.polluter) == (
-        POLLUTED,
-        (Ran(5, (152,)),),
+    assert (
+        (wide.outcome, wide.polluter)
+        == (alone.outcome, alone.polluter)
+        == (
+            POLLUTED,
+            (Ran(5, (152,)),),
+        )
     )
     assert steps[0] == 2  # alone and after the whole history, side by side
     assert max(steps) == 3
@@ -308,7 +312,7 @@ def test_the_verdict_replay_and_the_search_run_side_by_side():
             return super().run_prepared(worker_id, units, deadline)
 
     pool = TwoLanes([(2, 7), (2, 8), (1, 5)], lanes=(1, 2))
-    settled, lines, found = settle_one(pool)
+    _settled, lines, found = settle_one(pool)
 
     assert not together.broken
     assert [0, 1, 2, 3, 4, 5] in pool.runs and [5] in pool.runs
