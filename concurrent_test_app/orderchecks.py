@@ -134,9 +134,10 @@ class OrderChecks:
         not started when its tests took longer than the budget.
         """
         if self.over_limit:
+            count, limit = self.over_limit, self.limit
             self.log(
-                f"Order check: {self.over_limit} more failed tests not checked, over the limit "
-                f"of {self.limit} units (order_check_limit); they stay failed"
+                f"Order check: {count} more failed tests not checked, over the limit of {limit} "
+                "units (order_check_limit); they stay failed"
             )
         if not self.held:
             return []
@@ -145,11 +146,11 @@ class OrderChecks:
         settled = [self._settle(held, checking, describe) for held in self.held]
         checks = [checking.check_of(held.events.test) for held in self.held]
         replays = sum(check.replays for check in checks)
-        verdict = "" if checking.replay is None else ", 1 replay of Django's order"
+        verdict = "" if self.strict else ", 1 replay of Django's order"
+        wall = f"{time.monotonic() - started:.1f}s on {len(self.pool.fresh_lanes())} workers"
         self.log(
-            f"Order check: {len(checks)} failed tests rerun alone, {replays} replays of what "
-            f"ran before them{verdict}, {time.monotonic() - started:.1f}s on "
-            f"{len(self.pool.fresh_lanes())} workers"
+            f"Order check: {len(checks)} failed tests rerun alone, "
+            f"{replays} replays of what ran before them{verdict}, {wall}"
         )
         return settled
 
