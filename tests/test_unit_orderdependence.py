@@ -317,3 +317,32 @@ def test_the_verdict_replay_and_the_search_run_side_by_side():
     assert not together.broken
     assert [0, 1, 2, 3, 4, 5] in pool.runs and [5] in pool.runs
     assert found[0].verdict == "passed" and "on 2 workers" in lines[-1]
+
+
+def test_the_replay_of_djangos_order_runs_the_prefix_and_reads_each_victim():
+    from concurrent_test_app.orderreplay import (
+        FAILED,
+        PASSED,
+        STOPPED,
+        estimated_seconds,
+        prefix_replay,
+        read_outcomes,
+    )
+
+    units = [(0, 1), (2, 3, 4), (5,), (6, 7)]
+    replay = prefix_replay(units, [3, 1, 3])
+
+    # Earlier units whole, the last victim's unit up to it; nothing after.
+    assert replay.units == (Ran(0, (0, 1)), Ran(1, (2, 3)))
+    assert replay.victims == (1, 3)
+    assert estimated_seconds(replay, {0: 1.0, 2: 0.5}.get) == 1.5
+
+    done = [events_of(0, False), events_of(1, True), events_of(2, False), events_of(3, False)]
+    outcomes = read_outcomes(replay, done, describe)
+    assert (outcomes[1].state, outcomes[3].state) == (FAILED, PASSED)
+
+    cut = read_outcomes(replay, done[:3], describe)  # the budget ran out before test 3
+    assert (cut[1].state, cut[3].state) == (FAILED, STOPPED)
+    assert cut[3].where == "after app.tests.Case.test_2 (3 of 4 tests of Django's order)"
+    none = read_outcomes(replay, [], describe)[1]
+    assert none.where == "before its first test (0 of 4 tests of Django's order)"
