@@ -660,7 +660,8 @@ class WorkerPool:
             worker.conn.send(self.orders[worker.worker_id])
             self._expect(worker, Ready)
         except WorkerStartException as error:
-            self.log(f"{failure}: {error}")
+            if not self.aborted:  # after Ctrl-C the run stops them: nothing to report
+                self.log(f"{failure}: {error}")
             self.workers.remove(worker)
             _terminate(worker.process)
             return None
