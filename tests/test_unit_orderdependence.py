@@ -260,6 +260,14 @@ def test_only_the_failures_of_the_first_units_are_held():
     assert checks.hold(two, 1, two.calls[1].args[0])  # the same unit
     assert not checks.hold(other, 1, other.calls[1].args[0])  # a second unit: over the limit
 
+    lines = []
+    checks.log = lines.append
+    checks.settle(describe)
+    assert lines[0] == (
+        "Order check: 1 more failed tests not checked, over the limit of 1 units "
+        "(order_check_limit); they stay failed"
+    )
+
 
 def _undone_by_test_3(before: list[int]) -> bool:
     """Test 2 pollutes, test 3 undoes it: fails when 2 ran and 3 did not run after it."""
