@@ -68,9 +68,11 @@ class Lanes:
         (``pool.aborted``); a running job's worker stops at the deadline by itself.
         """
         finished: queue.Queue = queue.Queue()
+        again: list[Job] = []  # jobs whose worker never started, tried once more
+        tried: set[int] = set()
         while True:
             while self.free and time.monotonic() < deadline and not self.pool.aborted:
-                job = next_job()
+                job = again.pop(0) if again else next_job()
                 if job is None:
                     break
                 self._start(job, deadline, finished)
@@ -85,6 +87,12 @@ class Lanes:
             job = self.busy.pop(worker_id)
             self.free.append(worker_id)
             self.on_span(Span(job, worker_id, started, time.time()))
+            if not (run.complete or run.events) and id(job) not in tried:
+                # Its worker never ran a test (fresh clones that vanished, a server
+                # that refused a connection): one more try on fresh clones.
+                tried.add(id(job))
+                again.append(job)
+                continue
             done(job, run)
 
     def _start(self, job: Job, deadline: float, finished: queue.Queue) -> None:

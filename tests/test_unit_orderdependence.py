@@ -354,3 +354,23 @@ def test_the_replay_of_djangos_order_runs_the_prefix_and_reads_each_victim():
     assert cut[3].where == "after app.tests.Case.test_2 (3 of 4 tests of Django's order)"
     none = read_outcomes(replay, [], describe)[1]
     assert none.where == "before its first test (0 of 4 tests of Django's order)"
+
+
+def test_a_job_whose_worker_never_started_is_tried_once_more():
+    from concurrent_test_app.pool import FreshRun
+
+    class LosesTheFirstWorker(FakePool):
+        lost = 0
+
+        def run_prepared(self, worker_id, units, deadline=None):
+            if not self.lost:  # e.g. its fresh clones vanished before it connected
+                self.lost += 1
+                return FreshRun((), False)
+            return super().run_prepared(worker_id, units, deadline)
+
+    pool = LosesTheFirstWorker([(2, 7), (2, 8), (1, 5)])
+    _settled, _lines, found = settle_one(pool)
+
+    assert [(f.polluter, f.verdict, f.replay) for f in found] == [
+        ("app.tests.Case.test_7", "passed", "passed")
+    ]
