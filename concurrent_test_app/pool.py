@@ -657,15 +657,18 @@ class WorkerPool:
         """A new process for ``old``'s worker id, on fresh copies of its databases."""
         return self._start_fresh(old.spec, f"Could not restart worker {old.worker_id}")
 
-    def _start_fresh(self, spec: WorkerSpec, failure: str) -> WorkerHandle | None:
+    def _start_fresh(
+        self, spec: WorkerSpec, failure: str, reset: bool = True
+    ) -> WorkerHandle | None:
         """A new worker process for ``spec``, on fresh clones, with the run's imports done.
 
         What the old process wrote (a TransactionTestCase commits) must not leak into the
         tests that follow on this worker's databases; and it imports what the run's
         workers imported before their first test (``preload``), so it starts from the
         same import state. None, with the line ``failure: <error>``, when it cannot start.
+        ``reset=False``: its clones are fresh already (``prepare_fresh``).
         """
-        if self.reset_databases is not None:
+        if reset and self.reset_databases is not None:
             try:
                 self.reset_databases(spec.worker_id)
             except Exception as error:  # noqa: BLE001 - reported, and the run goes on
@@ -680,7 +683,8 @@ class WorkerPool:
             worker.conn.send(self.orders[worker.worker_id])
             self._expect(worker, Ready)
         except WorkerStartException as error:
-            self.log(f"{failure}: {error}")
+            if not self.aborted:  # after Ctrl-C the run stops them: nothing to report
+                self.log(f"{failure}: {error}")
             self.workers.remove(worker)
             _terminate(worker.process)
             return None
@@ -703,15 +707,45 @@ class WorkerPool:
                 return tuple(worker.ran)
         return ()
 
-    def run_fresh(self, units: list[Unit], deadline: float | None = None) -> list | None:
-        """Run ``units`` in order in a new worker process on fresh clones; their events.
+    def fresh_lanes(self) -> tuple[int, ...]:
+        """The worker ids that order checks run on side by side: every worker of the run."""
+        return tuple(spec.worker_id for spec in self.specs)
 
-        Nothing is replayed into the run's result. None when no worker could start, it
-        died, or ``deadline`` (``time.monotonic()``) passed first.
+    def prepare_fresh(self, worker_id: int) -> bool:
+        """Stop worker ``worker_id``'s process and give it fresh clones; False if they fail.
+
+        In the thread that made the clones: Django's connections belong to their thread.
         """
-        worker = self._fresh_worker()
+        for old in [w for w in self.workers if w.worker_id == worker_id]:
+            _send_quietly(old.conn, Stop())
+            _terminate(old.process)
+            old.conn.close()
+            self.workers.remove(old)
+        if self.reset_databases is None:
+            return True
+        try:
+            self.reset_databases(worker_id)
+        except Exception as error:  # noqa: BLE001 - reported, and the checks go on
+            self.log(f"Could not reset worker {worker_id}'s databases: {error}")
+            return False
+        return True
+
+    def run_prepared(
+        self, worker_id: int, units: list[Unit], deadline: float | None = None
+    ) -> FreshRun:
+        """Run ``units`` in order in a new process on ``worker_id``'s prepared clones.
+
+        Safe in a thread of its own, one per worker id (``prepare_fresh`` first, in the
+        main thread). Nothing is replayed into the run's result; ``complete`` is False
+        when no worker could start, it died, or ``deadline`` (``time.monotonic()``)
+        passed before the last unit was done.
+        """
+        spec = next(spec for spec in self.specs if spec.worker_id == worker_id)
+        worker = self._start_fresh(
+            spec, "Could not start a fresh worker for an order check", reset=False
+        )
         if worker is None:
-            return None
+            return FreshRun((), False)
         events: list = []
         try:
             for unit in units:
@@ -719,20 +753,23 @@ class WorkerPool:
                 _send_unit(worker.conn, unit)
                 if not self._collect(worker, events, deadline):
                     _terminate(worker.process, grace=1.0)
-                    return None
-            return events
+                    return FreshRun(tuple(events), False)
+            return FreshRun(tuple(events), True)
         finally:
             worker.unit = None
             _send_quietly(worker.conn, Stop())
 
-    def _fresh_worker(self) -> WorkerHandle | None:
-        """Worker 1's id in a new process on fresh clones, with the run's imports done."""
-        for old in [w for w in self.workers if w.worker_id == self.specs[0].worker_id]:
-            _send_quietly(old.conn, Stop())
-            _terminate(old.process)
-            old.conn.close()
-            self.workers.remove(old)
-        return self._start_fresh(self.specs[0], "Could not start a fresh worker for an order check")
+    def run_fresh(self, units: list[Unit], deadline: float | None = None) -> list | None:
+        """Run ``units`` in order in a new worker process on fresh clones; their events.
+
+        Nothing is replayed into the run's result. None when no worker could start, it
+        died, or ``deadline`` (``time.monotonic()``) passed first.
+        """
+        worker_id = self.specs[0].worker_id
+        if not self.prepare_fresh(worker_id):
+            return None
+        run = self.run_prepared(worker_id, units, deadline)
+        return list(run.events) if run.complete else None
 
     def _collect(self, worker: WorkerHandle, events: list, deadline: float | None) -> bool:
         """Gather ``worker``'s test events until its unit is done; False if it never is."""
@@ -781,6 +818,14 @@ class WorkerPool:
             _terminate(worker.process, max(0.0, deadline - time.monotonic()))
             worker.conn.close()
         shutil.rmtree(getattr(self, "dump_dir", ""), ignore_errors=True)
+
+
+@dataclass(frozen=True)
+class FreshRun:
+    """What a fresh worker sent for the units it was given, and whether it finished them."""
+
+    events: tuple[TestEvents, ...]
+    complete: bool
 
 
 def _runner_error(ref, error_type: type, message: str) -> TestEvents:

@@ -846,7 +846,7 @@ class ConcurrentTestRunner(DiscoverRunner):
             reruns=self.config.rerun_failures,
             shares=plan.shares,
             estimates=plan.estimates,
-            order_checks=self.order_checks(pool, plan.tests),
+            order_checks=self.order_checks(pool, plan),
         )
         busy_before, started = busy_cpu_seconds(), time.monotonic()
         self._set_phase(TESTS)
@@ -870,18 +870,20 @@ class ConcurrentTestRunner(DiscoverRunner):
                 sys.stderr.write(f"  {test_id} (failed, then passed on a rerun)\n")
         return result
 
-    def order_checks(self, pool, tests) -> OrderChecks | None:
+    def order_checks(self, pool, plan: RunPlan) -> OrderChecks | None:
         """What checks failed tests for order dependence after the run (None: off)."""
         if not self.config.order_check_limit:
             return None
         return OrderChecks(
             pool,
-            tests,
+            plan.tests,
             limit=self.config.order_check_limit,
             budget=self.config.order_check_budget,
             strict=self.config.strict_order,
             log=self.announce,
             report=self.reporting.order_check,
+            units=[tuple(unit.indices) for unit in plan.units],  # Django's order
+            on_span=self.reporting.order_job,
         )
 
     def _record_load(

@@ -190,7 +190,10 @@ class ConcurrentSuite:
         if checks is None or not checks.held:
             return
         stopped = result.shouldStop or self.pool.aborted
-        settled = [] if stopped else checks.settle(self.describe)
+        seconds = self.test_durations.get
+        settled = (
+            [] if stopped else checks.settle(self.describe, lambda i: seconds(self.describe(i)))
+        )
         if stopped:  # Ctrl-C or the run's timeout: no time for checks
             settled = [Settled((h.events, *h.late), h.worker_id) for h in checks.held]
         for item in settled:

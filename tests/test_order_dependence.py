@@ -44,11 +44,35 @@ SCENARIOS = {
         {"APolluterTests": 1.0, "BVictimTests": 1.0, "CSlowNeighbourTests": 2.5},
         False,
     ),
+    # Polluters that Django's order runs first, where a sequential run still passes:
+    # only the replay of that order can tell (issue #25).
+    "scenarios.order_undone": (
+        "CVictimTests.test_serves_outside_maintenance",
+        "APolluterTests.test_switches_maintenance_on",
+        {"APolluterTests": 10.0, "BRestorerTests": 1.0, "CVictimTests": 1.0},
+        True,
+    ),
+    "scenarios.order_first_use": (
+        "CVictimTests.test_invoices_in_euros",
+        "BPolluterTests.test_formats_in_dollars",
+        {"AFirstUserTests": 10.0, "BPolluterTests": 1.0, "CVictimTests": 1.0},
+        True,
+    ),
+}
+# The line under the block: what the replay of Django's order up to the victim showed.
+REPLAYED = {
+    True: "(the replay passed): counted as passed",
+    False: "(the replay failed): it fails sequentially",
 }
 
 
 def crafted_timings(path, label: str) -> None:
-    """A timing store whose estimates put the polluter, then the victim, on one worker."""
+    """A timing store whose estimates put the polluter, then the victim, on one worker.
+
+    The estimates give one worker a share that it finishes long before the other: the
+    victim runs after the polluter either in its own share or taken from the end of
+    the busy one, whichever way the shares are cut from Django's order.
+    """
     estimates = SCENARIOS[label][2]
     units = {f"{label}.{name}": [seconds, 1.9e9] for name, seconds in estimates.items()}
     store = {"format": "django-concurrent-test/timings", "version": 1, "units": units}
@@ -82,16 +106,24 @@ def test_order_dependent_verdicts_match_django_runner(label, backend, baseline, 
         mine, theirs = paired_verdicts(run.report, expected.report)
         assert mine == theirs, verdict_difference(run.report, expected.report) + "\n" + context
         assert run.returncode == expected.returncode, context
+        # The console says a test fails sequentially only when the replay showed it.
+        assert ("fails sequentially" in run.stdout) == (not passes_sequentially), context
         if not warm:  # the crafted placement polluted the victim, and the polluter is named
             assert block in run.stdout, context
+            assert REPLAYED[passes_sequentially] in run.stdout, context
+            verdict = "passed" if passes_sequentially else "failed"
             checks = json.loads(figures.read_text())["order_checks"]
-            assert [(c["polluter"], c["verdict"]) for c in checks] == [
-                (f"{label}.{polluter}", "passed" if passes_sequentially else "failed")
+            assert [(c["polluter"], c["verdict"], c["replay"]) for c in checks] == [
+                (f"{label}.{polluter}", verdict, verdict)
             ], context
             case = validated_junit(junit).find(f".//testcase[@name='{victim.split('.')[1]}']")
             kept = "flakyFailure" if passes_sequentially else "failure"
             assert "ORDER-VICTIM" in case.find(kept).get("message"), context
+            if passes_sequentially:  # the polluter and the replay's outcome, with the attempt
+                assert f"{label}.{polluter}" in case.find(kept).get("message"), context
+                assert "the replay passed" in case.find(kept).get("message"), context
             assert f"{label}.{polluter}" in case.find("system-err").text, context
+            assert REPLAYED[passes_sequentially] in case.find("system-err").text, context
 
 
 def test_strict_order_fails_every_order_dependent_test(tmp_path):
@@ -135,9 +167,11 @@ def test_a_failure_that_does_not_come_back_stays_failed(tmp_path):
     assert f"{flaky} failed in worker" in run.stdout, run.describe()
     assert "it stays failed; it may be flaky" in run.stdout, run.describe()
     assert "Order-dependent:" not in run.stdout, run.describe()
-    # test_always_fails ran again alone, and before the flaky test when that one's
-    # failure was replayed after what ran before it: each time in a fresh process.
-    assert int((tmp_path / "always").read_text()) == 3
-    assert len(set((tmp_path / "always.pids").read_text().split())) == 3
+    # test_always_fails ran again alone, before the flaky test when that one's failure
+    # was replayed after what ran before it, and in the replay of Django's order up to
+    # the flaky test (the verdict starts at once, beside the search): each time in a
+    # fresh process.
+    assert int((tmp_path / "always").read_text()) == 4
+    assert len(set((tmp_path / "always.pids").read_text().split())) == 4
     checks = json.loads(figures.read_text())["order_checks"]
     assert [(c["test"], c["verdict"]) for c in checks] == [(flaky, "failed")], checks

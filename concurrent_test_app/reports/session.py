@@ -201,6 +201,14 @@ class ReportSession:
             Phase("order check", finding.started, end, finding.worker_id, detail)
         )
 
+    def order_job(self, span) -> None:
+        """One job of the order checks on its lane (``lanes.Span``): a replay or a search step."""
+        kind = "verdict replay" if span.job.label == "verdict" else "order check step"
+        tests = sum(len(unit.tests) for unit in span.job.units)
+        self.recorder.phases.append(
+            Phase(kind, span.started, span.ended, span.worker_id, f"{tests} tests")
+        )
+
     def phase(self, name: str, start: float, end: float, worker_id: int | None = None) -> None:
         """A span of set-up work (``time.time()`` seconds), e.g. database cloning."""
         self.recorder.phases.append(Phase(name, start, end, worker_id))

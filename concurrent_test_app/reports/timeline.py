@@ -31,6 +31,8 @@ COLOURS = {
     "database setup": "#1e88e5",
     "worker start": "#8e24aa",
     "order check": "#00897b",  # a failed test rerun alone, and its polluter searched for
+    "verdict replay": "#3949ab",  # Django's order replayed up to the failed tests
+    "order check step": "#4db6ac",  # one replay of a polluter search, on its lane
 }
 
 STYLE = """
