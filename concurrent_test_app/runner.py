@@ -65,7 +65,7 @@ from .gate import (
 from .interrupts import SETTING_UP, STOPPING, TESTS, InterruptGuard, stop_registered_results
 from .keepdb_lock import KeptDatabasesLock
 from .ledger import Ledger
-from .leftovers import sweep_ledgers
+from .leftovers import ProjectNames, sweep_ledgers
 from .mainguard import exit_if_importing_main
 from .orderchecks import OrderChecks
 from .planning import (
@@ -328,6 +328,8 @@ class ConcurrentTestRunner(DiscoverRunner):
         state.protected_names = {
             str(db["NAME"]) for db in settings.DATABASES.values() if db.get("NAME")
         }
+        self.__dict__.pop("project_names", None)  # read afresh, while every alias has its NAME
+        _ = self.project_names
         test_databases, mirrors = get_unique_databases_and_mirrors(selected_aliases)
         state.groups = []
         test_names = {}
@@ -503,7 +505,13 @@ class ConcurrentTestRunner(DiscoverRunner):
             self.warn,
             snapshots=self.config.template_snapshots,
             tools=self.config.snapshot_tools,
+            names=self.project_names,
         )
+
+    @cached_property
+    def project_names(self) -> ProjectNames:
+        """The configured test databases, read before any alias points at a template."""
+        return ProjectNames.configured()
 
     @cached_property
     def ledger(self) -> Ledger:
@@ -869,7 +877,11 @@ class ConcurrentTestRunner(DiscoverRunner):
         """Remove clones that killed runs of ours left behind (never anyone else's)."""
         for group in self._groups:  # what dead runs' ledgers name, marked or not
             sweep_ledgers(
-                self.ledger.folder.parent, connections[group.primary], self.announce, self.warn
+                self.ledger.folder.parent,
+                connections[group.primary],
+                self.announce,
+                self.warn,
+                self.project_names,
             )
         # Each backend once, through its first group: one query sees every database on
         # the server, one look sees every folder of ours.

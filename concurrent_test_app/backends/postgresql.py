@@ -14,6 +14,7 @@ from ..worker.upkeep import with_connect_retries
 from .common import (
     CLONE_MARKER,
     TEMPLATE_MARKER,
+    UNFINISHED,
     Clone,
     DatabaseGroup,
     ServerBackend,
@@ -98,8 +99,9 @@ class PostgreSQLBackend(ServerBackend):
                 _drop_marked(cursor, connection.ops.quote_name, clone.name, context)
         context.ledger.forget(server_entry(connection, clone.name, "clone"))
 
-    def drop_leftover(self, connection, name: str, owner) -> bool:
-        """Drop ``name`` when its comment (or its lack of one) shows ``owner`` left it."""
+    def drop_leftover(self, connection, entry, owner) -> bool:
+        """Drop the entry's database when its comment shows ``owner`` left it (NotOurs if none)."""
+        name = entry.name
         with connection._nodb_cursor() as cursor:
             cursor.execute(
                 "SELECT shobj_description(oid, 'pg_database') FROM pg_database WHERE datname = %s",
@@ -161,6 +163,14 @@ class PostgreSQLBackend(ServerBackend):
         if row is None:
             return None
         return template_digest(name, row[0] or "")
+
+    def mark_building(self, connection, name: str) -> None:
+        """Comment the new, empty template at once: a kill while it fills leaves it provable."""
+        with connection._nodb_cursor() as cursor:
+            cursor.execute(
+                f"COMMENT ON DATABASE {connection.ops.quote_name(name)} IS %s",
+                [f"{TEMPLATE_MARKER} {UNFINISHED.strip('_')}"],
+            )
 
     def mark_template(self, connection, name: str, digest: str) -> None:
         """``COMMENT ON DATABASE``, with no session left on the template."""

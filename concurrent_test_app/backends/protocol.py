@@ -66,8 +66,14 @@ class Backend(Protocol):
     def entry_for(self, connection, name: str, kind: str) -> Entry:
         """The ledger entry of database ``name`` on ``connection``'s server."""
 
-    def drop_leftover(self, connection, name: str, owner: Owner) -> bool:
-        """Drop ``name`` if it is there and provably left by ``owner``; True if dropped."""
+    def drop_leftover(self, connection, entry: Entry, owner: Owner) -> bool:
+        """Drop ``entry``'s database if there and provably left by ``owner``; True if dropped.
+
+        Raises NotOurs (``backends.common``) when it is there but not provably ours.
+        """
+
+    def mark_building(self, connection, name: str) -> None:
+        """Mark a server template just created, before it is filled (server backends)."""
 
     def sweep_leftovers(self, alias: str, log) -> None:
         """Drop the marked clones of runs that were killed."""

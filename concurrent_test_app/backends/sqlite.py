@@ -13,10 +13,19 @@ from django.db import connections
 
 from ..ledger import Entry
 from ..snapshots.store import Snapshot
-from .common import OWNER_FILE, TEMP_PREFIX, Clone, DatabaseGroup, dead_owner, file_lock
+from .common import (
+    OWNER_FILE,
+    TEMP_PREFIX,
+    Clone,
+    DatabaseGroup,
+    NotOurs,
+    dead_owner,
+    file_lock,
+)
 from .protocol import CloneContext, WorkerSide
 
 SQLITE_SUFFIXES = ("", "-journal", "-wal", "-shm")
+SQLITE_HEADER = b"SQLite format 3\x00"  # the first bytes of every SQLite 3 database file
 SERVER_KEY = "sqlite"  # every file is on "this machine"
 
 
@@ -82,8 +91,19 @@ class SQLiteBackend:
         """The ledger entry of file ``name``."""
         return Entry(SERVER_KEY, name, kind)
 
-    def drop_leftover(self, connection, name: str, owner) -> bool:
-        """Remove the file (the ledger alone proves it ours); True if it was there."""
+    def drop_leftover(self, connection, entry, owner) -> bool:
+        """Remove a SQLite file the ledger names (its path was checked); True if it was there.
+
+        NotOurs when the file is not a SQLite database: nothing of ours is anything else.
+        """
+        name = os.path.realpath(entry.name)
+        try:
+            with open(name, "rb") as stream:
+                header = stream.read(len(SQLITE_HEADER))
+        except FileNotFoundError:
+            header = b""
+        if header and header != SQLITE_HEADER:
+            raise NotOurs("it is not a SQLite database")
         return _remove(name)
 
     def sweep_leftovers(self, alias: str, log) -> None:
