@@ -32,6 +32,10 @@ from .common import (
 )
 from .protocol import CloneContext, WorkerSide
 
+# A connection limit no server reaches, given by CREATE DATABASE itself: the one mark a
+# clone has from its first instant (its comment comes a statement later, and a run
+# killed in between leaves an uncommented clone that only this proves ours).
+CLONE_CONNECTION_LIMIT = 1_000_027
 OBJECT_IN_USE = "55006"  # "source database is being accessed by other users"
 DUPLICATE_DATABASE = "42P04"
 
@@ -76,7 +80,8 @@ class PostgreSQLBackend(ServerBackend):
         try:
             _execute_retrying(
                 cursor,
-                f"CREATE DATABASE {quote(clone.name)} WITH TEMPLATE {quote(source)}",
+                f"CREATE DATABASE {quote(clone.name)} WITH TEMPLATE {quote(source)} "
+                f"CONNECTION LIMIT {CLONE_CONNECTION_LIMIT}",
                 context,
             )
         except DatabaseCloneException as error:
@@ -104,11 +109,16 @@ class PostgreSQLBackend(ServerBackend):
         name = entry.name
         with connection._nodb_cursor() as cursor:
             cursor.execute(
-                "SELECT shobj_description(oid, 'pg_database') FROM pg_database WHERE datname = %s",
+                "SELECT shobj_description(oid, 'pg_database'), datconnlimit FROM pg_database "
+                "WHERE datname = %s",
                 [name],
             )
             row = cursor.fetchone()
-            if row is None or not left_by(owner, name, row[0]):
+            if row is None:
+                return False
+            # Uncommented but created as our clones are: killed before its comment.
+            unmarked_ours = entry.kind != "template" and row[1] == CLONE_CONNECTION_LIMIT
+            if not left_by(owner, name, row[0], unmarked_ours):
                 return False
             # The dead run's own sessions may linger a moment; FORCE (PostgreSQL 13+)
             # ends them rather than failing with "being accessed by other users".

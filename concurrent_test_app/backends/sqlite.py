@@ -142,6 +142,9 @@ class SQLiteBackend:
         exists = Path(name).exists() and sidecar.exists()
         return sidecar.read_text().strip() if exists else None
 
+    def mark_building(self, connection, name: str) -> None:
+        """Nothing: a template file is built in the cache folder, never on a server."""
+
     def mark_template(self, connection, name: str, digest: str) -> None:
         """Write the sidecar file."""
         Path(name + ".fingerprint").write_text(digest + "\n")
