@@ -201,6 +201,9 @@ def orphaned(directory: Path | None, warn=None) -> Iterator[tuple[Path, Owner, l
         return
     say = warn or (lambda message: None)
     folder = Path(directory) / FOLDER
+    if folder.exists() and not folder.is_dir():
+        _set_aside(folder, ".unusable", "it is not a folder", say)
+        return
     try:
         names = sorted(os.listdir(folder)) if folder.is_dir() else []
     except OSError as error:
@@ -229,7 +232,8 @@ def _set_aside(path: Path, suffix: str, problem: str, say) -> None:
     except OSError as error:
         where = f"left where it is ({error.strerror or error})"
     say(
-        f"Warning: ignoring the database ledger {path}: {problem}; nothing it names is dropped; {where}"
+        f"Warning: ignoring the database ledger {path}: {problem}; "
+        f"nothing it names is dropped; {where}"
     )
 
 

@@ -40,6 +40,7 @@ from .backends.common import (
     server_clone_name,
 )
 from .exceptions import SecurityException
+from .files import open_lock
 from .ledger import Entry, Owner, host_identity
 
 __all__ = [
@@ -192,7 +193,7 @@ def _sweep_lock(folder: Path, warn):
         return
     path = folder / ".sweep.lock"
     try:
-        lock = open(path, "a")  # noqa: SIM115 - closed below; "a": never truncates
+        lock = open_lock(path, warn)
     except OSError as error:
         warn(
             f"Warning: cannot use the lock file {path}: {error.strerror or error}; "

@@ -50,6 +50,7 @@ from django.utils.module_loading import import_string
 
 from . import config as config_module
 from .backends import BACKENDS, backend_for
+from .cachefolder import cache_trouble
 from .checks import check_app_installed
 from .cpus import auto_workers, available_cpus, busy_cpu_seconds
 from .databases import CloneSet, DatabaseGroup
@@ -348,14 +349,36 @@ class ConcurrentTestRunner(DiscoverRunner):
             if state.concurrent and self.config.template_cache and not self.keepdb:
                 # Workers only ever see clones, so the migrated database can stay as a
                 # template for the next run instead of being migrated again.
-                state.template_restore = self.template_cache.setup(
-                    state.groups, kwargs.get("serialized_aliases") or set(), state.protected_names
-                )
-                return None
+                state.template_restore = self._set_up_templates(kwargs)
+                if state.template_restore is not None:
+                    return None
             return self._setup_test_databases(**kwargs)
         except BaseException:
             self._close_pool()
             raise
+
+    def _set_up_templates(self, kwargs) -> list | None:
+        """The templates; None (one line) when the cache folder cannot hold them.
+
+        A read-only or full cache folder, or a lock file that cannot be used, must not
+        cost the run: Django's own set-up (migrations) takes over, as without the cache.
+        """
+        state = self.state
+        names = {alias: connections[alias].settings_dict["NAME"] for alias in connections}
+        try:
+            return self.template_cache.setup(
+                state.groups, kwargs.get("serialized_aliases") or set(), state.protected_names
+            )
+        except Exception as error:
+            trouble = cache_trouble(error)
+            if trouble is None:
+                raise
+        self.warn(
+            f"Warning: the template cache is unavailable ({trouble}); "
+            "setting up the test databases as Django does"
+        )
+        restore_names([(connections[alias], name) for alias, name in names.items()])
+        return None
 
     def _run_planned(self, suite):
         """The plan's run, concurrent or sequential, under a guard; reports in ``finally``."""

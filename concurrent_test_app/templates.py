@@ -190,7 +190,7 @@ class TemplateCache:
     def _locked(self, connection, name: str):
         """One run builds a template while another run wanting it waits."""
         key = int(hashlib.sha1(name.encode()).hexdigest()[:15], 16)
-        return backend_of(connection).template_lock(connection, key, self.directory)
+        return backend_of(connection).template_lock(connection, key, self.directory, self.warn)
 
     def invalidate(self, groups) -> None:
         """Forget the templates' fingerprints: tests ran on them in this process."""

@@ -207,7 +207,7 @@ class MySQLBackend(ServerBackend):
                 f"GRANT ALL PRIVILEGES ON `{pattern}`.* TO {grantee};"
             )
 
-    def template_lock(self, connection, key: int, directory: Path):
+    def template_lock(self, connection, key: int, directory: Path, warn=None):
         """A server-wide named lock, held by this session (64 characters at most)."""
         name = f"django-concurrent-test-{key}"
         return session_lock(

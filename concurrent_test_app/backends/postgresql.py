@@ -156,7 +156,7 @@ class PostgreSQLBackend(ServerBackend):
                 f"Ask a DBA to run: ALTER ROLE {connection.ops.quote_name(user)} CREATEDB;"
             )
 
-    def template_lock(self, connection, key: int, directory: Path):
+    def template_lock(self, connection, key: int, directory: Path, warn=None):
         """A session advisory lock, waited for."""
         return session_lock(
             connection, "SELECT pg_advisory_lock(%s)", "SELECT pg_advisory_unlock(%s)", [key]

@@ -84,8 +84,13 @@ class Backend(Protocol):
     def template_name(self, connection, directory: Path) -> str:
         """The template's database name, or file path."""
 
-    def template_lock(self, connection, key: int, directory: Path) -> AbstractContextManager:
-        """Held while a run builds or checks a template: others wanting it wait."""
+    def template_lock(
+        self, connection, key: int, directory: Path, warn=None
+    ) -> AbstractContextManager:
+        """Held while a run builds or checks a template: others wanting it wait.
+
+        ``warn`` says that an unusable lock file was set aside (file locks).
+        """
 
     def template_marker(self, connection, name: str) -> str | None:
         """The fingerprint stored with an existing template of ours, else None."""

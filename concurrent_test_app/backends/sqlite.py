@@ -11,6 +11,7 @@ from pathlib import Path
 
 from django.db import connections
 
+from ..files import open_lock
 from ..ledger import Entry
 from ..snapshots.store import Snapshot
 from .common import (
@@ -126,10 +127,10 @@ class SQLiteBackend:
         return str(Path(directory) / "templates" / f"{connection.alias}.sqlite3")
 
     @contextmanager
-    def template_lock(self, connection, key: int, directory: Path):
-        """``flock`` on a file in the cache folder, waited for."""
+    def template_lock(self, connection, key: int, directory: Path, warn=None):
+        """``flock`` on a file in the cache folder, waited for (OSError: the cache is unusable)."""
         directory.mkdir(parents=True, exist_ok=True)
-        with open(directory / f".template-{key}.lock", "w") as lock:
+        with open_lock(directory / f".template-{key}.lock", warn or _silent) as lock:
             fcntl.flock(lock, fcntl.LOCK_EX)
             try:
                 yield
@@ -186,6 +187,10 @@ class SQLiteBackend:
         if connection.creation.is_in_memory_db(test_name):
             return None  # private to the run
         return file_lock(held, directory, key)
+
+
+def _silent(message: str) -> None:
+    """Says nothing."""
 
 
 def _remove(name: str) -> bool:
