@@ -86,6 +86,7 @@ from .preflight import check_before_databases
 from .reports import ReportSession, RunInfo
 from .reports.console import CONSOLE
 from .safety import production_reason, refuse_real_names, remember_configured_debug
+from .serverlimits import connection_limit, needed
 from .settings_carry import SettingsCarry, carry_settings
 from .startmethods import ForkServer
 from .suite import ConcurrentSuite, with_replay_formatting
@@ -360,8 +361,9 @@ class ConcurrentTestRunner(DiscoverRunner):
     def _set_up_templates(self, kwargs) -> list | None:
         """The templates; None (one line) when the cache folder cannot hold them.
 
-        A read-only or full cache folder, or a lock file that cannot be used, must not
-        cost the run: Django's own set-up (migrations) takes over, as without the cache.
+        A read-only or full cache folder, a lock file that cannot be used or a server's
+        connection limit must not cost the run: Django's own set-up (migrations) takes
+        over, as without the cache.
         """
         state = self.state
         names = {alias: connections[alias].settings_dict["NAME"] for alias in connections}
@@ -370,7 +372,9 @@ class ConcurrentTestRunner(DiscoverRunner):
                 state.groups, kwargs.get("serialized_aliases") or set(), state.protected_names
             )
         except Exception as error:
-            trouble = cache_trouble(error)
+            # The template lock holds a connection of its own: a tight connection limit
+            # leaves the cache out, as Django's set-up needs fewer.
+            trouble = cache_trouble(error) or connection_limit(error)
             if trouble is None:
                 raise
         self.warn(
@@ -735,7 +739,11 @@ class ConcurrentTestRunner(DiscoverRunner):
         try:
             # From databases ready to workers ready: what a sequential run would not wait.
             waiting = time.monotonic()
-            self._create_clones(clone_set)
+            limited = self._create_clones_within_limits(clone_set, plan.workers)
+            if limited is not None:
+                self._close_pool()
+                clone_set.drop()
+                return self.run_sequentially(plan.suite, limited)
             pool = self.state.pool
             try:
                 self._verify_workers(pool, clone_set, plan.workers)
@@ -743,7 +751,10 @@ class ConcurrentTestRunner(DiscoverRunner):
             except WorkerStartException as error:
                 self._close_pool()
                 clone_set.drop()
-                reason = self.fallback_reason(len(plan.units), worker_start_error=str(error))
+                message = str(error)
+                if connection_limit(message) is not None:
+                    message += f" ({needed(plan.workers, self._alias_count)})"
+                reason = self.fallback_reason(len(plan.units), worker_start_error=message)
                 return self.run_sequentially(plan.suite, reason)
             self._announce_plan(plan)
             return self._run_in_pool(pool, plan)
@@ -752,6 +763,25 @@ class ConcurrentTestRunner(DiscoverRunner):
             self._set_phase(STOPPING)
             self._close_pool()
             clone_set.drop()
+
+    def _create_clones_within_limits(self, clone_set: CloneSet, workers: int) -> str | None:
+        """Make the clones; the reason to run sequentially if the server's limit stops it."""
+        try:
+            self._create_clones(clone_set)
+        except Exception as error:
+            words = connection_limit(error)
+            if words is None:
+                raise
+            return (
+                f"the database server refused a connection while cloning: {words} "
+                f"({needed(workers, self._alias_count)})"
+            )
+        return None
+
+    @property
+    def _alias_count(self) -> int:
+        """How many database aliases each worker connects (mirrors included)."""
+        return sum(len(group.aliases) for group in self._groups)
 
     def _create_clones(self, clone_set: CloneSet) -> None:
         """Sweep what killed runs left, then make every worker's clones."""
