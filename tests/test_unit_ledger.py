@@ -113,3 +113,41 @@ def test_only_names_our_rules_make_from_the_project_are_ours(tmp_path):
         assert not our_file(os.path.join(run_folder, "..", "x_w1.sqlite3"), aliases, tmp_path)
     finally:
         os.rmdir(run_folder)
+
+
+def test_a_ledger_folder_that_cannot_be_listed_is_one_line(tmp_path, monkeypatch):
+    (tmp_path / "ledger").mkdir()
+
+    def refuse(path):
+        raise PermissionError(13, "Permission denied", str(path))
+
+    monkeypatch.setattr(ledger_module.os, "listdir", refuse)
+    said = []
+    assert list(ledger_module.orphaned(tmp_path, said.append)) == []
+    expected = (
+        f"Warning: cannot read the database ledger folder {tmp_path / 'ledger'}: "
+        "Permission denied; no leftovers of killed runs are dropped this time"
+    )
+    assert said == [expected]
+
+
+def test_server_limits_and_cache_trouble_are_recognised():
+    from concurrent_test_app.cachefolder import cache_trouble
+    from concurrent_test_app.serverlimits import connection_limit, needed
+
+    refused = (
+        'connection to server at "127.0.0.1", port 5432 failed: FATAL:  too many '
+        'connections for role "ci"\n'
+    )
+    try:
+        try:
+            raise OSError(refused)
+        except OSError as error:
+            raise RuntimeError("wrapped") from error
+    except RuntimeError as wrapped:
+        assert connection_limit(wrapped) == 'too many connections for role "ci"'
+    assert connection_limit("Worker 1 exited") is None
+    assert needed(3, 2).startswith("the run needs 7 connections: 3 workers × 2")
+    full = OSError(28, "No space left on device", "/cache/templates/default.sqlite3")
+    assert cache_trouble(full) == "/cache/templates/default.sqlite3: No space left on device"
+    assert cache_trouble(ValueError("no such table: x")) is None
