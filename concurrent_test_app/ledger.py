@@ -11,6 +11,11 @@ dropped or handed over to its marker (a kept clone, a finished template). A file
 process is gone (same host, pid no longer running, or running as another process) names
 databases that nobody will drop: the next run's sweep drops them and the file goes. A
 database that no ledger names, and that carries no marker of ours, is never touched.
+
+The folder is untrusted (it travels in CI caches): each entry records the machine that
+wrote it (``host_identity``), and ``leftovers`` honours an entry only when it proves
+the database ours. A file that cannot be read, or that another host wrote, is set
+aside with one line, never deleted.
 """
 
 from __future__ import annotations
