@@ -248,6 +248,7 @@ class ConcurrentTestRunner(DiscoverRunner):
         """
         self.interrupted_status = None
         self.flaky = []
+        self._warned = set()  # warn_once: each run says each warning once
         self.state.reports_written = self.state.not_run_reported = False
         with InterruptGuard(on_first=self._stop_on_interrupt, phase=SETTING_UP) as guard:
             self.state.guard = guard
@@ -529,7 +530,7 @@ class ConcurrentTestRunner(DiscoverRunner):
             self.verbosity,
             self.announce,
             self.ledger,
-            self.warn,
+            self.warn_once,
             snapshots=self.config.template_snapshots,
             tools=self.config.snapshot_tools,
             names=self.project_names,
@@ -550,6 +551,13 @@ class ConcurrentTestRunner(DiscoverRunner):
         CONSOLE.before_line(sys.stderr)
         sys.stderr.write(f"{PREFIX} {message}\n")
         sys.stderr.flush()
+
+    def warn_once(self, message: str) -> None:
+        """``warn``, saying each message once per run (each alias sweeps the same folder)."""
+        said = self.__dict__.setdefault("_warned", set())
+        if message not in said:
+            said.add(message)
+            self.warn(message)
 
     # -- planning, workers, clones and running ----------------------------------------
 
@@ -933,7 +941,7 @@ class ConcurrentTestRunner(DiscoverRunner):
                 self.ledger.folder.parent,
                 connections[group.primary],
                 self.announce,
-                self.warn,
+                self.warn_once,
                 self.project_names,
             )
         # Each backend once, through its first group: one query sees every database on
