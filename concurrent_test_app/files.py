@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import secrets
 from pathlib import Path
+from typing import IO
 
 
 def write_atomically(path: str | Path, content: bytes | str) -> None:
@@ -30,3 +31,21 @@ def write_atomically(path: str | Path, content: bytes | str) -> None:
     except BaseException:
         temporary.unlink(missing_ok=True)
         raise
+
+
+def open_lock(path: str | Path, warn) -> IO[str]:
+    """Open ``path`` to ``flock`` it; a lock file that cannot be used is set aside first.
+
+    The cache folder is untrusted: a directory, or a file this user may not open, in the
+    lock's place would stop every run. It is renamed (never deleted) with one line from
+    ``warn``, and a fresh lock file takes its place. OSError if even that cannot be done.
+    """
+    path = Path(path)
+    try:
+        return open(path, "a")
+    except (IsADirectoryError, PermissionError) as error:
+        problem = "it is a directory" if path.is_dir() else (error.strerror or str(error))
+    aside = path.with_name(f"{path.name}.unusable-{secrets.token_hex(3)}")
+    os.replace(path, aside)
+    warn(f"Warning: lock file {path} is unusable ({problem}); set aside as {aside.name}")
+    return open(path, "a")

@@ -54,9 +54,18 @@ class KeptDatabasesLock:
 
     def _acquire_one(self, group) -> None:
         connection = connections[group.primary]
-        take = backend_of(connection).keepdb_lock(
-            connection, group.test_name, lock_key(group.test_name), self._held, self.directory
-        )
+        try:
+            take = backend_of(connection).keepdb_lock(
+                connection, group.test_name, lock_key(group.test_name), self._held, self.directory
+            )
+        except OSError as error:
+            # A lock file of the cache folder that cannot be used (a directory in its
+            # place, a read-only folder) must not cost the run: it goes on unlocked.
+            self.log(
+                f"Warning: cannot lock the kept test database {group.test_name!r}: "
+                f"{error.filename}: {error.strerror or error}; going on without the lock"
+            )
+            return
         if take is None or take():
             return
         self.log(

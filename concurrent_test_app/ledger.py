@@ -11,23 +11,44 @@ dropped or handed over to its marker (a kept clone, a finished template). A file
 process is gone (same host, pid no longer running, or running as another process) names
 databases that nobody will drop: the next run's sweep drops them and the file goes. A
 database that no ledger names, and that carries no marker of ours, is never touched.
+
+The folder is untrusted (it travels in CI caches): each entry records the machine that
+wrote it (``host_identity``), and ``leftovers`` honours an entry only when it proves
+the database ours. A file that cannot be read, or that another host wrote, is set
+aside with one line, never deleted.
 """
 
 from __future__ import annotations
 
+import functools
 import json
 import os
 import secrets
 import socket
 import threading
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from . import files
 
 FORMAT = "django-concurrent-test/ledger"
 FOLDER = "ledger"
+MACHINE_ID_FILES = ("/etc/machine-id", "/var/lib/dbus/machine-id")
+
+
+@functools.cache
+def host_identity() -> str:
+    """This machine: its host name and machine id (a folder copied from elsewhere names another)."""
+    host = socket.gethostname()
+    for path in MACHINE_ID_FILES:
+        try:
+            machine = Path(path).read_text().strip()
+        except OSError:
+            continue
+        if machine:
+            return f"{host}/{machine}"
+    return host
 
 
 @dataclass(frozen=True)
@@ -37,6 +58,7 @@ class Entry:
     server: str  # ``server_key`` of the connection: the vendor, host and port
     name: str  # a database name, or a file path for SQLite
     kind: str  # "clone" or "template"
+    host: str = field(default_factory=host_identity)  # the machine that wrote the entry
 
 
 @dataclass(frozen=True)
@@ -143,31 +165,81 @@ def write_atomically(path: Path, owner: Owner, entries: list[Entry]) -> None:
     files.write_atomically(path, json.dumps(data))
 
 
-def read(path: Path) -> tuple[Owner, list[Entry]] | None:
-    """The owner and entries of a ledger file, or None when it is not one of ours."""
+class Unreadable(Exception):
+    """A ledger file that cannot be read or is not a ledger; its message says why."""
+
+
+def read(path: Path) -> tuple[Owner, list[Entry]]:
+    """The owner and entries of a ledger file; Unreadable when it is damaged or not one."""
     try:
         data = json.loads(path.read_text())
+    except OSError as error:
+        raise Unreadable(error.strerror or str(error)) from None
+    except ValueError:
+        raise Unreadable("not JSON") from None
+    try:
         if data.get("format") != FORMAT:
-            return None
+            raise Unreadable(f"not a ledger of django-concurrent-test (format {FORMAT!r})")
         owner = Owner(str(data["host"]), int(data["pid"]), data.get("started"))
         entries = [
-            Entry(str(item["server"]), str(item["name"]), str(item["kind"]))
+            Entry(str(item["server"]), str(item["name"]), str(item["kind"]), _host(item))
             for item in data["databases"]
         ]
-    except (OSError, ValueError, KeyError, TypeError, AttributeError):
-        return None
+    except (ValueError, KeyError, TypeError, AttributeError) as error:
+        raise Unreadable(f"not a ledger of the expected shape ({type(error).__name__})") from None
     return owner, entries
 
 
-def orphaned(directory: Path | None) -> Iterator[tuple[Path, Owner, list[Entry]]]:
-    """Ledger files in ``directory`` whose run is gone, with their entries."""
+def _host(item: dict) -> str:
+    """The machine an entry says wrote it ("" when it says none, as before version 2)."""
+    host = item.get("host")
+    return host if isinstance(host, str) else ""
+
+
+def orphaned(directory: Path | None, warn=None) -> Iterator[tuple[Path, Owner, list[Entry]]]:
+    """Ledger files in ``directory`` whose run is gone, with their entries.
+
+    A file that cannot be read, or that another machine wrote, is set aside (renamed,
+    never deleted) with one line from ``warn``: nothing it names is dropped here.
+    """
     if directory is None:
         return
+    say = warn or (lambda message: None)
     folder = Path(directory) / FOLDER
-    for path in sorted(folder.glob("*.json")) if folder.is_dir() else ():
-        found = read(path)
-        if found is not None and found[0].gone():
-            yield path, *found
+    if folder.exists() and not folder.is_dir():
+        _set_aside(folder, ".unusable", "it is not a folder", say)
+        return
+    try:
+        names = sorted(os.listdir(folder)) if folder.is_dir() else []
+    except OSError as error:
+        say(
+            f"Warning: cannot read the database ledger folder {folder}: "
+            f"{error.strerror or error}; no leftovers of killed runs are dropped this time"
+        )
+        return
+    for path in (folder / name for name in names if name.endswith(".json")):
+        try:
+            owner, entries = read(path)
+        except Unreadable as error:
+            _set_aside(path, ".unreadable", f"{error}", say)
+            continue
+        if owner.host != socket.gethostname():
+            _set_aside(path, ".foreign", f"written on another machine ({owner.host})", say)
+        elif owner.gone():
+            yield path, owner, entries
+
+
+def _set_aside(path: Path, suffix: str, problem: str, say) -> None:
+    """Rename ``path`` so no sweep reads it again; one line says what and why."""
+    try:
+        os.replace(path, path.with_name(path.name + suffix))
+        where = f"set aside as {path.name + suffix}"
+    except OSError as error:
+        where = f"left where it is ({error.strerror or error})"
+    say(
+        f"Warning: ignoring the database ledger {path}: {problem}; "
+        f"nothing it names is dropped; {where}"
+    )
 
 
 def rewrite(path: Path, owner: Owner, entries: list[Entry]) -> None:

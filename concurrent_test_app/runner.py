@@ -49,6 +49,7 @@ from django.utils.module_loading import import_string
 
 from . import config as config_module
 from .backends import BACKENDS, backend_for
+from .cachefolder import cache_trouble
 from .checks import check_app_installed
 from .cpus import auto_workers, available_cpus, busy_cpu_seconds
 from .databases import CloneSet, DatabaseGroup
@@ -64,7 +65,7 @@ from .gate import (
 from .interrupts import SETTING_UP, STOPPING, TESTS, InterruptGuard, stop_registered_results
 from .keepdb_lock import KeptDatabasesLock
 from .ledger import Ledger
-from .leftovers import sweep_ledgers
+from .leftovers import ProjectNames, sweep_ledgers
 from .mainguard import exit_if_importing_main
 from .orderchecks import OrderChecks
 from .outcomes import outcomes_of, recorded_test_exists, run_context, select
@@ -84,6 +85,7 @@ from .preflight import check_before_databases
 from .reports import ReportSession, RunInfo
 from .reports.console import CONSOLE
 from .safety import production_reason, refuse_real_names, remember_configured_debug
+from .serverlimits import connection_limit, needed
 from .settings_carry import SettingsCarry, carry_settings
 from .startmethods import ForkServer
 from .suite import ConcurrentSuite, with_replay_formatting
@@ -248,6 +250,7 @@ class ConcurrentTestRunner(DiscoverRunner):
         """
         self.interrupted_status = None
         self.flaky = []
+        self._warned = set()  # warn_once: each run says each warning once
         self.state.reports_written = self.state.not_run_reported = False
         with InterruptGuard(on_first=self._stop_on_interrupt, phase=SETTING_UP) as guard:
             self.state.guard = guard
@@ -371,6 +374,8 @@ class ConcurrentTestRunner(DiscoverRunner):
         state.protected_names = {
             str(db["NAME"]) for db in settings.DATABASES.values() if db.get("NAME")
         }
+        self.__dict__.pop("project_names", None)  # read afresh, while every alias has its NAME
+        _ = self.project_names
         test_databases, mirrors = get_unique_databases_and_mirrors(selected_aliases)
         state.groups = []
         test_names = {}
@@ -389,14 +394,39 @@ class ConcurrentTestRunner(DiscoverRunner):
             if state.concurrent and self.config.template_cache and not self.keepdb:
                 # Workers only ever see clones, so the migrated database can stay as a
                 # template for the next run instead of being migrated again.
-                state.template_restore = self.template_cache.setup(
-                    state.groups, kwargs.get("serialized_aliases") or set(), state.protected_names
-                )
-                return None
+                state.template_restore = self._set_up_templates(kwargs)
+                if state.template_restore is not None:
+                    return None
             return self._setup_test_databases(**kwargs)
         except BaseException:
             self._close_pool()
             raise
+
+    def _set_up_templates(self, kwargs) -> list | None:
+        """The templates; None (one line) when the cache folder cannot hold them.
+
+        A read-only or full cache folder, a lock file that cannot be used or a server's
+        connection limit must not cost the run: Django's own set-up (migrations) takes
+        over, as without the cache.
+        """
+        state = self.state
+        names = {alias: connections[alias].settings_dict["NAME"] for alias in connections}
+        try:
+            return self.template_cache.setup(
+                state.groups, kwargs.get("serialized_aliases") or set(), state.protected_names
+            )
+        except Exception as error:
+            # The template lock holds a connection of its own: a tight connection limit
+            # leaves the cache out, as Django's set-up needs fewer.
+            trouble = cache_trouble(error) or connection_limit(error)
+            if trouble is None:
+                raise
+        self.warn(
+            f"Warning: the template cache is unavailable ({trouble}); "
+            "setting up the test databases as Django does"
+        )
+        restore_names([(connections[alias], name) for alias, name in names.items()])
+        return None
 
     def _run_planned(self, suite):
         """The plan's run, concurrent or sequential, under a guard; reports in ``finally``."""
@@ -544,10 +574,16 @@ class ConcurrentTestRunner(DiscoverRunner):
             self.verbosity,
             self.announce,
             self.ledger,
-            self.warn,
+            self.warn_once,
             snapshots=self.config.template_snapshots,
             tools=self.config.snapshot_tools,
+            names=self.project_names,
         )
+
+    @cached_property
+    def project_names(self) -> ProjectNames:
+        """The configured test databases, read before any alias points at a template."""
+        return ProjectNames.configured()
 
     @cached_property
     def ledger(self) -> Ledger:
@@ -559,6 +595,13 @@ class ConcurrentTestRunner(DiscoverRunner):
         CONSOLE.before_line(sys.stderr)
         sys.stderr.write(f"{PREFIX} {message}\n")
         sys.stderr.flush()
+
+    def warn_once(self, message: str) -> None:
+        """``warn``, saying each message once per run (each alias sweeps the same folder)."""
+        said = self.__dict__.setdefault("_warned", set())
+        if message not in said:
+            said.add(message)
+            self.warn(message)
 
     # -- planning, workers, clones and running ----------------------------------------
 
@@ -768,7 +811,11 @@ class ConcurrentTestRunner(DiscoverRunner):
         try:
             # From databases ready to workers ready: what a sequential run would not wait.
             waiting = time.monotonic()
-            self._create_clones(clone_set)
+            limited = self._create_clones_within_limits(clone_set, plan.workers)
+            if limited is not None:
+                self._close_pool()
+                clone_set.drop()
+                return self.run_sequentially(plan.suite, limited)
             pool = self.state.pool
             try:
                 self._verify_workers(pool, clone_set, plan.workers)
@@ -776,7 +823,10 @@ class ConcurrentTestRunner(DiscoverRunner):
             except WorkerStartException as error:
                 self._close_pool()
                 clone_set.drop()
-                reason = self.fallback_reason(len(plan.units), worker_start_error=str(error))
+                message = str(error)
+                if connection_limit(message) is not None:
+                    message += f" ({needed(plan.workers, self._alias_count)})"
+                reason = self.fallback_reason(len(plan.units), worker_start_error=message)
                 return self.run_sequentially(plan.suite, reason)
             self._announce_plan(plan)
             return self._run_in_pool(pool, plan)
@@ -785,6 +835,25 @@ class ConcurrentTestRunner(DiscoverRunner):
             self._set_phase(STOPPING)
             self._close_pool()
             clone_set.drop()
+
+    def _create_clones_within_limits(self, clone_set: CloneSet, workers: int) -> str | None:
+        """Make the clones; the reason to run sequentially if the server's limit stops it."""
+        try:
+            self._create_clones(clone_set)
+        except Exception as error:
+            words = connection_limit(error)
+            if words is None:
+                raise
+            return (
+                f"the database server refused a connection while cloning: {words} "
+                f"({needed(workers, self._alias_count)})"
+            )
+        return None
+
+    @property
+    def _alias_count(self) -> int:
+        """How many database aliases each worker connects (mirrors included)."""
+        return sum(len(group.aliases) for group in self._groups)
 
     def _create_clones(self, clone_set: CloneSet) -> None:
         """Sweep what killed runs left, then make every worker's clones."""
@@ -941,7 +1010,11 @@ class ConcurrentTestRunner(DiscoverRunner):
         """Remove clones that killed runs of ours left behind (never anyone else's)."""
         for group in self._groups:  # what dead runs' ledgers name, marked or not
             sweep_ledgers(
-                self.ledger.folder.parent, connections[group.primary], self.announce, self.warn
+                self.ledger.folder.parent,
+                connections[group.primary],
+                self.announce,
+                self.warn_once,
+                self.project_names,
             )
         # Each backend once, through its first group: one query sees every database on
         # the server, one look sees every folder of ours.

@@ -151,6 +151,7 @@ class TemplateCache:
         warn=None,
         snapshots=True,
         tools=None,
+        names=None,
     ) -> None:
         self.directory = Path(directory)
         self.verbosity = verbosity
@@ -161,6 +162,7 @@ class TemplateCache:
         # Snapshots of the templates, for a CI cache to carry to a new database server.
         self.snapshots = SnapshotStore(self.directory, self.warn) if snapshots else None
         self.tools = tools  # the folder of pg_dump/pg_restore (mysqldump/mysql), or None
+        self.names = names  # the project's test databases (leftovers.ProjectNames), for sweeps
 
     def setup(self, groups, serialized_aliases, protected: set[str]) -> list[tuple]:
         """Use or build each group's template; return ``(connection, old_name)`` pairs."""
@@ -180,7 +182,7 @@ class TemplateCache:
             with self._locked(connection, name):
                 # A build killed earlier (here or in another run of this project) must
                 # not block this one: the ledger proves what it left is ours.
-                sweep_ledgers(self.directory, connection, self.log, self.warn)
+                sweep_ledgers(self.directory, connection, self.log, self.warn, self.names)
                 self._prepare(group, name, current, entry, group.primary in serialized_aliases)
             ledger[f"{group.primary}:{name}"] = current.parts
             for alias in group.aliases[1:]:
@@ -196,7 +198,7 @@ class TemplateCache:
     def _locked(self, connection, name: str):
         """One run builds a template while another run wanting it waits."""
         key = int(hashlib.sha1(name.encode()).hexdigest()[:15], 16)
-        return backend_of(connection).template_lock(connection, key, self.directory)
+        return backend_of(connection).template_lock(connection, key, self.directory, self.warn)
 
     def invalidate(self, groups) -> None:
         """Forget the templates' fingerprints: tests ran on them in this process."""
@@ -528,6 +530,9 @@ def _create_database(connection, name: str, created: list[str]) -> None:
     with creation._nodb_cursor() as cursor:
         creation._execute_create_test_db(cursor, parameters, keepdb=False)
     created.append(name)
+    # Marked before migrations or a restore fill it: a run killed meanwhile leaves a
+    # database the next run's sweep can prove is ours (a ledger entry alone does not).
+    backend_of(connection).mark_building(connection, name)
 
 
 def _point_at(connection, name: str) -> None:

@@ -121,15 +121,28 @@ def dead_owner(marker: str | None) -> bool:
     return bool(match) and Owner(match.group(1), int(match.group(2)), None).gone()
 
 
-def left_by(owner: Owner, name: str, marker: str | None) -> bool:
-    """Whether a database the ledger of ``owner`` names, marked ``marker``, is its leftover."""
+class NotOurs(Exception):
+    """A database or file a ledger names that does not prove itself ours; says why."""
+
+
+def left_by(owner: Owner, name: str, marker: str | None, unmarked_ours: bool = False) -> bool:
+    """Whether a database the ledger of ``owner`` names, marked ``marker``, is its leftover.
+
+    Raises NotOurs when it carries no marker of ours: a ledger entry alone (a file anyone
+    can write) never drops a database. ``unmarked_ours``: the backend marks this kind only
+    when it is complete (a MySQL template), so an unmarked one is the entry's.
+    """
     if not marker:
-        return True  # never marked: the ledger entry, written before it existed, proves it
+        if unmarked_ours:
+            return True
+        raise NotOurs(f"it does not carry the marker {CLONE_MARKER!r}")
     if marker.startswith(CLONE_MARKER):
         return marker == f"{CLONE_MARKER} host={owner.host} pid={owner.pid}"
+    if not marker.startswith(OUR_PREFIX):
+        raise NotOurs("it carries a marker that is not django-concurrent-test's")
     # A template of ours: only an unfinished build (its run's token in its name) is a
     # leftover; a finished one is the template cache's to keep or replace.
-    return marker.startswith(OUR_PREFIX) and UNFINISHED in name
+    return UNFINISHED in name
 
 
 def server_address(connection) -> str:
@@ -169,6 +182,9 @@ class ServerBackend:
     def mark_template(self, connection, name: str, digest: str) -> None:
         """Store ``digest`` with template ``name``, proving it ours."""
         raise NotImplementedError
+
+    def mark_building(self, connection, name: str) -> None:
+        """Mark a template just created, before it is filled (none: MySQL marks it last)."""
 
     def invalidate_template(self, connection, name: str) -> None:
         """Mark it with a digest nothing has."""

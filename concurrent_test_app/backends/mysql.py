@@ -138,13 +138,21 @@ class MySQLBackend(ServerBackend):
                 _drop_marked(cursor, connection.ops.quote_name, clone.name)
         context.ledger.forget(server_entry(connection, clone.name, "clone"))
 
-    def drop_leftover(self, connection, name: str, owner) -> bool:
-        """Drop ``name`` when its marker table (or its lack of one) shows ``owner`` left it."""
+    def drop_leftover(self, connection, entry, owner) -> bool:
+        """Drop the entry's database when its marker table shows ``owner`` left it.
+
+        A template is marked last (see ``templates``), so an unmarked one the entry names is
+        the entry's; an unmarked clone is not (its marker table comes right after creation).
+        """
+        name = entry.name
+        unmarked_ours = entry.kind == "template"
         with connection._nodb_cursor() as cursor:
             cursor.execute(
                 "SELECT 1 FROM information_schema.SCHEMATA WHERE SCHEMA_NAME = %s", [name]
             )
-            if cursor.fetchone() is None or not left_by(owner, name, _any_marker(cursor, name)):
+            if cursor.fetchone() is None or not left_by(
+                owner, name, _any_marker(cursor, name), unmarked_ours
+            ):
                 return False
             cursor.execute(f"DROP DATABASE IF EXISTS {connection.ops.quote_name(name)}")
             return True
@@ -199,7 +207,7 @@ class MySQLBackend(ServerBackend):
                 f"GRANT ALL PRIVILEGES ON `{pattern}`.* TO {grantee};"
             )
 
-    def template_lock(self, connection, key: int, directory: Path):
+    def template_lock(self, connection, key: int, directory: Path, warn=None):
         """A server-wide named lock, held by this session (64 characters at most)."""
         name = f"django-concurrent-test-{key}"
         return session_lock(

@@ -14,6 +14,7 @@ from ..worker.upkeep import with_connect_retries
 from .common import (
     CLONE_MARKER,
     TEMPLATE_MARKER,
+    UNFINISHED,
     Clone,
     DatabaseGroup,
     ServerBackend,
@@ -31,6 +32,10 @@ from .common import (
 )
 from .protocol import CloneContext, WorkerSide
 
+# A connection limit no server reaches, given by CREATE DATABASE itself: the one mark a
+# clone has from its first instant (its comment comes a statement later, and a run
+# killed in between leaves an uncommented clone that only this proves ours).
+CLONE_CONNECTION_LIMIT = 1_000_027
 OBJECT_IN_USE = "55006"  # "source database is being accessed by other users"
 DUPLICATE_DATABASE = "42P04"
 
@@ -75,7 +80,8 @@ class PostgreSQLBackend(ServerBackend):
         try:
             _execute_retrying(
                 cursor,
-                f"CREATE DATABASE {quote(clone.name)} WITH TEMPLATE {quote(source)}",
+                f"CREATE DATABASE {quote(clone.name)} WITH TEMPLATE {quote(source)} "
+                f"CONNECTION LIMIT {CLONE_CONNECTION_LIMIT}",
                 context,
             )
         except DatabaseCloneException as error:
@@ -98,15 +104,21 @@ class PostgreSQLBackend(ServerBackend):
                 _drop_marked(cursor, connection.ops.quote_name, clone.name, context)
         context.ledger.forget(server_entry(connection, clone.name, "clone"))
 
-    def drop_leftover(self, connection, name: str, owner) -> bool:
-        """Drop ``name`` when its comment (or its lack of one) shows ``owner`` left it."""
+    def drop_leftover(self, connection, entry, owner) -> bool:
+        """Drop the entry's database when its comment shows ``owner`` left it (NotOurs if none)."""
+        name = entry.name
         with connection._nodb_cursor() as cursor:
             cursor.execute(
-                "SELECT shobj_description(oid, 'pg_database') FROM pg_database WHERE datname = %s",
+                "SELECT shobj_description(oid, 'pg_database'), datconnlimit FROM pg_database "
+                "WHERE datname = %s",
                 [name],
             )
             row = cursor.fetchone()
-            if row is None or not left_by(owner, name, row[0]):
+            if row is None:
+                return False
+            # Uncommented but created as our clones are: killed before its comment.
+            unmarked_ours = entry.kind != "template" and row[1] == CLONE_CONNECTION_LIMIT
+            if not left_by(owner, name, row[0], unmarked_ours):
                 return False
             # The dead run's own sessions may linger a moment; FORCE (PostgreSQL 13+)
             # ends them rather than failing with "being accessed by other users".
@@ -144,7 +156,7 @@ class PostgreSQLBackend(ServerBackend):
                 f"Ask a DBA to run: ALTER ROLE {connection.ops.quote_name(user)} CREATEDB;"
             )
 
-    def template_lock(self, connection, key: int, directory: Path):
+    def template_lock(self, connection, key: int, directory: Path, warn=None):
         """A session advisory lock, waited for."""
         return session_lock(
             connection, "SELECT pg_advisory_lock(%s)", "SELECT pg_advisory_unlock(%s)", [key]
@@ -161,6 +173,14 @@ class PostgreSQLBackend(ServerBackend):
         if row is None:
             return None
         return template_digest(name, row[0] or "")
+
+    def mark_building(self, connection, name: str) -> None:
+        """Comment the new, empty template at once: a kill while it fills leaves it provable."""
+        with connection._nodb_cursor() as cursor:
+            cursor.execute(
+                f"COMMENT ON DATABASE {connection.ops.quote_name(name)} IS %s",
+                [f"{TEMPLATE_MARKER} {UNFINISHED.strip('_')}"],
+            )
 
     def mark_template(self, connection, name: str, digest: str) -> None:
         """``COMMENT ON DATABASE``, with no session left on the template."""

@@ -66,8 +66,14 @@ class Backend(Protocol):
     def entry_for(self, connection, name: str, kind: str) -> Entry:
         """The ledger entry of database ``name`` on ``connection``'s server."""
 
-    def drop_leftover(self, connection, name: str, owner: Owner) -> bool:
-        """Drop ``name`` if it is there and provably left by ``owner``; True if dropped."""
+    def drop_leftover(self, connection, entry: Entry, owner: Owner) -> bool:
+        """Drop ``entry``'s database if there and provably left by ``owner``; True if dropped.
+
+        Raises NotOurs (``backends.common``) when it is there but not provably ours.
+        """
+
+    def mark_building(self, connection, name: str) -> None:
+        """Mark a server template just created, before it is filled (server backends)."""
 
     def sweep_leftovers(self, alias: str, log) -> None:
         """Drop the marked clones of runs that were killed."""
@@ -78,8 +84,13 @@ class Backend(Protocol):
     def template_name(self, connection, directory: Path) -> str:
         """The template's database name, or file path."""
 
-    def template_lock(self, connection, key: int, directory: Path) -> AbstractContextManager:
-        """Held while a run builds or checks a template: others wanting it wait."""
+    def template_lock(
+        self, connection, key: int, directory: Path, warn=None
+    ) -> AbstractContextManager:
+        """Held while a run builds or checks a template: others wanting it wait.
+
+        ``warn`` says that an unusable lock file was set aside (file locks).
+        """
 
     def template_marker(self, connection, name: str) -> str | None:
         """The fingerprint stored with an existing template of ours, else None."""

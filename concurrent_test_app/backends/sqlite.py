@@ -11,12 +11,22 @@ from pathlib import Path
 
 from django.db import connections
 
+from ..files import open_lock
 from ..ledger import Entry
 from ..snapshots.store import Snapshot
-from .common import OWNER_FILE, TEMP_PREFIX, Clone, DatabaseGroup, dead_owner, file_lock
+from .common import (
+    OWNER_FILE,
+    TEMP_PREFIX,
+    Clone,
+    DatabaseGroup,
+    NotOurs,
+    dead_owner,
+    file_lock,
+)
 from .protocol import CloneContext, WorkerSide
 
 SQLITE_SUFFIXES = ("", "-journal", "-wal", "-shm")
+SQLITE_HEADER = b"SQLite format 3\x00"  # the first bytes of every SQLite 3 database file
 SERVER_KEY = "sqlite"  # every file is on "this machine"
 
 
@@ -82,8 +92,19 @@ class SQLiteBackend:
         """The ledger entry of file ``name``."""
         return Entry(SERVER_KEY, name, kind)
 
-    def drop_leftover(self, connection, name: str, owner) -> bool:
-        """Remove the file (the ledger alone proves it ours); True if it was there."""
+    def drop_leftover(self, connection, entry, owner) -> bool:
+        """Remove a SQLite file the ledger names (its path was checked); True if it was there.
+
+        NotOurs when the file is not a SQLite database: nothing of ours is anything else.
+        """
+        name = os.path.realpath(entry.name)
+        try:
+            with open(name, "rb") as stream:
+                header = stream.read(len(SQLITE_HEADER))
+        except FileNotFoundError:
+            header = b""
+        if header and header != SQLITE_HEADER:
+            raise NotOurs("it is not a SQLite database")
         return _remove(name)
 
     def sweep_leftovers(self, alias: str, log) -> None:
@@ -106,10 +127,10 @@ class SQLiteBackend:
         return str(Path(directory) / "templates" / f"{connection.alias}.sqlite3")
 
     @contextmanager
-    def template_lock(self, connection, key: int, directory: Path):
-        """``flock`` on a file in the cache folder, waited for."""
+    def template_lock(self, connection, key: int, directory: Path, warn=None):
+        """``flock`` on a file in the cache folder, waited for (OSError: the cache is unusable)."""
         directory.mkdir(parents=True, exist_ok=True)
-        with open(directory / f".template-{key}.lock", "w") as lock:
+        with open_lock(directory / f".template-{key}.lock", warn or _silent) as lock:
             fcntl.flock(lock, fcntl.LOCK_EX)
             try:
                 yield
@@ -121,6 +142,9 @@ class SQLiteBackend:
         sidecar = Path(name + ".fingerprint")
         exists = Path(name).exists() and sidecar.exists()
         return sidecar.read_text().strip() if exists else None
+
+    def mark_building(self, connection, name: str) -> None:
+        """Nothing: a template file is built in the cache folder, never on a server."""
 
     def mark_template(self, connection, name: str, digest: str) -> None:
         """Write the sidecar file."""
@@ -163,6 +187,10 @@ class SQLiteBackend:
         if connection.creation.is_in_memory_db(test_name):
             return None  # private to the run
         return file_lock(held, directory, key)
+
+
+def _silent(message: str) -> None:
+    """Says nothing."""
 
 
 def _remove(name: str) -> bool:

@@ -124,8 +124,24 @@ def _bind(
 ) -> dict[str, str] | None:
     """Bind the clones, finish the checks, run the set-up hook and verify.
 
-    The identities, or None when the worker refuses to run tests.
+    The identities, or None when the worker refuses to run tests. A server that refuses
+    the worker's connection (a connection limit, say) is the parent's reason to run
+    sequentially, in the server's words rather than as this process's exit code.
     """
+    from django.db import OperationalError
+
+    try:
+        return _bind_checked(spec, conn, order, checks)
+    except OperationalError as error:
+        reason = " ".join(str(error).split()) or type(error).__name__
+        conn.send(Fatal(f"Worker {spec.worker_id} cannot connect to its database: {reason}"))
+        return None
+
+
+def _bind_checked(
+    spec: WorkerSpec, conn, order: Verify, checks: ChecksDone | None
+) -> dict[str, str] | None:
+    """``_bind`` without the handling of a refused connection."""
     failure = checks.failure if checks is not None else None
     if failure is None:
         bind_databases(order)
