@@ -359,8 +359,31 @@ class WorkerPool:
             key=self._time_left,
             default=None,
         )
-        # The end of another share: what its owner would reach last.
-        return fullest.pop() if fullest is not None else None
+        if fullest is None:
+            return None
+        # The end of another share, what its owner would reach last, taken as one block
+        # run front to back: inside it every unit keeps its sequential predecessor, where
+        # units taken one by one from the end would run in reverse order.
+        stolen = self.shares.setdefault(worker.worker_id, deque())
+        stolen.extend(self._tail_of(fullest))
+        return stolen.popleft()
+
+    def _tail_of(self, share: deque[Unit]) -> list[Unit]:
+        """Take the end of ``share`` that holds about half of what it has left (one unit at least)."""
+        seconds, _tests = self._time_left(share)
+
+        def weight(unit: Unit) -> float:
+            if seconds > 0:
+                return self.estimates.get(unit.index, 0.0)
+            return max(len(unit.tests), 1)  # a first run knows tests, not seconds
+
+        half = sum(weight(unit) for unit in share) / 2
+        block = [share.pop()]
+        taken = weight(block[0])
+        while share and taken + weight(share[-1]) <= half:
+            block.append(share.pop())
+            taken += weight(block[-1])
+        return block[::-1]
 
     def _time_left(self, share: deque[Unit]) -> tuple[float, int]:
         """A share's estimated seconds left, then its tests left (all a first run knows)."""

@@ -249,6 +249,22 @@ def _is_subsequence(items: list[str], of: list[str]) -> bool:
     return all(item in remaining for item in items)
 
 
+def _in_order_within_each_class(items: list[str], of: list[str]) -> bool:
+    """Each class's tests ran in ``of``'s order (a unit runs in Django's order).
+
+    Not the whole worker's list: a worker that runs dry takes the end of another's
+    segment, which comes before its own in Django's order when it is the later one.
+    """
+    classes = {item.rpartition(".")[0] for item in items}
+    return all(
+        _is_subsequence(
+            [item for item in items if item.rpartition(".")[0] == cls],
+            [item for item in of if item.rpartition(".")[0] == cls],
+        )
+        for cls in classes
+    )
+
+
 def _ordered_runs(option_args, tmp_path, backend, runs=2):
     log = tmp_path / "sequential.log"
     expected = sequential(*option_args, *ORDERED, backend=backend, env={"ORDER_LOG": str(log)})
@@ -273,7 +289,7 @@ def test_shuffle_seed_gives_django_order_in_every_worker(tmp_path, backend):
         assert "Used shuffle seed: 99 (given)" in run.output, run.describe()
         assert len(per_worker) == 2, per_worker
         for worker_order in per_worker.values():
-            assert _is_subsequence(worker_order, order), (worker_order, order)
+            assert _in_order_within_each_class(worker_order, order), (worker_order, order)
 
 
 def test_shuffle_without_seed_prints_the_generated_seed(backend):
@@ -292,7 +308,7 @@ def test_reverse_gives_django_reversed_order_in_every_worker(tmp_path, backend):
     for _run, per_worker in runs:
         assert len(per_worker) == 2, per_worker
         for worker_order in per_worker.values():
-            assert _is_subsequence(worker_order, order), (worker_order, order)
+            assert _in_order_within_each_class(worker_order, order), (worker_order, order)
 
 
 # --- output ----------------------------------------------------------------------------
