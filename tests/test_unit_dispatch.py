@@ -62,4 +62,4 @@ def test_a_dry_worker_takes_the_end_of_a_share_as_one_block_in_django_order():
     # One unit at a time from the end would run them in reverse: 5 before 4.
     pool = _pool({1: [], 2: [1, 2, 3, 4, 5]}, {1: 1.0, 2: 1.0, 3: 1.0, 4: 1.0, 5: 1.0})
     assert [_next(pool, 1), _next(pool, 1), _next(pool, 1)] == [4, 5, 3]
-    assert list(unit.index for unit in pool.shares[2]) == [1, 2]
+    assert [unit.index for unit in pool.shares[2]] == [1, 2]
