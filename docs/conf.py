@@ -25,3 +25,4 @@ exclude_patterns = ["_build"]
 html_theme = "furo"
 html_title = f"django-concurrent-runner {release}"
 html_static_path = ["_static"]
+html_css_files = ["custom.css"]

@@ -6,7 +6,7 @@ from docutils import nodes
 from docutils.parsers.rst import Directive
 from docutils.statemachine import StringList
 
-HEADER = ("flag", "environment variable", "default", "accepted values", "meaning")
+HEADER = ("option", "default", "meaning")
 
 
 def default_text(option) -> str:
@@ -28,28 +28,35 @@ def flag_text(option, bool_parser) -> str:
     return f"``{option.flag}``"
 
 
-def option_rows() -> list[tuple[str, ...]]:
-    """One row of rst cell texts per option, in the order of ``config.OPTIONS``."""
+def option_rows() -> list[tuple[list[str], ...]]:
+    """One row per option, in the order of ``config.OPTIONS``: each cell is its rst paragraphs."""
     from concurrent_test_app import config
 
     return [
         (
-            flag_text(option, config.parse_bool),
-            f"``{option.env}``",
-            f"``{default_text(option)}``",
-            option.accepted,
-            option.help,
+            [flag_text(option, config.parse_bool), f"``{option.env}``"],
+            [f"``{default_text(option)}``"],
+            [f"{option.help[0].upper()}{option.help[1:]}.", f"Accepts {option.accepted}."],
         )
         for option in config.OPTIONS
     ]
 
 
+def _cell(first: str, paragraphs: list[str]) -> list[str]:
+    """A list-table cell: its paragraphs separated by blank lines, indented under the bullet."""
+    lines = [f"{first}{paragraphs[0]}"]
+    for paragraph in paragraphs[1:]:
+        lines += ["", " " * len(first) + paragraph]
+    return lines
+
+
 def options_table_rst() -> str:
     """The whole table as an rst list-table."""
-    out = [".. list-table::", "   :header-rows: 1", "   :widths: 22 24 10 18 26", ""]
-    for row in [HEADER, *option_rows()]:
-        out.append(f"   * - {row[0]}")
-        out += [f"     - {cell}" for cell in row[1:]]
+    out = [".. list-table::", "   :header-rows: 1", "   :widths: 34 12 54", ""]
+    for row in [tuple([cell] for cell in HEADER), *option_rows()]:
+        out += _cell("   * - ", row[0])
+        for cell in row[1:]:
+            out += _cell("     - ", cell)
     return "\n".join(out) + "\n"
 
 
