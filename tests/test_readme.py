@@ -141,14 +141,14 @@ def _sphinx_markup_for_docutils() -> None:
         has_content = True
         optional_arguments = 1
         final_argument_whitespace = True
-        option_spec = {"maxdepth": str, "caption": str}
+        option_spec = {"maxdepth": str, "caption": str, "hidden": str, "language": str}
 
         def run(self):
             return []
 
     for role in ("ref", "doc"):
         roles.register_generic_role(role, nodes.inline)
-    for directive in ("toctree", "concurrent-options"):
+    for directive in ("toctree", "concurrent-options", "benchmark-json-keys", "literalinclude"):
         directives.register_directive(directive, Nothing)
 
 
@@ -343,6 +343,14 @@ def test_the_options_page_shows_the_generated_table_once():
     assert pages == [OPTIONS_PAGE]
     conf = (DOCS / "conf.py").read_text()
     assert '"concurrent_options"' in conf
+
+
+def test_generated_benchmark_keys_are_on_the_reports_page():
+    page = (DOCS / "ref" / "reports.rst").read_text()
+    assert page.count(".. benchmark-json-keys::") == 1
+    keys = _extension().benchmark_json_keys()
+    assert {"tests_total", "order_checks", "write_ratio", "scheduling_efficiency"} <= set(keys)
+    assert all(keys.values())
 
 
 def test_every_option_has_its_documentation():
@@ -791,7 +799,9 @@ def _check_what_the_demo_wrote(demo: Path, total: int, readme: str) -> None:
     merged = etree.parse(str(demo / "test-results.xml")).findall(".//testcase")
     names = {(case.get("classname"), case.get("name")) for case in merged}
     assert len(merged) == len(names) == total, "the two shards ran every test once"
-    assert json.loads((demo / "bench.json").read_text())
+    bench = json.loads((demo / "bench.json").read_text())
+    # The keys docs/ref/reports.rst lists, generated from RunStats, are the file's.
+    assert set(bench) == set(_extension().benchmark_json_keys())
     # The mapping table's first rows, on the annotated report of the Reports block.
     annotated = validated_junit(demo / "junit.xml", PERMISSIVE_SCHEMA)
     suite = annotated.find(".//testsuite")

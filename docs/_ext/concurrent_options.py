@@ -1,4 +1,8 @@
-"""The ``concurrent-options`` directive: the option reference, generated from ``config.OPTIONS``."""
+"""Reference tables generated from the code at every build, so they cannot drift.
+
+``concurrent-options``: the option table, from ``config.OPTIONS``.
+``benchmark-json-keys``: the keys of the ``--benchmark-json`` file, from ``RunStats``.
+"""
 
 from __future__ import annotations
 
@@ -60,18 +64,78 @@ def options_table_rst() -> str:
     return "\n".join(out) + "\n"
 
 
-class ConcurrentOptions(Directive):
-    """Insert the option table; it is built from the code at every build, so it cannot drift."""
+# How a RunStats annotation reads as JSON (the module has postponed annotations: strings).
+_JSON_TYPES = {"str": "string", "int": "integer", "float": "number"}
+# What as_json() adds to or reshapes from the dataclass's fields.
+_RESHAPED = {
+    "worker_durations": "object: worker id (a string) → seconds busy",
+    "slowest": "array of objects: ``test``, ``seconds``, ``worker``",
+    "order_checks": "array of objects: ``test``, ``outcome``, ``polluter``, ``replays``, "
+    "``seconds``, ``verdict``, ``worker_id``, ``started``, ``replay``",
+}
+_DERIVED = {
+    "write_ratio": "number: queries_write / queries_total",
+    "error_rate": "number: database_errors / queries_total",
+}
+
+
+def benchmark_json_keys() -> dict[str, str]:
+    """Every top-level key of the benchmark JSON and its JSON type."""
+    import dataclasses
+
+    from concurrent_test_app.reports.metrics import RunStats
+
+    keys = {}
+    for item in dataclasses.fields(RunStats):
+        keys[item.name] = _RESHAPED.get(item.name) or _JSON_TYPES[str(item.type)]
+    return {**keys, **_DERIVED}
+
+
+def benchmark_keys_rst() -> str:
+    """The keys as an rst list-table."""
+    out = [".. list-table::", "   :header-rows: 1", "   :widths: 30 70", ""]
+    out += ["   * - key", "     - JSON type"]
+    for key, kind in sorted(benchmark_json_keys().items()):
+        out += [f"   * - ``{key}``", f"     - {kind}"]
+    return "\n".join(out) + "\n"
+
+
+class _Generated(Directive):
+    """Insert generated rst, parsed like the page's own."""
 
     has_content = False
+    source = "generated"
+
+    def rst(self) -> str:
+        raise NotImplementedError
 
     def run(self) -> list[nodes.Node]:
         container = nodes.container()
-        self.state.nested_parse(StringList(options_table_rst().splitlines(), "config.OPTIONS"), self.content_offset, container)  # fmt: skip
+        lines = StringList(self.rst().splitlines(), self.source)
+        self.state.nested_parse(lines, self.content_offset, container)
         return container.children
 
 
+class ConcurrentOptions(_Generated):
+    """The option table."""
+
+    source = "config.OPTIONS"
+
+    def rst(self) -> str:
+        return options_table_rst()
+
+
+class BenchmarkJsonKeys(_Generated):
+    """The keys of the benchmark JSON."""
+
+    source = "RunStats"
+
+    def rst(self) -> str:
+        return benchmark_keys_rst()
+
+
 def setup(app) -> dict:
-    """Register the directive."""
+    """Register the directives."""
     app.add_directive("concurrent-options", ConcurrentOptions)
+    app.add_directive("benchmark-json-keys", BenchmarkJsonKeys)
     return {"parallel_read_safe": True, "parallel_write_safe": True}
