@@ -134,8 +134,17 @@ class BenchmarkJsonKeys(_Generated):
         return benchmark_keys_rst()
 
 
+def keep_flags_whole(app, doctree) -> None:
+    """Mark short literals (``--keepdb``, ``--parallel N``) so the theme does not break them at a hyphen."""
+    for node in doctree.findall(nodes.literal):
+        text = node.astext()
+        if len(text) <= 40 and (" " not in text or (text.startswith("-") and len(text) <= 20)):
+            node["classes"].append("nobreak")
+
+
 def setup(app) -> dict:
-    """Register the directives."""
+    """Register the directives and the literal marking."""
     app.add_directive("concurrent-options", ConcurrentOptions)
     app.add_directive("benchmark-json-keys", BenchmarkJsonKeys)
+    app.connect("doctree-read", keep_flags_whole)
     return {"parallel_read_safe": True, "parallel_write_safe": True}
