@@ -40,7 +40,7 @@ def option_rows() -> list[tuple[list[str], ...]]:
         (
             [flag_text(option, config.parse_bool), f"``{option.env}``"],
             [f"``{default_text(option)}``"],
-            [f"{option.help[0].upper()}{option.help[1:]}.", f"Accepts {option.accepted}."],
+            [f"{option.help[:1].upper()}{option.help[1:]}.", f"Accepts {option.accepted}."],
         )
         for option in config.OPTIONS
     ]
