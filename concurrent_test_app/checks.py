@@ -20,7 +20,10 @@ def check_configuration(app_configs=None, **kwargs) -> list:
         return [
             Error(
                 f"Invalid django-concurrent-test configuration: {error}",
-                hint="Fix or unset that value; the README lists every option and its values.",
+                hint=(
+                    "Fix or unset that value; the documentation's Configuration page "
+                    "(docs/ref/options.rst) lists every option and its values."
+                ),
                 id="concurrent_test.E001",
             )
         ]

@@ -40,7 +40,10 @@ def test_invalid_configuration_is_an_error(monkeypatch):
                     "Invalid django-concurrent-test configuration: "
                     "settings.CONCURRENT_TEST['WORKERS']='many': expected a positive integer or 'auto'"
                 ),
-                "Fix or unset that value; the README lists every option and its values.",
+                (
+                    "Fix or unset that value; the documentation's Configuration page "
+                    "(docs/ref/options.rst) lists every option and its values."
+                ),
             )
         ]
     with override_settings(CONCURRENT_TEST={"WORKERS": 2}):

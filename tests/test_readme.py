@@ -1,6 +1,8 @@
-"""README.rst cannot rot: every command in it runs, its tables match the code, its YAML parses.
+"""README.rst and docs/ cannot rot: every command in them runs, their tables match the code,
+their YAML parses.
 
-Each code block of the README is preceded by an rst comment ``.. readme: <kind> [args]``
+The documents are read as one text, in the order of DOCUMENTS (README.rst, then the pages
+of docs/ in the order their commands must run). Each code block is preceded by an rst comment ``.. readme: <kind> [args]``
 (invisible on PyPI and GitHub) saying what the block is:
 
 ``run [DIR] [exit=N] [postgres]``
@@ -44,6 +46,37 @@ from helpers import PERMISSIVE_SCHEMA, clean_copy, in_ci, postgres_url, validate
 
 ROOT = Path(__file__).resolve().parent.parent
 README = ROOT / "README.rst"
+DOCS = ROOT / "docs"
+# Every document with code blocks, in the order their blocks run: later commands use what
+# earlier ones made (the virtualenv, mysite/, the timing store, the reports).
+DOCUMENTS = [
+    README,
+    *(
+        DOCS / name
+        for name in (
+            "index.rst",
+            "intro/tutorial.rst",
+            "howto/runtests.rst",
+            "ref/options.rst",
+            "topics/fidelity.rst",
+            "ref/console.rst",
+            "topics/safety.rst",
+            "topics/databases.rst",
+            "topics/scheduling.rst",
+            "ref/reports.rst",
+            "howto/last-failures.rst",
+            "howto/ci.rst",
+            "howto/coverage.rst",
+            "howto/troubleshooting.rst",
+            "ref/exceptions.rst",
+            "ref/exit-status.rst",
+            "howto/rollback.rst",
+            "howto/mysql.rst",
+            "howto/migrating.rst",
+            "internals/development.rst",
+        )
+    ),
+]
 
 # Commands that cannot run inside a test, by their first line, with the reason.
 SKIPPED = {
@@ -83,35 +116,79 @@ KINDS = {"run", "file", "append", "same-as", "python", "output", "yaml", "sql", 
 
 @dataclasses.dataclass
 class Block:
-    """One code block of the README and the marker comment before it."""
+    """One code block of the README or docs/ and the marker comment before it."""
 
     kind: str
     args: list[str]
     text: str
     line: int | None
+    path: str = "README.rst"
 
     @property
     def first_line(self) -> str:
         return self.text.strip().splitlines()[0].strip()
 
     def where(self) -> str:
-        return f"README.rst block near line {self.line} ({self.kind} {' '.join(self.args)})"
+        return f"{self.path} block near line {self.line} ({self.kind} {' '.join(self.args)})"
+
+
+def _sphinx_markup_for_docutils() -> None:
+    """Let plain docutils read the docs' Sphinx roles and directives (as text, or nothing)."""
+    from docutils import nodes
+    from docutils.parsers.rst import Directive, directives, roles
+
+    class Nothing(Directive):
+        has_content = True
+        optional_arguments = 1
+        final_argument_whitespace = True
+        option_spec = {"maxdepth": str, "caption": str, "hidden": str, "language": str}
+
+        def run(self):
+            return []
+
+    for role in ("ref", "doc"):
+        roles.register_generic_role(role, nodes.inline)
+    for directive in ("toctree", "concurrent-options", "benchmark-json-keys", "literalinclude"):
+        directives.register_directive(directive, Nothing)
 
 
 def _doctree(text: str):
     from docutils.core import publish_doctree
 
+    _sphinx_markup_for_docutils()
     return publish_doctree(
         text,
-        settings_overrides={"report_level": 5, "halt_level": 5, "syntax_highlight": "none"},
+        settings_overrides={
+            "report_level": 5,
+            "halt_level": 5,
+            "syntax_highlight": "none",
+            # A page's title stays a section, so a page titled "Console lines" is found.
+            "doctitle_xform": False,
+        },
     )
 
 
+def _name(path: Path) -> str:
+    return str(path.relative_to(ROOT))
+
+
+def documents_text() -> str:
+    """The README and every page of docs/, and the option table the docs build generates."""
+    texts = [path.read_text() for path in DOCUMENTS]
+    return "\n\n".join(texts) + "\n\n" + _generated_options_table()
+
+
 def readme_blocks(text: str | None = None) -> list[Block]:
-    """Every literal block of the README with its marker, in order; unmarked ones fail."""
+    """Every literal block of the README and docs/ with its marker, in order."""
+    if text is not None:
+        return _blocks_of(text, "README.rst")
+    return [block for path in DOCUMENTS for block in _blocks_of(path.read_text(), _name(path))]
+
+
+def _blocks_of(text: str, name: str) -> list[Block]:
+    """Every literal block of one document with its marker, in order; unmarked ones fail."""
     from docutils import nodes
 
-    text = README.read_text() if text is None else text
     blocks: list[Block] = []
     marker: list[str] | None = None
     for node in _doctree(text).findall(
@@ -121,17 +198,17 @@ def readme_blocks(text: str | None = None) -> list[Block]:
             words = node.astext().split()
             if words[:1] != ["readme:"]:
                 continue
-            assert marker is None, f"two readme markers in a row near line {node.line}"
+            assert marker is None, f"{name}: two readme markers in a row near line {node.line}"
             assert len(words) > 1 and words[1] in KINDS, f"unknown marker {node.astext()!r}"
             marker = words[1:]
             continue
         assert marker is not None, (
-            f"README.rst block near line {node.line} has no '.. readme: <kind>' comment "
+            f"{name} block near line {node.line} has no '.. readme: <kind>' comment "
             f"before it:\n{node.astext()}"
         )
-        blocks.append(Block(marker[0], marker[1:], node.astext(), node.line))
+        blocks.append(Block(marker[0], marker[1:], node.astext(), node.line, name))
         marker = None
-    assert marker is None, f"a readme marker with no block after it: {marker}"
+    assert marker is None, f"{name}: a readme marker with no block after it: {marker}"
     return blocks
 
 
@@ -156,6 +233,8 @@ def test_every_block_is_marked_and_only_the_known_commands_are_skipped():
     assert len(blocks) > 20
     skipped = {block.first_line for block in blocks if block.kind == "skip"}
     assert skipped == set(SKIPPED)
+    pages = {path for path in DOCS.rglob("*.rst") if "_build" not in path.parts}
+    assert pages == set(DOCUMENTS[1:]), "a page of docs/ that DOCUMENTS does not list, or gone"
 
 
 def test_every_substitution_is_used():
@@ -179,7 +258,8 @@ def test_commands_quoted_in_the_prose_are_run_by_a_block():
     run_text = "\n".join(b.text for b in readme_blocks() if b.kind in {"run", "skip"})
     quoted = {
         node.astext()
-        for node in _doctree(README.read_text()).findall(nodes.literal)
+        for path in DOCUMENTS
+        for node in _doctree(path.read_text()).findall(nodes.literal)
         if _COMMAND_RE.match(node.astext())
     }
     assert len(quoted) > 5
@@ -230,14 +310,57 @@ def _options():
     return config
 
 
+OPTIONS_PAGE = DOCS / "ref" / "options.rst"
+
+
+def _extension():
+    """docs/_ext/concurrent_options.py, the Sphinx extension that generates the option table."""
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location(
+        "concurrent_options", DOCS / "_ext" / "concurrent_options.py"
+    )
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def _generated_options_table() -> str:
+    return _extension().options_table_rst()
+
+
 def readme_option_rows() -> list[list[str]]:
-    tables = [
-        t
-        for t in _tables(README.read_text())
-        if t[0][:3] == ["flag", "environment variable", "default"]
-    ]
-    assert len(tables) == 1, "README.rst must have one options table (flag, environment variable, default, meaning)"  # fmt: skip
-    return tables[0][1:]
+    """The rows (option, default, meaning) of the table the docs build generates."""
+    (table,) = _tables(_generated_options_table())
+    assert table[0] == ["option", "default", "meaning"]
+    return table[1:]
+
+
+def test_the_options_page_shows_the_generated_table_once():
+    text = OPTIONS_PAGE.read_text()
+    assert text.count(".. concurrent-options::") == 1
+    pages = [p for p in DOCUMENTS if ".. concurrent-options::" in p.read_text()]
+    assert pages == [OPTIONS_PAGE]
+    conf = (DOCS / "conf.py").read_text()
+    assert '"concurrent_options"' in conf
+
+
+def test_generated_benchmark_keys_are_on_the_reports_page():
+    page = (DOCS / "ref" / "reports.rst").read_text()
+    assert page.count(".. benchmark-json-keys::") == 1
+    keys = _extension().benchmark_json_keys()
+    assert {"tests_total", "order_checks", "write_ratio", "scheduling_efficiency"} <= set(keys)
+    assert all(keys.values())
+
+
+def test_every_option_has_its_documentation():
+    """An option without a meaning or its accepted values would be a blank in the reference."""
+    config = _options()
+    table = _generated_options_table()
+    for option in config.OPTIONS:
+        assert option.help.strip() and option.accepted.strip(), option.name
+        assert f"``{option.env}``" in table and f"``{option.flag}``" in table, option.name
+        assert " ".join(option.help.split()[1:]) in " ".join(table.split()), option.name
 
 
 def _default_of(cell: str, option):
@@ -247,16 +370,17 @@ def _default_of(cell: str, option):
 
 def test_options_table_matches_the_option_table_of_config():
     config = _options()
-    rows = {row[1]: row for row in readme_option_rows()}
+    rows = {re.search(r"DJANGO_TEST_\w+", row[0]).group(0): row for row in readme_option_rows()}
     assert len(rows) == len(readme_option_rows()), "a variable is listed twice"
     assert set(rows) == {option.env for option in config.OPTIONS}
     for option in config.OPTIONS:
-        flag_cell, env_cell, default_cell, meaning = rows[option.env]
-        flags = set(re.findall(r"--[a-z][a-z-]*", flag_cell))
+        option_cell, default_cell, meaning = rows[option.env]
+        flags = set(re.findall(r"--[a-z][a-z-]*", option_cell))
+        env_cell = option_cell.split()[-1]
         expected = {option.flag}
         if option.parse is config.parse_bool:
             expected.add("--no-" + option.flag[2:])
-        assert flags == expected, (option.name, flag_cell)
+        assert flags == expected, (option.name, option_cell)
         assert env_cell == option.env
         # The README's rule for settings keys: the variable without DJANGO_TEST_.
         assert option.setting == option.env.removeprefix("DJANGO_TEST_")
@@ -320,15 +444,18 @@ def _source_messages() -> list[str]:
     return [message for message in messages if message not in NOT_CONSOLE_LINES]
 
 
+CONSOLE_PAGE = DOCS / "ref" / "console.rst"
+
+
 def _console_section() -> tuple[str, list[str]]:
-    """The text of README's "Console lines" section and the lines its list defines."""
+    """The text of the "Console lines" page and the lines its list defines."""
     from docutils import nodes
 
-    for section in _doctree(README.read_text()).findall(nodes.section):
+    for section in _doctree(CONSOLE_PAGE.read_text()).findall(nodes.section):
         if section[0].astext() == "Console lines":
             terms = [" ".join(term.astext().split()) for term in section.findall(nodes.term)]
             return " ".join(section.astext().split()), terms
-    raise AssertionError("README.rst has no Console lines section")
+    raise AssertionError("docs/ref/console.rst has no Console lines section")
 
 
 def test_every_message_of_the_runner_is_explained():
@@ -367,6 +494,9 @@ def test_phrases_of_a_message():
 FOREIGN_FLAGS = {"--health-cmd", "--health-interval", "--health-timeout", "--health-retries"}
 FOREIGN_FLAGS |= {"--strict"}
 FOREIGN_FLAGS |= {"--format", "--no-owner", "--no-privileges", "--jobs"}  # pg_dump, pg_restore
+FOREIGN_FLAGS |= {"--keep-going"}  # sphinx-build's
+# pytest's, pytest-xdist's and its friends', in "Coming from pytest-xdist".
+FOREIGN_FLAGS |= {"--dist", "--reuse-db", "--lf", "--ff", "--reruns", "--splits", "--group"}
 EXTRA_VARIABLES = {"DJANGO_TEST_SHARD_INDEX", "DJANGO_TEST_SHARD_TOTAL"}
 # Read by django-concurrent-test 1.x (another project), not by this runner: the README's
 # "Coming from django-concurrent-test 1.x" says what each becomes here.
@@ -400,7 +530,7 @@ def manage_help() -> str:
 
 
 def test_every_flag_in_the_readme_exists(manage_help):
-    text = README.read_text()
+    text = documents_text()
     known = set(re.findall(r"(?<![\w-])--[a-z][a-z0-9-]*", manage_help))
     used = set(re.findall(r"(?<![\w-])--[a-z][a-z0-9-]*", text))
     if sys.version_info < (3, 12):
@@ -411,7 +541,7 @@ def test_every_flag_in_the_readme_exists(manage_help):
 
 def test_every_variable_in_the_readme_exists():
     config = _options()
-    used = set(re.findall(r"\bDJANGO_TEST_[A-Z_]+\b", README.read_text()))
+    used = set(re.findall(r"\bDJANGO_TEST_[A-Z_]+\b", documents_text()))
     options = {option.env for option in config.OPTIONS}
     assert used - options - EXTRA_VARIABLES - FIRST_PROJECT_VARIABLES == set()
     assert not FIRST_PROJECT_VARIABLES & options
@@ -597,8 +727,8 @@ def test_every_command_of_the_readme_runs(tmp_path):
     outputs = _run_readme(copy)
     assert len(outputs) >= 15
     total = int(re.search(r"Ran (\d+) tests", outputs[0]).group(1))
-    readme = README.read_text()
-    assert f"the demo project's {total} tests" in " ".join(readme.split())
+    assert f"the demo project's {total} tests" in " ".join(README.read_text().split())
+    readme = documents_text()
     # The later blocks run without the warehouse app (conftest.py): the shards' own count.
     sharded = next(
         output for output in outputs if "--merge-junit" in output or "Shard 1/2" in output
@@ -669,7 +799,9 @@ def _check_what_the_demo_wrote(demo: Path, total: int, readme: str) -> None:
     merged = etree.parse(str(demo / "test-results.xml")).findall(".//testcase")
     names = {(case.get("classname"), case.get("name")) for case in merged}
     assert len(merged) == len(names) == total, "the two shards ran every test once"
-    assert json.loads((demo / "bench.json").read_text())
+    bench = json.loads((demo / "bench.json").read_text())
+    # The keys docs/ref/reports.rst lists, generated from RunStats, are the file's.
+    assert set(bench) == set(_extension().benchmark_json_keys())
     # The mapping table's first rows, on the annotated report of the Reports block.
     annotated = validated_junit(demo / "junit.xml", PERMISSIVE_SCHEMA)
     suite = annotated.find(".//testsuite")
@@ -713,12 +845,13 @@ def _check_the_sample_output(printed: str, outputs: list[str], readme: str) -> N
 def test_coming_from_the_other_project_maps_each_of_its_variables():
     from docutils import nodes
 
-    for section in _doctree(README.read_text()).findall(nodes.section):
+    page = DOCS / "howto" / "migrating.rst"
+    for section in _doctree(page.read_text()).findall(nodes.section):
         if section[0].astext() == "Coming from django-concurrent-test 1.x":
             text = section.astext()
             break
     else:
-        raise AssertionError("README.rst has no 'Coming from django-concurrent-test 1.x'")
+        raise AssertionError(f"{page} has no 'Coming from django-concurrent-test 1.x'")
     config = _options()
     guide = {"WORKERS", "BENCHMARK", "TIMEOUT", "MAX_OPERATIONS", "HEALTH_CHECK_INTERVAL",
              "MAX_RETRIES", "RETRY_DELAY", "TEMPLATE_CACHE"}  # fmt: skip
