@@ -21,6 +21,7 @@ next run does not say it again.
 from __future__ import annotations
 
 import fcntl
+import hashlib
 import os
 import re
 import tempfile
@@ -33,6 +34,7 @@ from django.db import DatabaseError, connections
 from . import ledger as ledger_module
 from .backends import backend_of
 from .backends.common import (
+    PG_MAX_IDENTIFIER_BYTES,
     TEMP_PREFIX,
     UNDROPPED,
     UNFINISHED,
@@ -146,11 +148,18 @@ def refuse_unproven(entry: Entry, owner: Owner, names, directory, in_file: bool)
         raise NotOurs("no test database of this project gives a clone or template that name")
 
 
+def unfinished_name(name: str, token: str) -> str:
+    """``<name>_unfinished_<token>``, within PostgreSQL's 63 bytes (shortened with a hash)."""
+    suffix = f"{UNFINISHED}{token}"
+    if len((name + suffix).encode()) <= PG_MAX_IDENTIFIER_BYTES:
+        return name + suffix
+    digest = "_" + hashlib.sha256(name.encode()).hexdigest()[:8]
+    room = PG_MAX_IDENTIFIER_BYTES - len((digest + suffix).encode())
+    return name.encode()[:room].decode(errors="ignore") + digest + suffix
+
+
 def our_server_name(name: str, kind: str, pid: int, test_names) -> bool:
     """Whether a run of process ``pid`` names a clone or template ``name`` (server backends)."""
-    # Imported here: templates imports this module.
-    from .templates import unfinished_name
-
     worker = re.search(r"_w(\d+)$", name)
     if kind != "template" and worker:
         k = int(worker.group(1))

@@ -53,11 +53,10 @@ from django.db import DatabaseError, connections
 
 from . import __version__
 from .backends import backend_of
-from .backends.common import PG_MAX_IDENTIFIER_BYTES
 from .cachefiles import entries
 from .exceptions import DatabaseTemplateException, SecurityException
 from .ledger import Ledger
-from .leftovers import UNFINISHED, entry_for, sweep_ledgers
+from .leftovers import entry_for, sweep_ledgers, unfinished_name
 from .snapshots import Snapshot, SnapshotStore, SnapshotUnusable
 from .snapshots.store import describe
 from .template_proof import template_problem
@@ -462,16 +461,6 @@ def checked_index(data) -> tuple[dict[str, dict[str, str]], int]:
         and all(isinstance(k, str) and isinstance(v, str) for k, v in parts.items())
     }
     return index, len(data) - len(index)
-
-
-def unfinished_name(name: str, token: str) -> str:
-    """``<name>_unfinished_<token>``, within PostgreSQL's 63 bytes (shortened with a hash)."""
-    suffix = f"{UNFINISHED}{token}"
-    if len((name + suffix).encode()) <= PG_MAX_IDENTIFIER_BYTES:
-        return name + suffix
-    digest = "_" + _hash(name)[:8]
-    room = PG_MAX_IDENTIFIER_BYTES - len((digest + suffix).encode())
-    return name.encode()[:room].decode(errors="ignore") + digest + suffix
 
 
 @contextmanager
