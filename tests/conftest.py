@@ -172,11 +172,11 @@ def postgres_clones() -> set[str]:
 
 
 @contextmanager
-def postgres_admin():
-    """A cursor on an autocommit connection to the server's ``postgres`` database."""
+def postgres_admin(database: str = "postgres"):
+    """A cursor on an autocommit connection to ``database`` (the server's ``postgres``)."""
     import psycopg2
 
-    connection = psycopg2.connect(**postgres_params(dbname="postgres"))
+    connection = psycopg2.connect(**postgres_params(dbname=database))
     connection.autocommit = True
     try:
         with connection.cursor() as cursor:

@@ -14,13 +14,12 @@ import json
 import random
 import shutil
 import sqlite3
-from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
-from conftest import require_backend
-from helpers import postgres_database_name, postgres_params, run_manage
+from conftest import postgres_admin, require_backend
+from helpers import postgres_database_name, run_manage
 
 LABELS = ("library", "shop")
 
@@ -167,7 +166,7 @@ def test_a_postgres_template_with_other_migrations_is_rebuilt(tmp_path):
     clean = _run("postgres", cache)  # builds the template, or finds it on the server
     assert clean.returncode == 0 and not _lines(clean), clean.describe()
     template = f"test_{postgres_database_name()}_template"
-    with _cursor(template) as cursor:
+    with postgres_admin(template) as cursor:
         cursor.execute("DELETE FROM django_migrations WHERE app = 'library'")
 
     damage = Damage(None, "its applied migrations differ")
@@ -208,16 +207,3 @@ def _assert_same_verdict(run, clean) -> None:
 def _lines(run) -> list[str]:
     """The run's ``[CONCURRENT]`` lines on stderr: a clean run has none."""
     return [line for line in run.stderr.splitlines() if line.startswith("[CONCURRENT]")]
-
-
-@contextmanager
-def _cursor(database: str):
-    import psycopg2
-
-    connection = psycopg2.connect(**postgres_params(dbname=database))
-    connection.autocommit = True
-    try:
-        with connection.cursor() as cursor:
-            yield cursor
-    finally:
-        connection.close()
