@@ -19,9 +19,6 @@ from dataclasses import dataclass, field
 from pathlib import PurePath
 from typing import Any
 
-# The test environment's own changes (django.test.utils.setup_test_environment): a
-# worker makes them itself, so the carried values are the ones from before them.
-TEST_ENVIRONMENT_SAVED = {"ALLOWED_HOSTS": "allowed_hosts", "DEBUG": "debug"}
 UNCOMPARABLE = "<not comparable>"
 
 
