@@ -74,7 +74,7 @@ def estimate_units(units: list[PlannedUnit], known: dict[str, float]) -> dict[st
 
 
 def plan_segments(
-    units: list[PlannedUnit], estimates: dict[str, float], workers: int
+    units: list[PlannedUnit], estimates: dict[str, float], workers: int, leading: int = 0
 ) -> list[list[PlannedUnit]]:
     """Each worker's share: one contiguous segment of ``units``, balanced by weight.
 
@@ -87,6 +87,13 @@ def plan_segments(
     """
     if workers < 1 or not units:
         return [[] for _ in range(max(workers, 0))]
+    if 0 < leading < len(units):
+        # ``--failed-first``: the first ``leading`` units are cut on their own, so that
+        # every worker starts with its segment of them; the rest is cut behind them.
+        firsts = plan_segments(units[:leading], estimates, min(workers, leading))
+        firsts += [[] for _ in range(workers - len(firsts))]
+        rest = plan_segments(units[leading:], estimates, workers)
+        return [first + then for first, then in zip(firsts, rest, strict=True)]
     weights = _weights(units, estimates)
     bound = _least_bottleneck(weights, workers)
     cuts = _balanced_cuts(weights, workers, bound)

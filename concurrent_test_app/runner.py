@@ -632,25 +632,14 @@ class ConcurrentTestRunner(DiscoverRunner):
     def _segments(
         self, tests: list, units: list, estimates: dict[str, float], workers: int
     ) -> list:
-        """``plan_segments``; with ``--failed-first``, the red units first in every share.
-
-        The red units lead the order; cut alone, each worker starts with its own
-        segment of them, and the rest is cut behind them.
-        """
-        if workers < 1:
-            return []
+        """``plan_segments``; with ``--failed-first``, the red units lead every share."""
         red = self.state.red_first
-        head = []
+        leading = 0
         for unit in units:  # the red units lead (outcomes.select put them there)
             if not any(tests[index].id() in red for index in unit.indices):
                 break
-            head.append(unit)
-        if not head or len(head) == len(units):
-            return plan_segments(units, estimates, workers)
-        tail = units[len(head) :]
-        firsts = plan_segments(head, estimates, min(workers, len(head)))
-        firsts += [[] for _ in range(workers - len(firsts))]
-        return [a + b for a, b in zip(firsts, plan_segments(tail, estimates, workers), strict=True)]
+            leading += 1
+        return plan_segments(units, estimates, workers, leading=leading)
 
     def _stored_test_seconds(self, estimates: dict[str, float | None]) -> float | None:
         """With ``--workers auto``, these tests' seconds when the store knows every one."""

@@ -124,3 +124,11 @@ def _best_cut(units, weight, workers) -> float:
         parts = [units[start:end] for start, end in itertools.pairwise(bounds)]
         best = min(best, max(sum(weight[u.key] for u in part) for part in parts))
     return best
+
+
+def test_leading_units_are_cut_on_their_own_so_every_segment_starts_with_one():
+    # --failed-first: a and b failed last time; each worker starts with one of them.
+    units = _units(1, 1, 1, 1, 1, 1)
+    segments = plan_segments(units, {}, workers=2, leading=2)
+    assert _keys(segments) == ["acd", "bef"]
+    assert _keys(plan_segments(units, {}, workers=2)) == ["abc", "def"]
