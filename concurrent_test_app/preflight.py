@@ -75,9 +75,14 @@ def impact_problems(config) -> list[str]:
         try:
             commit_of(work_tree(Path.cwd()), config.changed)
         except GitProblem as problem:
+            hint = ""
+            if source == "--changed" and "." in config.changed:
+                # argparse gives the flag the next word: a test label, after a bare --changed.
+                hint = " (a test label right after --changed is read as the ref: "
+                hint += "write --changed HEAD LABEL, or the labels first)"
             problems.append(
                 f"{source}={config.changed!r}: expected a git ref of the work tree "
-                f"holding {Path.cwd()}: {problem}"
+                f"holding {Path.cwd()}: {problem}{hint}"
             )
     return problems
 
