@@ -10,6 +10,7 @@ from __future__ import annotations
 import importlib
 import sys
 
+import pytest
 from helpers import REPO_DIR, postgres_url
 
 BENCHMARKS_DIR = REPO_DIR / "benchmarks"
@@ -94,3 +95,37 @@ def test_no_edit_changes_a_verdict_it_did_not_select(tmp_path, backend):
     # What a per-test record cannot see runs everything.
     assert by_edit[catalog.RECEIPT_TEMPLATE].line.runs_all, report
     assert by_edit[catalog.SHOP_INDEX].line.runs_all, report
+
+
+CACHED_RATE = catalog.Edit(
+    "demo",
+    "scenarios/cached_rate.py",
+    'return Decimal("0.20")',
+    'return Decimal("0.21")',
+    "constant",
+)
+
+
+def test_an_edit_of_a_cached_computation_selects_every_reader(tmp_path):
+    """scenarios.changed_cache: four classes, one functools.cache'd rate, two workers."""
+    label = "scenarios.changed_cache"
+    settings = mutations.Settings(workers=2)
+    tree = mutations.copy_project(mutations.PROJECTS["demo"].directory, tmp_path / "tree")
+    mutations.git_init(tree)
+    record = mutations.run_suite(
+        tree, tmp_path / "record.xml", settings, None, "--record-impact", label
+    )
+    assert len(record.verdicts) == 4 and set(record.verdicts.values()) == {"passed"}, record.tail()
+    mutations.apply_edit(tree, CACHED_RATE)
+    changed = mutations.run_suite(
+        tree, tmp_path / "changed.xml", settings, None, "--changed", "HEAD", label
+    )
+    selected = set(changed.verdicts)
+    assert changed.returncode == 1 and selected <= set(record.verdicts), changed.tail()
+    # Every class turns red after the edit (a full run shows it): all four must run.
+    if selected != set(record.verdicts):
+        pytest.xfail(
+            "issue #28, a known miss: a value cached across tests is recorded only under the "
+            "test that computed it, so an edit of the computation leaves out the tests that "
+            f"read the cache; --changed ran only {sorted(selected)}"
+        )
