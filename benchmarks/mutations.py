@@ -498,8 +498,12 @@ def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--projects", default=",".join(PROJECTS), help="comma-separated names")
     parser.add_argument("--edits", type=int, help="only the first N edits of the catalog")
     parser.add_argument("--db", choices=("sqlite", "postgres"), default="sqlite")
-    parser.add_argument("--pg-url", default=os.environ.get("DATABASE_URL") or DEFAULT_PG_URL)
-    parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument(
+        "--pg-url",
+        default=os.environ.get("DATABASE_URL") or DEFAULT_PG_URL,
+        help="server for --db postgres; each project adds its suffix to the database name",
+    )
+    parser.add_argument("--workers", type=int, default=2, help="workers of every run")
     parser.add_argument("--json", type=Path, help="write every edit's figures here")
     parser.add_argument("--timeout", type=float, default=RUN_TIMEOUT, help="seconds per run")
     args = parser.parse_args(argv)
