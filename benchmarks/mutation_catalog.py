@@ -73,7 +73,8 @@ from django.db import migrations
 
 
 def seed(apps, schema_editor):
-    apps.get_model("{app}", "{model}").objects.create({values})
+    model = apps.get_model("{app}", "{model}")
+    model.objects.using(schema_editor.connection.alias).create({values})
 
 
 class Migration(migrations.Migration):

@@ -342,17 +342,24 @@ def selection_run(baseline: Baseline, settings: Settings, junit: Path):
         line = parse_changed_line(run.output)
     except HarnessError as error:
         raise HarnessError(f"{error}\n{run.tail()}") from None
-    if not run.verdicts and not line.text.startswith("0 of"):
-        raise HarnessError(f"the --changed run wrote no JUnit testcases\n{run.tail()}")
-    return line, frozenset(run.verdicts), run.seconds
+    if run.verdicts or line.text.startswith("0 of"):
+        return line, frozenset(run.verdicts), run.seconds
+    if line.runs_all:  # it set out to run everything and failed before its tests
+        return line, frozenset(baseline.verdicts), run.seconds
+    raise HarnessError(f"the --changed run wrote no JUnit testcases\n{run.tail()}")
 
 
 def full_run(baseline: Baseline, settings: Settings, junit: Path) -> RunResult:
     """The full run on the edited tree: every test's verdict after the edit."""
     run = run_suite(baseline.tree, junit, settings, baseline.pg_url)
-    if not run.verdicts:
+    if run.verdicts:
+        return run
+    if run.returncode in (0, None):
         raise HarnessError(f"the full run wrote no JUnit testcases\n{run.tail()}")
-    return run
+    # The edit broke the run before any test (e.g. test database creation): every
+    # verdict changed.
+    failed = {test: f"run failed (exit {run.returncode})" for test in baseline.verdicts}
+    return RunResult(run.returncode, run.output, failed, run.seconds)
 
 
 def check_edit(
