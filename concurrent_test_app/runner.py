@@ -225,7 +225,7 @@ class ConcurrentTestRunner(DiscoverRunner):
             return
         self.announce(
             f"--record-impact: recorded what {len(new.tests):,} tests executed "
-            f"({len(merged.tests):,} in {recording.path})"
+            f"({len(merged.tests):,} in {os.path.relpath(recording.path)})"
         )
 
     def setup_test_environment(self, **kwargs):

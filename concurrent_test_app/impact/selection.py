@@ -164,7 +164,7 @@ def select_changed(tests: list, affected_: Affected | None, record, reason: str 
     }
     chosen = [test for test in tests if _class_of(test) in hit]
     count = len(affected_.files)
-    files = f"{count} changed file{'' if count == 1 else 's'}"
+    files = "1 changed file" if count == 1 else f"{count} changed files"
     never = len(unrecorded & {test.id() for test in chosen})
     extra = f" ({never:,} never recorded)" if never else ""
     return ChangedSelection(
