@@ -83,7 +83,7 @@ from .planning import (
     summarize_shares,
 )
 from .pool import WorkerPool
-from .preflight import check_before_databases
+from .preflight import REPORT_OPTIONS, check_before_databases
 from .reports import ReportSession, RunInfo
 from .reports.console import CONSOLE
 from .safety import production_reason, refuse_real_names, remember_configured_debug
@@ -219,7 +219,7 @@ class ConcurrentTestRunner(DiscoverRunner):
         """Combine what every process measured into the record (also after a failure)."""
         self.state.impact = None
         try:
-            new, merged = recording.finish(self.outcome_context)
+            new, merged = recording.finish(self.outcome_context, self._output_paths())
         except Exception as error:  # noqa: BLE001 - the run's verdict stands without it
             self.warn(f"Warning: the impact record was not written: {error}")
             return
@@ -356,10 +356,19 @@ class ConcurrentTestRunner(DiscoverRunner):
             return suite
         path = self.template_cache.directory / RECORD_NAME
         selection = changed_selection(
-            list(iter_test_cases(suite)), self.config.changed, path, self.outcome_context
+            list(iter_test_cases(suite)),
+            self.config.changed,
+            path,
+            self.outcome_context,
+            self._output_paths(),
         )
         self.announce(selection.message)
         return self.test_suite(selection.tests)
+
+    def _output_paths(self) -> list[Path]:
+        """The files this run writes besides the cache folder: reports, the timing store."""
+        names = (*REPORT_OPTIONS, "timings_file")
+        return [Path(value) for value in (getattr(self.config, n) for n in names) if value]
 
     def _select_last_failures(self, suite):
         """``--last-failed``/``--failed-first``: cut or reorder the suite by the last outcomes.

@@ -280,3 +280,82 @@ def test_a_change_ran_by_a_test_that_filled_a_cache_runs_everything(repo):
     (repo / "app.py").write_text(SOURCE.replace("x + LIMIT", "x * LIMIT"))
     with pytest.raises(RunEverything, match=re.escape("also ran cache.py: rate(), which keeps")):
         _reach(repo, filled)
+
+
+def test_a_change_ran_by_a_test_that_imported_its_module_first_runs_everything(repo):
+    # A lazy import: the first test of a process runs the module's code, later
+    # importers find it in sys.modules and execute nothing.
+    record = _recorded(repo, first={"other.T.test_y"}, **{MODULE: {"other.T.test_y"}})
+    (repo / "app.py").write_text(SOURCE.replace("x + LIMIT", "x * LIMIT"))
+    with pytest.raises(RunEverything, match=re.escape("also ran app.py first in its process")):
+        _reach(repo, record)
+
+
+def test_the_reports_of_a_run_are_not_changes_of_the_project(repo):
+    record = _recorded(repo, first={"other.T.test_y"})
+    (repo / "junit.xml").write_text("<testsuites/>")
+    with pytest.raises(RunEverything, match="junit.xml changed"):
+        _reach(repo, record)
+    test_files = {"tests_app.py": frozenset({"tests_app"})}
+    commit = commit_of(repo, "HEAD")
+    assert affected(record, repo, commit, test_files, frozenset({"junit.xml"})).subjects == set()
+
+
+class _Contexts:
+    """A stand-in recorder: the contexts a suite switches to, in order."""
+
+    def __init__(self):
+        self.seen = []
+
+    def enter_module(self, module):
+        self.seen.append(f"module:{module}")
+
+    def enter_test(self, test_id):
+        self.seen.append(test_id)
+
+
+def _module_with_fixtures(name, calls):
+    import types
+    import unittest
+
+    module = types.ModuleType(name)
+
+    def case(self):
+        calls.append(("test", name))
+
+    module.Tests = type("Tests", (unittest.TestCase,), {"test_it": case, "__module__": name})
+    module.setUpModule = lambda: calls.append(("setUpModule", name))
+    module.tearDownModule = lambda: calls.append(("tearDownModule", name))
+    return module
+
+
+def test_module_fixtures_count_for_their_own_module(monkeypatch):
+    import sys
+    import unittest
+
+    from concurrent_test_app.worker import impact
+
+    recorder, calls = _Contexts(), []
+    for name in ("fixtures_a", "fixtures_b"):
+        monkeypatch.setitem(sys.modules, name, _module_with_fixtures(name, calls))
+    monkeypatch.setattr(impact, "_RECORDER", [recorder])
+
+    def traced(kind, name):
+        calls.append((kind, name))
+        calls.append(("context", recorder.seen[-1]))
+
+    for name in ("fixtures_a", "fixtures_b"):
+        module = sys.modules[name]
+        module.setUpModule = lambda n=name: traced("setUpModule", n)
+        module.tearDownModule = lambda n=name: traced("tearDownModule", n)
+    tests = [sys.modules[n].Tests("test_it") for n in ("fixtures_a", "fixtures_b")]
+    result = type("Result", (impact.TestContexts, unittest.TestResult), {})()
+    impact.suite_of(tests).run(result)
+    contexts = {(k, n): calls[i + 1][1] for i, (k, n) in enumerate(calls) if k.endswith("Module")}
+    assert contexts == {
+        ("setUpModule", "fixtures_a"): "module:fixtures_a",
+        ("tearDownModule", "fixtures_a"): "module:fixtures_a",
+        ("setUpModule", "fixtures_b"): "module:fixtures_b",
+        ("tearDownModule", "fixtures_b"): "module:fixtures_b",
+    }
+    assert "fixtures_a.Tests.test_it" in recorder.seen

@@ -15,6 +15,7 @@ from functools import cached_property
 from pathlib import Path
 
 from ..files import write_atomically
+from .blocks import MODULE
 
 FORMAT = "django-concurrent-runner impact record"
 VERSION = 1
@@ -73,15 +74,22 @@ class ImpactRecord:
     # Whether a worker measured a process's start-up (settings, django.setup(), the
     # checks); a sequential run's parent starts measuring only once its runner runs.
     startup: bool = True
+    outputs: frozenset[str] = frozenset()  # reports the recording runs wrote: not changes
 
     @cached_property
     def stateful_subjects(self) -> dict[str, str]:
-        """Each subject that ran a stateful block, with one such block (``file: name()``)."""
+        """Each subject that may have left state behind for later tests, and how.
+
+        It ran a stateful block, or a file's import-time code: a test that imports a
+        module first runs what every later importer of that process only finds done.
+        """
         found: dict[str, str] = {}
         for path, file in sorted(self.files.items()):
+            for subject in file.ran.get(MODULE, ()):
+                found.setdefault(subject, f"{path} first in its process (its import)")
             for block in sorted(file.stateful):
                 for subject in file.ran.get(block, ()):
-                    found.setdefault(subject, f"{path}: {block}()")
+                    found.setdefault(subject, f"{path}: {block}(), which keeps state")
         return found
 
     def subjects_of_file(self, path: str) -> set[str]:
@@ -121,6 +129,7 @@ def merge(old: ImpactRecord | None, new: ImpactRecord, digest_of) -> ImpactRecor
         new.tests | keep,
         files,
         new.startup and old.startup,
+        new.outputs | old.outputs,
     )
 
 
@@ -151,6 +160,7 @@ def dumps(record: ImpactRecord) -> str:
             },
             "head": record.head,
             "startup": record.startup,
+            "outputs": sorted(record.outputs),
             "dirty": sorted(record.dirty),
             "subjects": subjects,
             "tests": sorted(index[test] for test in record.tests),
@@ -219,6 +229,7 @@ def _parsed(data: dict) -> ImpactRecord:
         frozenset(subjects[_index(i)] for i in data["tests"]),
         files,
         data["startup"],
+        frozenset(_text(path) for path in data["outputs"]),
     )
 
 
