@@ -1,7 +1,8 @@
 """Time the benchmark suites under Django's runners, pytest-xdist and ours; compare medians.
 
     python benchmarks/run.py [--suite standard|migration-heavy|both] [--db sqlite|postgres|both]
-                             [--runs 3] [--variants a,b] [--no-overhead] [--json PATH]
+                             [--runs 3] [--variants a,b|none] [--no-overhead] [--scaling]
+                             [--changed-scenario] [--json PATH]
 
 Each run is a fresh subprocess; its wall time includes interpreter start, test database
 creation and teardown, because that is what a developer waits for. Besides the table of
