@@ -15,6 +15,7 @@ ran. The edit is undone (``git checkout``) at the head of every round.
 
 from __future__ import annotations
 
+import os
 import re
 import shutil
 import statistics
@@ -205,11 +206,14 @@ def run_changed(bench, base_command: tuple[str, ...], runs: int) -> dict:
     edit = EDITS[suite.name]
     project = clean_copy(suite.directory)
     label = f"[{suite.name}/{bench.database} changed]"
+    load_before = os.getloadavg()
     try:
         steps, failed = Scenario(bench, base_command, project, label).rounds(edit, runs)
     finally:
         shutil.rmtree(project.parent, ignore_errors=True)
-    return figures(edit, base_command, steps, failed)
+    # The machine may be shared: its load says how far to trust the figures.
+    load = {"before": load_before, "after": os.getloadavg()}
+    return {**figures(edit, base_command, steps, failed), "load_average": load}
 
 
 def figures(edit: Edit, base_command, steps: dict[str, Step], failed: Failure | None) -> dict:
@@ -274,6 +278,13 @@ def print_changed(changed: dict) -> None:
     ):
         if changed[key] is not None:
             print(f"  {text:<40} {changed[key]:.2f}")
+    load = changed["load_average"]
+    print(
+        "  load average (1, 5, 15 min) before "
+        + " ".join(f"{x:.2f}" for x in load["before"])
+        + ", after "
+        + " ".join(f"{x:.2f}" for x in load["after"])
+    )
     if changed["failure"]:
         print(f"  FAILED at {changed['failure']}")
 
