@@ -118,6 +118,16 @@ def parse_folder(value: Any) -> str | None:
     return str(value)
 
 
+def parse_git_ref(value: Any) -> str | None:
+    """A git ref (commit, branch, tag, ``HEAD~2``), or empty for none; checked in git later."""
+    if value is None or str(value).strip() == "":
+        return None
+    text = str(value).strip()
+    if text.startswith("-") or any(char.isspace() or ord(char) < 32 for char in text):
+        raise _Invalid
+    return text
+
+
 def parse_shard_option(value: Any):
     """``I/N`` with 1 ≤ I ≤ N (run shard I of N), or empty for no sharding."""
     from .planning import parse_shard
@@ -175,6 +185,7 @@ class Option:
     default: Any
     accepted: str
     help: str
+    const: Any = None  # the value of the flag given alone (``--changed``), if it may be
 
     @property
     def setting(self) -> str:
@@ -389,6 +400,23 @@ OPTIONS: tuple[Option, ...] = (
         "run only the tests that failed or errored last time (all, if none did)",
     ),
     Option(
+        "record_impact",
+        "DJANGO_TEST_RECORD_IMPACT",
+        parse_bool,
+        False,
+        "true/false, 1/0, yes/no or on/off",
+        "record which code each test executes, for --changed (needs coverage.py)",
+    ),
+    Option(
+        "changed",
+        "DJANGO_TEST_CHANGED",
+        parse_git_ref,
+        None,
+        "a git ref, e.g. HEAD or main",
+        "run only the tests a change since this git ref can affect (the flag alone: HEAD)",
+        const="HEAD",
+    ),
+    Option(
         "allow_production",
         "DJANGO_TEST_ALLOW_PRODUCTION",
         parse_bool,
@@ -449,6 +477,8 @@ class Config:
     shard: Shard | None
     failed_first: bool
     last_failed: bool
+    record_impact: bool
+    changed: str | None
     allow_production: bool
     worker_setup: str | None
     start_method: str

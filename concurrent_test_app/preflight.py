@@ -9,6 +9,7 @@ the value came from, the value and what is accepted; all of them raise together.
 from __future__ import annotations
 
 from collections.abc import Mapping
+from pathlib import Path
 
 from .exceptions import ConfigurationException
 from .reports.session import ReportSession, unwritable_reason
@@ -27,6 +28,7 @@ def check_before_databases(config, environ: Mapping[str, str]) -> None:
         *worker_setup_problems(config),
         *path_problems(config),
         *shard_variable_problems(environ, explicit=config.shard is not None),
+        *impact_problems(config),
     ]
     if problems:
         raise ConfigurationException("\n".join(problems))
@@ -49,6 +51,40 @@ def worker_setup_problems(config) -> list[str]:
     if not callable(hook):
         return [f"{source}={path!r}: expected a callable taking the worker id, found {hook!r}"]
     return []
+
+
+def impact_problems(config) -> list[str]:
+    """``--record-impact`` has coverage.py to itself; ``--changed`` has git and its commit."""
+    problems = []
+    if config.record_impact:
+        source = config.sources.get("record_impact", "record_impact")
+        try:
+            import coverage
+        except ImportError:
+            missing = "recording needs coverage.py, which is not installed"
+            return [f"{source}=True: {missing} (pip install 'django-concurrent-runner[impact]')"]
+        if coverage.Coverage.current() is not None:
+            problems.append(
+                f"{source}=True: this process is already measured by coverage.py "
+                "(coverage run); record without it"
+            )
+    if config.changed:
+        from .impact.changes import GitProblem, commit_of, work_tree
+
+        source = config.sources.get("changed", "changed")
+        try:
+            commit_of(work_tree(Path.cwd()), config.changed)
+        except GitProblem as problem:
+            hint = ""
+            if source == "--changed" and "." in config.changed:
+                # argparse gives the flag the next word: a test label, after a bare --changed.
+                hint = " (a test label right after --changed is read as the ref: "
+                hint += "write --changed HEAD LABEL, or the labels first)"
+            problems.append(
+                f"{source}={config.changed!r}: expected a git ref of the work tree "
+                f"holding {Path.cwd()}: {problem}{hint}"
+            )
+    return problems
 
 
 def path_problems(config) -> list[str]:

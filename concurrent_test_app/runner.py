@@ -62,6 +62,8 @@ from .gate import (
     checks_permissions,
     sequential_reason,
 )
+from .impact.recording import RECORD_NAME, ImpactRecording, project_root
+from .impact.selection import changed_selection
 from .interrupts import SETTING_UP, STOPPING, TESTS, InterruptGuard, stop_registered_results
 from .keepdb_lock import KeptDatabasesLock
 from .ledger import Ledger
@@ -92,6 +94,7 @@ from .suite import ConcurrentSuite, with_replay_formatting
 from .templates import TemplateCache, restore_names
 from .timings import TimingStore, default_path, shard_path
 from .worker import WorkerSpec, peak_rss_mb
+from .worker.impact import TestContexts, suite_of
 from .worker.parent_settings import UNCOMPARABLE, fingerprints
 
 PREFIX = "[CONCURRENT]"
@@ -133,6 +136,8 @@ class RunState:
     settings_carry: SettingsCarry | None = None  # taken before Django's test environment
     red_first: frozenset = frozenset()  # --failed-first: ids of the red tests moved first
     timings_recorded: bool = False  # the store has this run's durations, to be written
+    impact: ImpactRecording | None = None  # --record-impact, from run_tests to its end
+    contexts_in_process: bool = False  # a recording sequential run: a context per test
 
     @property
     def concurrent(self) -> bool:
@@ -173,11 +178,13 @@ class ConcurrentTestRunner(DiscoverRunner):
         group = parser.add_argument_group("django-concurrent-test")
         for option in config_module.OPTIONS:
             boolean = option.parse is config_module.parse_bool
+            optional = {"nargs": "?", "const": option.const} if option.const else {}
             group.add_argument(
                 option.flag,
                 dest=option.name,
                 default=None,
                 action=argparse.BooleanOptionalAction if boolean else "store",
+                **optional,
                 help=f"{option.help} (env {option.env}; default: {option.default})".replace(
                     "%", "%%"
                 ),
@@ -188,7 +195,38 @@ class ConcurrentTestRunner(DiscoverRunner):
     def run_tests(self, test_labels, **kwargs):
         """Django's run_tests (the hooks below), guarded; after a signal, exit 128 + signum."""
         exit_if_importing_main()  # a spawn worker importing an unguarded script
-        return self._guarded_run(partial(super().run_tests, test_labels, **kwargs))
+        recording = self._start_recording()
+        try:
+            return self._guarded_run(partial(super().run_tests, test_labels, **kwargs))
+        finally:
+            if recording is not None:
+                self._finish_recording(recording)
+
+    def _start_recording(self) -> ImpactRecording | None:
+        """``--record-impact``: measure this process, and tell the workers where to save."""
+        if not self.config.record_impact:
+            return None
+        recording = ImpactRecording(self.template_cache.directory, project_root(Path.cwd()))
+        try:
+            recording.start()
+        except OSError as error:
+            self.warn(f"Warning: --record-impact records nothing: {error}")
+            return None
+        self.state.impact = recording
+        return recording
+
+    def _finish_recording(self, recording: ImpactRecording) -> None:
+        """Combine what every process measured into the record (also after a failure)."""
+        self.state.impact = None
+        try:
+            new, merged = recording.finish(self.outcome_context)
+        except Exception as error:  # noqa: BLE001 - the run's verdict stands without it
+            self.warn(f"Warning: the impact record was not written: {error}")
+            return
+        self.announce(
+            f"--record-impact: recorded what {len(new.tests):,} tests executed "
+            f"({len(merged.tests):,} in {os.path.relpath(recording.path)})"
+        )
 
     def setup_test_environment(self, **kwargs):
         """Django's test environment; workers start booting now, during discovery.
@@ -203,7 +241,8 @@ class ConcurrentTestRunner(DiscoverRunner):
     def build_suite(self, *args, **kwargs):
         """Django's discovery, the last failures selected, cut to this shard; kept so
         workers start before migrations."""
-        suite = self._select_last_failures(super().build_suite(*args, **kwargs))
+        suite = self._select_changed(super().build_suite(*args, **kwargs))
+        suite = self._select_last_failures(suite)
         return self._select_shard(suite)
 
     def setup_databases(self, **kwargs):
@@ -307,6 +346,20 @@ class ConcurrentTestRunner(DiscoverRunner):
             suite = self._cut_to_shard(suite, shard)
         self.state.suite = suite
         return suite
+
+    def _select_changed(self, suite):
+        """``--changed``: only the tests a change can affect (all, with the reason, if unsure).
+
+        Before the other cuts, like ``--last-failed``: shards split the same selection.
+        """
+        if not self.config.changed:
+            return suite
+        path = self.template_cache.directory / RECORD_NAME
+        selection = changed_selection(
+            list(iter_test_cases(suite)), self.config.changed, path, self.outcome_context
+        )
+        self.announce(selection.message)
+        return self.test_suite(selection.tests)
 
     def _select_last_failures(self, suite):
         """``--last-failed``/``--failed-first``: cut or reorder the suite by the last outcomes.
@@ -494,6 +547,8 @@ class ConcurrentTestRunner(DiscoverRunner):
         """Django's result class with the reporting mixins in front of it."""
         base = super().get_resultclass() or unittest.TextTestResult
         mixins = tuple(m for m in self.reporting.result_mixins() if not issubclass(base, m))
+        if self.state.contexts_in_process:
+            mixins = (TestContexts, *mixins)
         return type(base.__name__, (*mixins, base), {}) if mixins else base
 
     @cached_property
@@ -736,6 +791,8 @@ class ConcurrentTestRunner(DiscoverRunner):
         """
         carried = self.settings_carry.carried
         if carried is not None and carried.process_setup is not None:
+            return "spawn"
+        if self.config.record_impact:  # a forked worker's start-up would go unmeasured
             return "spawn"
         return self.config.start_method
 
@@ -1058,6 +1115,9 @@ class ConcurrentTestRunner(DiscoverRunner):
         )
         self.call_worker_setup(0)
         self._set_phase(TESTS)
+        if self.state.impact is not None:  # contexts per test and per module, as in workers
+            suite = suite_of(list(iter_test_cases(suite)))
+            self.state.contexts_in_process = True
         try:
             return super().run_suite(suite)
         finally:
@@ -1088,6 +1148,7 @@ class ConcurrentTestRunner(DiscoverRunner):
             verbosity=self.verbosity,
             start_method=self.start_method,
             parent_settings=self.settings_carry.carried,
+            impact=self.state.impact.spec if self.state.impact is not None else None,
         )
 
     def worker_order(self, clone_set: CloneSet, worker_id: int) -> Verify:

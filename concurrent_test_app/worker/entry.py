@@ -15,6 +15,7 @@ from .binding import bind_databases, verify_bindings
 from .capture import capture_output, send_lines_as_written
 from .checks import run_checks_without_databases, run_database_checks
 from .forkserver import leave_the_server, run_exit_hooks, server_import_seconds, server_prepared
+from .impact import ImpactSpec, save_recording, start_recording
 from .lifetime import (
     allow_child_processes,
     exit_despite_leaked_threads,
@@ -54,6 +55,7 @@ class WorkerSpec:
     verbosity: int = 1
     start_method: str = "spawn"  # or "forkserver": forked from a server that imported once
     parent_settings: CarriedSettings | None = None  # applied before django.setup()
+    impact: ImpactSpec | None = None  # --record-impact: where to save what each test ran
 
 
 def worker_main(spec: WorkerSpec, conn) -> None:
@@ -74,6 +76,7 @@ def worker_main(spec: WorkerSpec, conn) -> None:
 
 def _work(spec: WorkerSpec, conn) -> None:
     _enable_stack_dumps(spec.dump_path)
+    start_recording(spec.impact, f"worker{spec.worker_id}")  # start-up counts for every test
     _boot(spec)
     conn.send(Booted(spec.worker_id, os.getpid()))
     order, import_seconds, checks = _preload_until_ordered(conn)
@@ -85,6 +88,7 @@ def _work(spec: WorkerSpec, conn) -> None:
     checks_seconds = checks.seconds if checks is not None else 0.0
     conn.send(Ready(spec.worker_id, identities, import_seconds, checks_seconds))
     _serve_units(spec, conn)
+    save_recording()
     stop_leaked_processes(spec.worker_id)
     exit_despite_leaked_threads(spec.worker_id)
     spare_the_final_collections()

@@ -7,6 +7,7 @@ import sys
 import time
 import unittest
 
+from .impact import suite_of
 from .result import StreamingResult
 
 
@@ -42,7 +43,7 @@ def run_tests(indexed_tests: list, result: StreamingResult) -> None:
     """
     materialize(indexed_tests)
     result.bind(indexed_tests)
-    suite = unittest.TestSuite(test for _, test in indexed_tests)
+    suite = suite_of(test for _, test in indexed_tests)
     indexed_tests.clear()
     suite.run(result)
     # TestSuite.run tore the last class and module down; forget them so the next unit

@@ -22,9 +22,10 @@ from ..events import (
     plain_or_placeholder,
 )
 from ..querycount import QueryTally
+from .impact import TestContexts
 
 
-class StreamingResult(unittest.TestResult):
+class StreamingResult(TestContexts, unittest.TestResult):
     """Records each result call and sends a test's calls when the test stops."""
 
     def __init__(
