@@ -100,6 +100,15 @@ class Step:
     def median(self) -> float | None:
         return statistics.median(self.timings) if self.outcomes else None
 
+    @property
+    def cpu(self) -> list[float]:
+        """CPU seconds of each run's process tree (PostgreSQL's backends included)."""
+        return [o.client_cpu + (o.server_cpu or 0.0) for o in self.outcomes]
+
+    @property
+    def median_cpu(self) -> float | None:
+        return statistics.median(self.cpu) if self.outcomes else None
+
 
 @dataclass(frozen=True)
 class Failure:
@@ -225,14 +234,20 @@ def figures(edit: Edit, base_command, steps: dict[str, Step], failed: Failure | 
             "median": rounded(step.median),
             "min": rounded(min(step.timings, default=None)),
             "max": rounded(max(step.timings, default=None)),
+            "cpu": [round(c, 3) for c in step.cpu],
+            "median_cpu": rounded(step.median_cpu),
             "tests": step.tests,
             "changed_line": next((line for line in step.changed_lines if line), None),
         }
         for name, step in steps.items()
     }
 
-    def ratio(top: str, bottom: str) -> float | None:
-        a, b = steps[top].median, steps[bottom].median
+    def ratio(top: str, bottom: str, cpu: bool = False) -> float | None:
+        a, b = (
+            (steps[top].median_cpu, steps[bottom].median_cpu)
+            if cpu
+            else (steps[top].median, steps[bottom].median)
+        )
         return None if failed or a is None or not b else round(a / b, 3)
 
     return {
@@ -241,6 +256,9 @@ def figures(edit: Edit, base_command, steps: dict[str, Step], failed: Failure | 
         "steps": rows,
         "ratio_changed_to_full": ratio("changed", "full"),
         "ratio_record_to_plain": ratio("record", "plain"),
+        # CPU is less at the mercy of a shared machine than wall time.
+        "cpu_ratio_changed_to_full": ratio("changed", "full", cpu=True),
+        "cpu_ratio_record_to_plain": ratio("record", "plain", cpu=True),
         "failure": None if failed is None else f"{failed.step}: {failed.reason}",
         "output_tail": None if failed is None else failed.output_tail,
     }
@@ -257,7 +275,7 @@ def print_changed(changed: dict) -> None:
         f"\nChanged scenario ({changed['workers']} workers): one edit in {edit['function']}()"
         f" of {edit['path']}; wall seconds to the verdict"
     )
-    header = f"{'step':<9} {'median':>8} {'min':>8} {'max':>8} {'tests':>7}  what"
+    header = f"{'step':<9} {'median':>8} {'min':>8} {'max':>8} {'cpu':>8} {'tests':>7}  what"
     print(header)
     print("-" * len(header))
     for name, row in changed["steps"].items():
@@ -267,17 +285,18 @@ def print_changed(changed: dict) -> None:
         tests = median_count(row["tests"])
         print(
             f"{name:<9} {row['median']:8.2f} {row['min']:8.2f} {row['max']:8.2f}"
-            f" {tests if tests is not None else '-':>7}  {DESCRIPTIONS[name]}"
+            f" {row['median_cpu']:8.2f} {tests if tests is not None else '-':>7}  {DESCRIPTIONS[name]}"
         )
     line = changed["steps"]["changed"]["changed_line"]
     if line:
         print(f"  its first line: {line}")
     for key, text in (
-        ("ratio_changed_to_full", "changed / full (after the edit)"),
-        ("ratio_record_to_plain", "record / plain (what recording costs)"),
+        ("changed_to_full", "changed / full (after the edit)"),
+        ("record_to_plain", "record / plain (what recording costs)"),
     ):
-        if changed[key] is not None:
-            print(f"  {text:<40} {changed[key]:.2f}")
+        wall, cpu = changed[f"ratio_{key}"], changed[f"cpu_ratio_{key}"]
+        if wall is not None:
+            print(f"  {text:<40} {wall:.2f} wall, {cpu:.2f} cpu")
     load = changed["load_average"]
     print(
         "  load average (1, 5, 15 min) before "
