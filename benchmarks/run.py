@@ -671,11 +671,11 @@ def run_overhead(bench: Bench, startup: Result, parallel_median, args) -> dict:
 
 def print_tables(suite: str, database: str, report: dict, runs: int) -> None:
     print(f"\n{suite} suite, {database}: {runs} run(s), wall seconds, ratio = median / baseline")
-    if report["variants"]:
+    if report["variants"]:  # --variants none: no table, and no load or memory to speak of
         print_variants(report["variants"])
-    print_schedules(report["variants"])
-    print_targets(suite, report)
-    print_memory(report.get("memory"))
+        print_schedules(report["variants"])
+        print_targets(suite, report)
+        print_memory(report.get("memory"))
     bounds = report["lower_bound"]
     if bounds:
         any_row = next(iter(bounds.values()))
