@@ -236,6 +236,7 @@ def figures(edit: Edit, base_command, steps: dict[str, Step], failed: Failure | 
             "max": rounded(max(step.timings, default=None)),
             "cpu": [round(c, 3) for c in step.cpu],
             "median_cpu": rounded(step.median_cpu),
+            "server_cpu": [rounded(o.server_cpu) for o in step.outcomes],
             "tests": step.tests,
             "changed_line": next((line for line in step.changed_lines if line), None),
         }
