@@ -210,3 +210,73 @@ def test_changes_since_the_record_count_even_when_committed(repo):
     _git(repo, "-c", "user.name=t", "-c", "user.email=t@t", "commit", "-qam", "two")
     # Against HEAD nothing changed, but the record was made before the commit.
     assert _reach(repo, record).subjects == {"other.T.test_y"}
+
+
+STATEFUL = """\
+import functools
+REGISTRY = {}
+_count = 0
+
+
+@functools.lru_cache(maxsize=None)
+def rate():
+    return compute()
+
+
+def compute():
+    return 3
+
+
+def register(name):
+    REGISTRY[name] = True
+
+
+def bump():
+    global _count
+    _count += 1
+
+
+def local_only(items):
+    REGISTRY = {}
+    REGISTRY["x"] = items
+    return REGISTRY
+
+
+class Thing:
+    @classmethod
+    def configure(cls, value):
+        cls.value = value
+
+    @classmethod
+    def setUpTestData(cls):
+        cls.rows = []
+"""
+
+
+def test_stateful_blocks_are_caches_and_writers_of_module_or_class_state():
+    stateful = parse_blocks(STATEFUL).stateful
+    assert stateful == {"rate", "register", "bump", "Thing.configure"}
+
+
+def test_a_change_ran_by_a_test_that_filled_a_cache_runs_everything(repo):
+    record = _recorded(repo, first={"other.T.test_y"})
+    (repo / "cache.py").write_text(STATEFUL)
+    blocks = parse_blocks(STATEFUL)
+    cache_file = records.FileRecord(
+        file_digest(STATEFUL.encode()),
+        blocks.hashes,
+        {"rate": frozenset({"other.T.test_y"})},
+        blocks.stateful,
+    )
+    _git(repo, "add", "cache.py")
+    _git(repo, "-c", "user.name=t", "-c", "user.email=t@t", "commit", "-qm", "cache")
+    filled = records.ImpactRecord(
+        record.environment,
+        commit_of(repo, "HEAD"),
+        record.dirty,
+        record.tests,
+        {**record.files, "cache.py": cache_file},
+    )
+    (repo / "app.py").write_text(SOURCE.replace("x + LIMIT", "x * LIMIT"))
+    with pytest.raises(RunEverything, match=re.escape("also ran cache.py: rate(), which keeps")):
+        _reach(repo, filled)

@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 
 from ..files import write_atomically
@@ -57,6 +58,7 @@ class FileRecord:
     sha: str
     blocks: Mapping[str, str]
     ran: Mapping[str, frozenset[str]]
+    stateful: frozenset[str] = frozenset()  # blocks whose effect may outlive their test
 
 
 @dataclass(frozen=True)
@@ -71,6 +73,16 @@ class ImpactRecord:
     # Whether a worker measured a process's start-up (settings, django.setup(), the
     # checks); a sequential run's parent starts measuring only once its runner runs.
     startup: bool = True
+
+    @cached_property
+    def stateful_subjects(self) -> dict[str, str]:
+        """Each subject that ran a stateful block, with one such block (``file: name()``)."""
+        found: dict[str, str] = {}
+        for path, file in sorted(self.files.items()):
+            for block in sorted(file.stateful):
+                for subject in file.ran.get(block, ()):
+                    found.setdefault(subject, f"{path}: {block}()")
+        return found
 
     def subjects_of_file(self, path: str) -> set[str]:
         """Every subject that executed any line of ``path``."""
@@ -101,7 +113,7 @@ def merge(old: ImpactRecord | None, new: ImpactRecord, digest_of) -> ImpactRecor
         if path in old.files and path not in changed:
             for block, subjects in old.files[path].ran.items():
                 ran.setdefault(block, set()).update(subjects & subjects_kept)
-        files[path] = FileRecord(current.sha, current.blocks, _frozen(ran))
+        files[path] = FileRecord(current.sha, current.blocks, _frozen(ran), current.stateful)
     return ImpactRecord(
         new.environment,
         new.head,
@@ -112,7 +124,7 @@ def merge(old: ImpactRecord | None, new: ImpactRecord, digest_of) -> ImpactRecor
     )
 
 
-_EMPTY = FileRecord("", {}, {})
+_EMPTY = FileRecord("", {}, {}, frozenset())
 
 
 def _frozen(ran: Mapping[str, Iterable[str]]) -> dict[str, frozenset[str]]:
@@ -147,6 +159,7 @@ def dumps(record: ImpactRecord) -> str:
                     "sha": f.sha,
                     "blocks": dict(f.blocks),
                     "ran": {block: sorted(index[s] for s in ss) for block, ss in f.ran.items()},
+                    "stateful": sorted(f.stateful),
                 }
                 for path, f in sorted(record.files.items())
             },
@@ -194,7 +207,8 @@ def _parsed(data: dict) -> ImpactRecord:
             _text(block): frozenset(subjects[_index(i)] for i in indices)
             for block, indices in entry["ran"].items()
         }
-        files[_text(path)] = FileRecord(_text(entry["sha"]), blocks, ran)
+        stateful = frozenset(_text(name) for name in entry["stateful"])
+        files[_text(path)] = FileRecord(_text(entry["sha"]), blocks, ran, stateful)
     head = data["head"]
     if not isinstance(data["startup"], bool):
         raise TypeError("startup is not true or false")

@@ -151,6 +151,7 @@ def combine(parts: Path, root: Path) -> tuple[dict[str, records.FileRecord], set
             parsed[path][0],
             parsed[path][1].hashes if parsed[path][1] is not None else {},
             {block: frozenset(subjects) for block, subjects in blocks_ran.items()},
+            parsed[path][1].stateful if parsed[path][1] is not None else frozenset(),
         )
         for path, blocks_ran in ran.items()
     }

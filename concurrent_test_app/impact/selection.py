@@ -119,6 +119,13 @@ def _reached(
                 f"{path}: {block}() changed and ran outside any test "
                 "(start-up, imports or system checks)"
             )
+        stateful = record.stateful_subjects
+        left = next((stateful[s] for s in sorted(reached) if s in stateful), None)
+        if left is not None:
+            raise RunEverything(
+                f"{path}: {block}() changed and ran in a test that also ran {left}, "
+                "which keeps state (a cache, module or class data) later tests may read"
+            )
         if not reached and not record.startup:
             raise RunEverything(
                 f"{path}: {block}() changed and the record, made by a sequential run, "
