@@ -96,6 +96,7 @@ from .timings import TimingStore, default_path, shard_path
 from .worker import WorkerSpec, peak_rss_mb
 from .worker.impact import TestContexts, suite_of
 from .worker.parent_settings import UNCOMPARABLE, fingerprints
+from .worker.upkeep import with_connect_retries
 
 PREFIX = "[CONCURRENT]"
 RUN_TIMEOUT_STATUS = 124
@@ -459,10 +460,26 @@ class ConcurrentTestRunner(DiscoverRunner):
                 state.template_restore = self._set_up_templates(kwargs)
                 if state.template_restore is not None:
                     return None
+                return self._set_up_after_the_cache(**kwargs)
             return self._setup_test_databases(**kwargs)
         except BaseException:
             self._close_pool()
             raise
+
+    def _set_up_after_the_cache(self, **kwargs):
+        """Django's set-up once the cache is left out; a connection limit is retried.
+
+        When the cache hit a server's connection limit, the connections it closed may
+        still count for a moment (a server backend exits after its client has gone), so
+        Django's set-up, which needs fewer, is tried again after a pause.
+        """
+        connections.close_all()
+        return with_connect_retries(
+            partial(self._setup_test_databases, **kwargs),
+            retries=3,
+            delay=0.5,
+            transient=lambda error: connection_limit(error) is not None,
+        )
 
     def _set_up_templates(self, kwargs) -> list | None:
         """The templates; None (one line) when the cache folder cannot hold them.
