@@ -1,7 +1,8 @@
 """Time the benchmark suites under Django's runners, pytest-xdist and ours; compare medians.
 
     python benchmarks/run.py [--suite standard|migration-heavy|both] [--db sqlite|postgres|both]
-                             [--runs 3] [--variants a,b] [--no-overhead] [--json PATH]
+                             [--runs 3] [--variants a,b|none] [--no-overhead] [--scaling]
+                             [--changed-scenario] [--json PATH]
 
 Each run is a fresh subprocess; its wall time includes interpreter start, test database
 creation and teardown, because that is what a developer waits for. Besides the table of
@@ -26,6 +27,8 @@ from datetime import datetime, timezone
 from pathlib import Path
 from urllib.parse import unquote, urlparse
 
+from changed_scenario import WORKERS as CHANGED_WORKERS
+from changed_scenario import print_changed, run_changed
 from measure import Outcome, run_command
 
 BENCHMARKS_DIR = Path(__file__).resolve().parent
@@ -49,6 +52,21 @@ def django(*args: str) -> tuple[str, ...]:
 
 def ours(workers: str) -> tuple[str, ...]:
     return manage_test("--testrunner", OUR_RUNNER, "--workers", workers)
+
+
+def ours_verbose(workers: str) -> tuple[str, ...]:
+    """Ours at verbosity 1, which prints the ``[CONCURRENT]`` lines (the changed scenario)."""
+    return (
+        "manage.py",
+        "test",
+        "--noinput",
+        "-v",
+        "1",
+        "--testrunner",
+        OUR_RUNNER,
+        "--workers",
+        workers,
+    )
 
 
 def measured(args: tuple[str, ...]) -> tuple[str, ...]:
@@ -593,7 +611,8 @@ def run_suite(suite: Suite, database: str, variants, args: argparse.Namespace) -
     if not suite.pytest:
         variants = [variant for variant in variants if variant.state_key != "xdist"]
     load_before = os.getloadavg()
-    results = run_rounds(bench, variants, args.runs, first=startup)
+    # --variants none: no table of variants (say, only the changed scenario), so no probe.
+    results = run_rounds(bench, variants, args.runs, first=startup) if variants else []
     summary = summarise(results)
     report = {
         "variants": summary,
@@ -608,6 +627,8 @@ def run_suite(suite: Suite, database: str, variants, args: argparse.Namespace) -
         report["overhead"] = run_overhead(bench, startup, parallel, args)
     if args.scaling and suite.name == "standard":
         report["scaling"] = summarise(run_rounds(bench, SCALING_VARIANTS, args.runs, " waiting"))
+    if args.changed_scenario:
+        report["changed"] = run_changed(bench, ours_verbose(CHANGED_WORKERS), args.runs)
     bench.cleanup()
     return report
 
@@ -650,30 +671,11 @@ def run_overhead(bench: Bench, startup: Result, parallel_median, args) -> dict:
 
 def print_tables(suite: str, database: str, report: dict, runs: int) -> None:
     print(f"\n{suite} suite, {database}: {runs} run(s), wall seconds, ratio = median / baseline")
-    header = (
-        f"{'variant':<26} {'median':>8} {'min':>8} {'max':>8} {'cpu':>7} "
-        f"{'vs sequential':>14} {'vs django-parallel-2':>21}"
-    )
-    print(header)
-    print("-" * len(header))
-    for name, row in report["variants"].items():
-        if not row["valid"]:
-            print(f"{name:<26} {'-':>8}   {row['failure']}")
-            continue
-        cpu = median_of(
-            c + (s or 0.0) for c, s in zip(row["client_cpu"], row["server_cpu"], strict=True)
-        )
-        ratios = [
-            f"{r:.2f}" if r is not None else "-"
-            for r in (row["ratio_to_sequential"], row["ratio_to_django_parallel_2"])
-        ]
-        print(
-            f"{name:<26} {row['median']:8.2f} {row['min']:8.2f} {row['max']:8.2f} {cpu:7.2f} "
-            f"{ratios[0]:>14} {ratios[1]:>21}"
-        )
-    print_schedules(report["variants"])
-    print_targets(suite, report)
-    print_memory(report.get("memory"))
+    if report["variants"]:  # --variants none: no table, and no load or memory to speak of
+        print_variants(report["variants"])
+        print_schedules(report["variants"])
+        print_targets(suite, report)
+        print_memory(report.get("memory"))
     bounds = report["lower_bound"]
     if bounds:
         any_row = next(iter(bounds.values()))
@@ -696,6 +698,8 @@ def print_tables(suite: str, database: str, report: dict, runs: int) -> None:
             )
     if "scaling" in report:
         print_scaling(report["scaling"])
+    if "changed" in report:
+        print_changed(report["changed"])
     overhead = report.get("overhead")
     if overhead:
         print(f"\nOverhead ({TRIVIAL_TESTS} trivial tests, medians):")
@@ -718,6 +722,31 @@ def print_tables(suite: str, database: str, report: dict, runs: int) -> None:
             )
         for name, failure in overhead["failures"].items():
             print(f"  {name}: FAILED {failure}")
+
+
+def print_variants(variants: dict) -> None:
+    """The table of variants: wall seconds, CPU and the ratios to the two baselines."""
+    header = (
+        f"{'variant':<26} {'median':>8} {'min':>8} {'max':>8} {'cpu':>7} "
+        f"{'vs sequential':>14} {'vs django-parallel-2':>21}"
+    )
+    print(header)
+    print("-" * len(header))
+    for name, row in variants.items():
+        if not row["valid"]:
+            print(f"{name:<26} {'-':>8}   {row['failure']}")
+            continue
+        cpu = median_of(
+            c + (s or 0.0) for c, s in zip(row["client_cpu"], row["server_cpu"], strict=True)
+        )
+        ratios = [
+            f"{r:.2f}" if r is not None else "-"
+            for r in (row["ratio_to_sequential"], row["ratio_to_django_parallel_2"])
+        ]
+        print(
+            f"{name:<26} {row['median']:8.2f} {row['min']:8.2f} {row['max']:8.2f} {cpu:7.2f} "
+            f"{ratios[0]:>14} {ratios[1]:>21}"
+        )
 
 
 def print_targets(suite: str, report: dict) -> None:
@@ -907,7 +936,7 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--runs", type=int, default=3, help="rounds of every variant (default 3)")
     parser.add_argument(
         "--variants",
-        help="comma-separated variant names to run (default: all; "
+        help="comma-separated variant names to run, or none (default: all; "
         + ", ".join(v.name for v in VARIANTS)
         + ")",
     )
@@ -923,6 +952,12 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
         help=f"also time {WAITING} (I/O-waiting tests) sequentially and with "
         f"{', '.join(map(str, SCALING_WORKERS))} workers (standard suite only)",
     )
+    parser.add_argument(
+        "--changed-scenario",
+        action="store_true",
+        help="also time, in a git copy of each suite, a full run and a --changed run after a "
+        "one-function edit, and a run with --record-impact against one without (issue 28)",
+    )
     parser.add_argument("--json", type=Path, default=DEFAULT_JSON, help=f"default {DEFAULT_JSON}")
     parser.add_argument(
         "--pg-url",
@@ -936,7 +971,7 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     args = parser.parse_args(argv)
     if args.runs < 1:
         parser.error("--runs must be at least 1")
-    if args.variants:
+    if args.variants and args.variants != "none":
         names = {v.name for v in VARIANTS}
         unknown = set(args.variants.split(",")) - names
         if unknown:
@@ -948,7 +983,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
     suites = list(SUITE_CHOICES.get(args.suite, (args.suite,)))
     databases = ["sqlite", "postgres"] if args.db == "both" else [args.db]
-    wanted = set(args.variants.split(",")) if args.variants else None
+    wanted = set(args.variants.split(",")) if args.variants else None  # "none": an empty table
     variants = [v for v in VARIANTS if wanted is None or v.name in wanted]
     report = {
         "machine": machine_info(),
@@ -956,6 +991,7 @@ def main(argv: list[str] | None = None) -> int:
             "runs": args.runs,
             "pg_url": redact(args.pg_url),
             "overhead": args.overhead,
+            "changed_scenario": args.changed_scenario,
         },
         "suites": {},
     }
@@ -975,6 +1011,12 @@ def main(argv: list[str] | None = None) -> int:
         for db, result in by_database.items()
         for name, row in result["variants"].items()
         if not row["valid"] and not (row["failure"] or "").startswith("not applicable")
+    ]
+    failed += [
+        f"{suite}/{db}/changed"
+        for suite, by_database in report["suites"].items()
+        for db, result in by_database.items()
+        if (result.get("changed") or {}).get("failure")
     ]
     if failed:
         print(f"Invalid (failed) variants: {', '.join(failed)}; their output tails are above.")

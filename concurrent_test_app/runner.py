@@ -83,7 +83,7 @@ from .planning import (
     summarize_shares,
 )
 from .pool import WorkerPool
-from .preflight import check_before_databases
+from .preflight import REPORT_OPTIONS, check_before_databases
 from .reports import ReportSession, RunInfo
 from .reports.console import CONSOLE
 from .safety import production_reason, refuse_real_names, remember_configured_debug
@@ -96,6 +96,7 @@ from .timings import TimingStore, default_path, shard_path
 from .worker import WorkerSpec, peak_rss_mb
 from .worker.impact import TestContexts, suite_of
 from .worker.parent_settings import UNCOMPARABLE, fingerprints
+from .worker.upkeep import with_connect_retries
 
 PREFIX = "[CONCURRENT]"
 RUN_TIMEOUT_STATUS = 124
@@ -219,13 +220,13 @@ class ConcurrentTestRunner(DiscoverRunner):
         """Combine what every process measured into the record (also after a failure)."""
         self.state.impact = None
         try:
-            new, merged = recording.finish(self.outcome_context)
+            new, merged = recording.finish(self.outcome_context, self._output_paths())
         except Exception as error:  # noqa: BLE001 - the run's verdict stands without it
             self.warn(f"Warning: the impact record was not written: {error}")
             return
         self.announce(
             f"--record-impact: recorded what {len(new.tests):,} tests executed "
-            f"({len(merged.tests):,} in {recording.path})"
+            f"({len(merged.tests):,} in {os.path.relpath(recording.path)})"
         )
 
     def setup_test_environment(self, **kwargs):
@@ -356,10 +357,19 @@ class ConcurrentTestRunner(DiscoverRunner):
             return suite
         path = self.template_cache.directory / RECORD_NAME
         selection = changed_selection(
-            list(iter_test_cases(suite)), self.config.changed, path, self.outcome_context
+            list(iter_test_cases(suite)),
+            self.config.changed,
+            path,
+            self.outcome_context,
+            self._output_paths(),
         )
         self.announce(selection.message)
         return self.test_suite(selection.tests)
+
+    def _output_paths(self) -> list[Path]:
+        """The files this run writes besides the cache folder: reports, the timing store."""
+        names = (*REPORT_OPTIONS, "timings_file")
+        return [Path(value) for value in (getattr(self.config, n) for n in names) if value]
 
     def _select_last_failures(self, suite):
         """``--last-failed``/``--failed-first``: cut or reorder the suite by the last outcomes.
@@ -450,10 +460,26 @@ class ConcurrentTestRunner(DiscoverRunner):
                 state.template_restore = self._set_up_templates(kwargs)
                 if state.template_restore is not None:
                     return None
+                return self._set_up_after_the_cache(**kwargs)
             return self._setup_test_databases(**kwargs)
         except BaseException:
             self._close_pool()
             raise
+
+    def _set_up_after_the_cache(self, **kwargs):
+        """Django's set-up once the cache is left out; a connection limit is retried.
+
+        When the cache hit a server's connection limit, the connections it closed may
+        still count for a moment (a server backend exits after its client has gone), so
+        Django's set-up, which needs fewer, is tried again after a pause.
+        """
+        connections.close_all()
+        return with_connect_retries(
+            partial(self._setup_test_databases, **kwargs),
+            retries=3,
+            delay=0.5,
+            transient=lambda error: connection_limit(error) is not None,
+        )
 
     def _set_up_templates(self, kwargs) -> list | None:
         """The templates; None (one line) when the cache folder cannot hold them.

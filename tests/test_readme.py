@@ -65,6 +65,7 @@ DOCUMENTS = [
             "topics/scheduling.rst",
             "ref/reports.rst",
             "howto/last-failures.rst",
+            "howto/changed.rst",
             "howto/ci.rst",
             "howto/coverage.rst",
             "howto/troubleshooting.rst",
@@ -96,6 +97,11 @@ def substitutions(copy: Path) -> list[tuple[str, str, str]]:
         (
             '"django-concurrent-runner[postgres]"',
             f'"{copy}[postgres]"',
+            "django-concurrent-runner is not on PyPI yet: the copy of the repository stands in",
+        ),
+        (
+            '"django-concurrent-runner[impact]"',
+            f'"{copy}[impact]"',
             "django-concurrent-runner is not on PyPI yet: the copy of the repository stands in",
         ),
         (
@@ -723,7 +729,7 @@ def _generalised(line: str) -> re.Pattern:
 
 def test_every_command_of_the_readme_runs(tmp_path):
     """The README from top to bottom, in a fresh copy of the repository, as a user runs it."""
-    copy = clean_copy(tmp_path / "django-concurrent-runner")
+    copy = _git_checkout(clean_copy(tmp_path / "django-concurrent-runner"))
     outputs = _run_readme(copy)
     assert len(outputs) >= 15
     total = int(re.search(r"Ran (\d+) tests", outputs[0]).group(1))
@@ -736,6 +742,14 @@ def test_every_command_of_the_readme_runs(tmp_path):
     shard_total = sum(int(n) for n in re.findall(r"Ran (\d+) tests", sharded))
     _check_what_the_demo_wrote(copy / "testproject", shard_total, readme)
     _check_the_sample_output("\n".join(outputs), outputs, readme)
+
+
+def _git_checkout(copy: Path) -> Path:
+    """The copy as a checkout is: a git work tree, clean (``--changed`` reads git)."""
+    for args in (("init", "-q"), ("add", "-A"), ("commit", "-qm", "checkout")):
+        subprocess.run(["git", "-c", "user.name=u", "-c", "user.email=u@example.com", *args],
+                       cwd=copy, check=True, capture_output=True)  # fmt: skip
+    return copy
 
 
 def _run_readme(copy: Path) -> list[str]:

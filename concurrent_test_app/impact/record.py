@@ -11,9 +11,11 @@ from __future__ import annotations
 import json
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 
 from ..files import write_atomically
+from .blocks import MODULE
 
 FORMAT = "django-concurrent-runner impact record"
 VERSION = 1
@@ -57,6 +59,7 @@ class FileRecord:
     sha: str
     blocks: Mapping[str, str]
     ran: Mapping[str, frozenset[str]]
+    stateful: frozenset[str] = frozenset()  # blocks whose effect may outlive their test
 
 
 @dataclass(frozen=True)
@@ -71,6 +74,23 @@ class ImpactRecord:
     # Whether a worker measured a process's start-up (settings, django.setup(), the
     # checks); a sequential run's parent starts measuring only once its runner runs.
     startup: bool = True
+    outputs: frozenset[str] = frozenset()  # reports the recording runs wrote: not changes
+
+    @cached_property
+    def stateful_subjects(self) -> dict[str, str]:
+        """Each subject that may have left state behind for later tests, and how.
+
+        It ran a stateful block, or a file's import-time code: a test that imports a
+        module first runs what every later importer of that process only finds done.
+        """
+        found: dict[str, str] = {}
+        for path, file in sorted(self.files.items()):
+            for subject in file.ran.get(MODULE, ()):
+                found.setdefault(subject, f"{path} first in its process (its import)")
+            for block in sorted(file.stateful):
+                for subject in file.ran.get(block, ()):
+                    found.setdefault(subject, f"{path}: {block}(), which keeps state")
+        return found
 
     def subjects_of_file(self, path: str) -> set[str]:
         """Every subject that executed any line of ``path``."""
@@ -101,7 +121,7 @@ def merge(old: ImpactRecord | None, new: ImpactRecord, digest_of) -> ImpactRecor
         if path in old.files and path not in changed:
             for block, subjects in old.files[path].ran.items():
                 ran.setdefault(block, set()).update(subjects & subjects_kept)
-        files[path] = FileRecord(current.sha, current.blocks, _frozen(ran))
+        files[path] = FileRecord(current.sha, current.blocks, _frozen(ran), current.stateful)
     return ImpactRecord(
         new.environment,
         new.head,
@@ -109,10 +129,11 @@ def merge(old: ImpactRecord | None, new: ImpactRecord, digest_of) -> ImpactRecor
         new.tests | keep,
         files,
         new.startup and old.startup,
+        new.outputs | old.outputs,
     )
 
 
-_EMPTY = FileRecord("", {}, {})
+_EMPTY = FileRecord("", {}, {}, frozenset())
 
 
 def _frozen(ran: Mapping[str, Iterable[str]]) -> dict[str, frozenset[str]]:
@@ -139,6 +160,7 @@ def dumps(record: ImpactRecord) -> str:
             },
             "head": record.head,
             "startup": record.startup,
+            "outputs": sorted(record.outputs),
             "dirty": sorted(record.dirty),
             "subjects": subjects,
             "tests": sorted(index[test] for test in record.tests),
@@ -147,6 +169,7 @@ def dumps(record: ImpactRecord) -> str:
                     "sha": f.sha,
                     "blocks": dict(f.blocks),
                     "ran": {block: sorted(index[s] for s in ss) for block, ss in f.ran.items()},
+                    "stateful": sorted(f.stateful),
                 }
                 for path, f in sorted(record.files.items())
             },
@@ -194,7 +217,8 @@ def _parsed(data: dict) -> ImpactRecord:
             _text(block): frozenset(subjects[_index(i)] for i in indices)
             for block, indices in entry["ran"].items()
         }
-        files[_text(path)] = FileRecord(_text(entry["sha"]), blocks, ran)
+        stateful = frozenset(_text(name) for name in entry["stateful"])
+        files[_text(path)] = FileRecord(_text(entry["sha"]), blocks, ran, stateful)
     head = data["head"]
     if not isinstance(data["startup"], bool):
         raise TypeError("startup is not true or false")
@@ -205,6 +229,7 @@ def _parsed(data: dict) -> ImpactRecord:
         frozenset(subjects[_index(i)] for i in data["tests"]),
         files,
         data["startup"],
+        frozenset(_text(path) for path in data["outputs"]),
     )
 
 

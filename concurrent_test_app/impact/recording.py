@@ -15,6 +15,7 @@ import re
 import secrets
 import sys
 from collections import defaultdict
+from collections.abc import Iterable
 from pathlib import Path
 
 from .. import __version__
@@ -69,8 +70,13 @@ class ImpactRecording:
         self.parts.mkdir(parents=True)
         start_recording(self.spec, "parent")
 
-    def finish(self, context: str) -> tuple[records.ImpactRecord, records.ImpactRecord]:
-        """Combine the parts, merge with the record on disk, write it; (this run's, merged)."""
+    def finish(
+        self, context: str, outputs: Iterable[Path] = ()
+    ) -> tuple[records.ImpactRecord, records.ImpactRecord]:
+        """Combine the parts, merge with the record on disk, write it; (this run's, merged).
+
+        ``outputs`` are the reports this run wrote: a later ``--changed`` ignores them.
+        """
         save_recording()
         startup = any(self.parts.glob("worker*.coverage"))  # a worker measured its start-up
         try:
@@ -78,9 +84,10 @@ class ImpactRecording:
         finally:
             remove_parts(self.parts)
         head = head_commit(self.root) if _is_work_tree(self.root) else None
-        dirty = changed_files(self.root, head) - self.own_files() if head is not None else set()
+        written = relative_paths(outputs, self.root)
+        dirty = changed_files(self.root, head) - self.own_files() - written if head else set()
         new = records.ImpactRecord(
-            environment(context), head, frozenset(dirty), frozenset(tests), files, startup
+            environment(context), head, frozenset(dirty), frozenset(tests), files, startup, written
         )
         try:
             old = records.load(self.path)
@@ -109,6 +116,17 @@ def cache_files(cache_dir: Path, root: Path) -> set[str]:
     except ValueError:
         return set()
     return {(base / p.relative_to(cache_dir)).as_posix() for p in cache_dir.rglob("*")}
+
+
+def relative_paths(paths: Iterable[Path], root: Path) -> frozenset[str]:
+    """``paths`` that lie inside ``root``, relative to it."""
+    found = set()
+    for path in paths:
+        try:
+            found.add(Path(path).resolve().relative_to(root).as_posix())
+        except ValueError:
+            continue
+    return frozenset(found)
 
 
 def _is_work_tree(root: Path) -> bool:
@@ -151,6 +169,7 @@ def combine(parts: Path, root: Path) -> tuple[dict[str, records.FileRecord], set
             parsed[path][0],
             parsed[path][1].hashes if parsed[path][1] is not None else {},
             {block: frozenset(subjects) for block, subjects in blocks_ran.items()},
+            parsed[path][1].stateful if parsed[path][1] is not None else frozenset(),
         )
         for path, blocks_ran in ran.items()
     }

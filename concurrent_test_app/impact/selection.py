@@ -119,6 +119,13 @@ def _reached(
                 f"{path}: {block}() changed and ran outside any test "
                 "(start-up, imports or system checks)"
             )
+        stateful = record.stateful_subjects
+        left = next((stateful[s] for s in sorted(reached) if s in stateful), None)
+        if left is not None:
+            raise RunEverything(
+                f"{path}: {block}() changed and ran in a test that also ran {left}: "
+                "what it left (a cache, module or class data) later tests may read"
+            )
         if not reached and not record.startup:
             raise RunEverything(
                 f"{path}: {block}() changed and the record, made by a sequential run, "
@@ -164,7 +171,7 @@ def select_changed(tests: list, affected_: Affected | None, record, reason: str 
     }
     chosen = [test for test in tests if _class_of(test) in hit]
     count = len(affected_.files)
-    files = f"{count} changed file{'' if count == 1 else 's'}"
+    files = "1 changed file" if count == 1 else f"{count} changed files"
     never = len(unrecorded & {test.id() for test in chosen})
     extra = f" ({never:,} never recorded)" if never else ""
     return ChangedSelection(
@@ -195,9 +202,14 @@ def test_files_of(tests: Iterable, root: Path) -> dict[str, frozenset[str]]:
     return {path: frozenset(modules) for path, modules in found.items()}
 
 
-def changed_selection(tests: list, ref: str, record_path: Path, context: str) -> ChangedSelection:
-    """``--changed ref``: the selection and its line; every test when anything is unsure."""
-    from .recording import cache_files, environment, project_root
+def changed_selection(
+    tests: list, ref: str, record_path: Path, context: str, outputs: Iterable[Path] = ()
+) -> ChangedSelection:
+    """``--changed ref``: the selection and its line; every test when anything is unsure.
+
+    ``outputs`` are the files this run writes (reports): never a change of the project.
+    """
+    from .recording import cache_files, environment, project_root, relative_paths
 
     root = project_root(Path.cwd())
     try:
@@ -212,7 +224,9 @@ def changed_selection(tests: list, ref: str, record_path: Path, context: str) ->
             root,
             commit_of(root, ref),
             test_files_of(tests, root),
-            frozenset(cache_files(record_path.parent, root)),
+            frozenset(cache_files(record_path.parent, root))
+            | record.outputs
+            | relative_paths(outputs, root),
         )
     except DamagedRecord as damage:
         return select_changed(

@@ -110,13 +110,34 @@ class ContextSuite(unittest.TestSuite):
     ``startTest``: without this they would count for the test that ran before.
     """
 
+    _upcoming = None  # the test whose module's fixtures come next
+
+    def _tearDownPreviousClass(self, test, result):
+        _previous_module(result)
+        super()._tearDownPreviousClass(test, result)
+
     def _handleModuleFixture(self, test, result):
+        self._upcoming = test
         fixtures_of(test)
         super()._handleModuleFixture(test, result)
+
+    def _handleModuleTearDown(self, result):
+        # Called inside _handleModuleFixture, before the next module's setUpModule.
+        _previous_module(result)
+        super()._handleModuleTearDown(result)
+        if self._upcoming is not None:
+            fixtures_of(self._upcoming)
 
     def _handleClassSetUp(self, test, result):
         fixtures_of(test)
         super()._handleClassSetUp(test, result)
+
+
+def _previous_module(result) -> None:
+    """Attribute what runs now (a teardown) to the module of the class that ran last."""
+    previous = getattr(result, "_previousTestClass", None)
+    if _RECORDER and previous is not None:
+        _RECORDER[0].enter_module(previous.__module__)
 
 
 def suite_of(tests) -> unittest.TestSuite:
