@@ -4,16 +4,18 @@ One flow per backend: a recording run of ``shop`` and ``library``; nothing chang
 test runs); a function body edited and a test module added (the tests that executed the
 function, whole classes, and the new tests; every test the edit turns red among them,
 checked against a full run); then what a record cannot see: a static file, a new
-migration, a damaged record (every test runs, the reason named); and a ref git does not
-know (exit 2 before any database).
+migration, a damaged record (every test runs, the reason named); a ref git does not
+know (exit 2 before any database); and a recording run killed midway.
 """
 
 from __future__ import annotations
 
 import shutil
+import signal
 import subprocess
+import time
 
-from helpers import TESTPROJECT_DIR, run_manage
+from helpers import TESTPROJECT_DIR, kill_process_group, manage_command, manage_env, run_manage
 
 LABELS = ("shop", "library")
 VAT = "shop.tests.test_pricing.VatTests"
@@ -140,3 +142,44 @@ def test_a_ref_git_does_not_know_stops_before_any_database(tmp_path):
     assert "'no-such-ref' names no commit" in run.stderr
     assert "Creating test database" not in run.output
     assert not (project / ".concurrent_test").exists()
+
+
+def test_a_recording_run_killed_midway_leaves_the_last_record_usable(tmp_path):
+    """SIGKILL of a recording run (parent and workers): the record on disk is the last
+    complete one, and the next recording run sweeps the dead run's parts."""
+    project = _git_copy(tmp_path)
+    assert _run(project, "sqlite", "--record-impact", VAT).returncode == 0
+    record = project / ".concurrent_test/impact.json"
+    before = record.read_bytes()
+    # ZSlowNeighbourTests sleeps ORDER_SLEEP seconds: the run is killed while it sleeps.
+    label = "scenarios.order_bisect.ZSlowNeighbourTests"
+    command = manage_command("concurrenttest", "--workers", "2", "--record-impact", label)
+    process = subprocess.Popen(
+        command,
+        cwd=project,
+        env=manage_env("sqlite", {"ORDER_SLEEP": "120"}),
+        stdin=subprocess.DEVNULL,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.DEVNULL,
+        text=True,
+        start_new_session=True,
+    )
+    try:
+        for line in process.stdout:  # concurrent or sequential, the test starts next
+            if line.startswith(("[CONCURRENT] Starting", "[CONCURRENT] Falling back")):
+                break
+        time.sleep(3)
+        kill_process_group(process.pid)
+    finally:
+        kill_process_group(process.pid)
+        process.wait(timeout=60)
+    assert process.returncode == -signal.SIGKILL
+    assert record.read_bytes() == before  # complete or not at all
+    parts = project / ".concurrent_test/impact-parts"
+    assert [p.name for p in parts.iterdir()], "the killed run left its parts folder"
+
+    unchanged = _run(project, "sqlite", "--changed", "HEAD", VAT)
+    assert _reasons(unchanged) == ["0 of 6 tests affected by 0 changed files"]
+    again = _run(project, "sqlite", "--record-impact", VAT)
+    assert again.returncode == 0, again.describe()
+    assert not parts.exists()  # the dead run's parts swept, this run's removed
