@@ -21,7 +21,7 @@ from pathlib import Path
 from .. import __version__
 from ..worker.impact import ImpactSpec, save_recording, start_recording
 from . import record as records
-from .blocks import Blocks, file_digest, parse_blocks
+from .blocks import MODULE, Blocks, file_digest, parse_blocks
 from .changes import GitProblem, changed_files, head_commit, work_tree
 
 RECORD_NAME = "impact.json"
@@ -83,7 +83,10 @@ class ImpactRecording:
             files, tests = combine(self.parts, self.root)
         finally:
             remove_parts(self.parts)
-        head = head_commit(self.root) if _is_work_tree(self.root) else None
+        try:
+            head = head_commit(self.root)  # None outside a repository or before a commit
+        except GitProblem:  # no git at all
+            head = None
         written = relative_paths(outputs, self.root)
         dirty = changed_files(self.root, head) - self.own_files() - written if head else set()
         new = records.ImpactRecord(
@@ -129,13 +132,6 @@ def relative_paths(paths: Iterable[Path], root: Path) -> frozenset[str]:
     return frozenset(found)
 
 
-def _is_work_tree(root: Path) -> bool:
-    try:
-        return work_tree(root) == root
-    except GitProblem:
-        return False
-
-
 def combine(parts: Path, root: Path) -> tuple[dict[str, records.FileRecord], set[str]]:
     """Every part's lines as blocks, per file; and the tests that have a context."""
     from coverage import CoverageData
@@ -158,7 +154,7 @@ def combine(parts: Path, root: Path) -> tuple[dict[str, records.FileRecord], set
                 parsed[relative] = _parse(root / relative)
             blocks = parsed[relative][1]
             for line, contexts in data.contexts_by_lineno(filename).items():
-                block = blocks.block_of(line) if blocks is not None else "<module>"
+                block = blocks.block_of(line) if blocks is not None else MODULE
                 for context in contexts:
                     subject = context or records.ANYWHERE
                     ran[relative][block].add(subject)

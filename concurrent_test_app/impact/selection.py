@@ -42,7 +42,7 @@ def affected(
     ``ignored`` are files that are not the project's (the runner's cache folder).
     """
     against_ref = changed_files(root, commit) - ignored
-    changed = against_ref | (_since_record(record, root) - ignored)
+    changed = against_ref | (_since_record(record, root, commit, against_ref) - ignored)
     subjects: set[str] = set()
     for path in sorted(changed):
         olds = []
@@ -57,11 +57,14 @@ def affected(
     return Affected(frozenset(subjects), tuple(sorted(changed)))
 
 
-def _since_record(record: ImpactRecord, root: Path) -> set[str]:
+def _since_record(record: ImpactRecord, root: Path, commit: str, against: set[str]) -> set[str]:
+    """What changed since the record: ``against`` is the diff against ``commit``, reused
+    when the record was made on that same commit (the usual case)."""
     if record.head is None:
         raise RunEverything("the impact record was not made on a git commit")
     try:
-        since = changed_files(root, commit_of(root, record.head))
+        head = commit_of(root, record.head)
+        since = against if head == commit else changed_files(root, head)
     except GitProblem:
         raise RunEverything(
             f"the impact record's commit {record.head[:12]} is not in this repository"
